@@ -1,0 +1,27 @@
+// The bit-careful reference transposed convolution: Eigen, products and sums in double, OpenMP-parallel and bitwise
+// identical whatever the thread count. Returns, per output element, the convolution value (bias included, add_value not)
+// and the magnitude sum S = Σ|x·w| + |bias| that the comparator's bounds scale with.
+// Accuracy (error_bound.hpp): |conv − exact| ≤ reference_conv_error_bound(terms_per_output(p), magnitude), and
+// S ≤ magnitude ≤ S·(1 + magnitude_max_rel_excess(terms_per_output(p))); tests/reference/transposed_conv_test.cpp checks both.
+// Method: phase decomposition (phases.hpp), one double GEMM per (image, group, phase, block of output rows) written to
+// output positions no other GEMM touches; the list of GEMMs and their shapes depend only on p, never on the thread count.
+#pragma once
+
+#include <vector>
+
+#include "core/problem.hpp"
+#include "core/tensor.hpp"
+#include "reference/error_bound.hpp"
+
+namespace gate {
+
+struct ConvReference {
+  std::vector<double> conv;       // Σ x·w + bias, y_shape(p), C order
+  std::vector<double> magnitude;  // Σ |x·w| + |bias|, same shape
+};
+
+// x: x_shape(p); weight: weight_shape(p); bias: bias_shape(p) or nullptr when !p.has_bias.
+ConvReference reference_transposed_conv(const Problem& p, const HostTensor& x, const HostTensor& weight,
+                                        const HostTensor* bias);
+
+}  // namespace gate
