@@ -11,7 +11,7 @@ mode=${1:-}
 build_dir=${BUILD_DIR:-build}
 
 packages=(cmake g++ make pkg-config libeigen3-dev libhwy-dev catch2 libmpfr-dev nlohmann-json3-dev libbenchmark-dev
-          libdnnl-dev libsleef-dev)
+          libdnnl-dev libsleef-dev clang python3-numpy python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

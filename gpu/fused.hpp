@@ -3,12 +3,17 @@
 // verify's `cuda` backend and the tests use it; benchmarks use the device-pointer API in gpu/launch.hpp.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/problem.hpp"
 #include "core/tensor.hpp"
+
+// CUDA's stream type (cudaStream_t is CUstream_st*), declared at global scope as cuda_runtime.h does: an elaborated
+// `struct CUstream_st*` inside namespace gate::gpu would declare a different type, gate::gpu::CUstream_st.
+struct CUstream_st;
 
 namespace gate::gpu {
 
@@ -31,5 +36,12 @@ std::vector<std::string> kernel_variants(const Problem& p);
 // every CUDA call and the launch are checked (GpuError). Returns y with y_shape(p) and p.dtype.
 HostTensor run_fused(const Problem& p, const HostTensor& x, const HostTensor& weight, const HostTensor* bias,
                      const std::string& variant);
+
+// Launches anything on device copies of the inputs: launch(x, weight, bias or nullptr, y, stream) receives device
+// buffers in p.dtype's storage and the stream to use. The same NaN fill before and the same checks after as run_fused
+// (which is this with launch_fused); verify's --candidate-lib runs libraries that want device memory through it.
+using DeviceLaunch = std::function<void(const void* x, const void* weight, const void* bias, void* y, ::CUstream_st* stream)>;
+HostTensor run_on_device(const Problem& p, const HostTensor& x, const HostTensor& weight, const HostTensor* bias,
+                         const DeviceLaunch& launch);
 
 }  // namespace gate::gpu

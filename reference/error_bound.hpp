@@ -10,8 +10,10 @@
 //
 // Magnitude S. The reference computes S as a GEMM of |x| and |w| in float32 (half the cost of a double GEMM; it only
 // scales bounds). All terms are non-negative, so the float sum ŝ of K products satisfies |ŝ − s| ≤ γ_K(2^-24)·s; the
-// returned magnitude is (ŝ + |bias|) scaled up by 1/(1 − γ_{n+1}(2^-24)) so that it never falls below S:
-//     S ≤ magnitude ≤ S · (1 + magnitude_max_rel_excess(n)).
+// returned magnitude is (ŝ + |bias|) scaled up by 1/(1 − γ_{n+1}(2^-24)), plus n·2^-149 for products that underflow
+// in float32 (each loses less than the smallest subnormal), so that it never falls below S:
+//     S ≤ magnitude ≤ S · (1 + magnitude_max_rel_excess(n)) + magnitude_abs_excess(n).
+// (Products above float32's range make the magnitude +inf: still an upper bound, and far outside any real case.)
 // Checked by tests/reference/transposed_conv_test.cpp (MPFR sums of the same products).
 #pragma once
 
@@ -39,6 +41,9 @@ constexpr double magnitude_max_rel_excess(int64_t n) {
   const double g = gamma_n(n + 1, kMagnitudeUnitRoundoff);
   return (1.0 + g) / (1.0 - g) * (1.0 + 0x1p-50) - 1.0;
 }
+
+// The absolute slack added for float32 underflow of the products: n · 2^-149.
+constexpr double magnitude_abs_excess(int64_t n) { return static_cast<double>(n) * 0x1p-149; }
 
 // The factor the float magnitude sum is multiplied by so that it is an upper bound on S.
 constexpr double magnitude_inflation(int64_t n) {

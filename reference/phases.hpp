@@ -4,6 +4,7 @@
 // GEMM per (image, group, phase-pair, block of output rows) and writes its result to positions no other GEMM touches.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -2,9 +2,12 @@
 // identical whatever the thread count. Returns, per output element, the convolution value (bias included, add_value not)
 // and the magnitude sum S = Σ|x·w| + |bias| that the comparator's bounds scale with.
 // Accuracy (error_bound.hpp): |conv − exact| ≤ reference_conv_error_bound(terms_per_output(p), magnitude), and
-// S ≤ magnitude ≤ S·(1 + magnitude_max_rel_excess(terms_per_output(p))); tests/reference/transposed_conv_test.cpp checks both.
-// Method: phase decomposition (phases.hpp), one double GEMM per (image, group, phase, block of output rows) written to
-// output positions no other GEMM touches; the list of GEMMs and their shapes depend only on p, never on the thread count.
+// S ≤ magnitude ≤ S·(1 + magnitude_max_rel_excess(n)) + magnitude_abs_excess(n), n = terms_per_output(p);
+// tests/reference/transposed_conv_test.cpp checks both against exact MPFR sums.
+// Method: phase decomposition (phases.hpp), one double GEMM per (image, group, phase pair, block of output rows) written
+// to output positions no other GEMM touches; the list of GEMMs and their shapes depend only on p, never on the thread
+// count. The magnitude is a float32 GEMM of |w| and |x| on the same blocks (error_bound.hpp says why that suffices).
+// Memory: the two returned vectors, 16 bytes per output element (4.4 GB on the seed workload), plus per-thread blocks.
 #pragma once
 
 #include <vector>

@@ -12,7 +12,7 @@ Cases the constructor cannot express (padding, output_padding, dilation, groups,
 are reported as not applicable and moved to WORK/not_applicable: they are neither passes nor failures.
 
 Usage: tools/gate_kernelbench.py MODULE.py [--verify build/verify/verify] [--suite quick | --case NAME] [--precision fp32|tf32]
-                                 [--device cuda|cpu] [--work DIR] [--json FILE] [--junit FILE]
+                                 [--device cuda|cpu] [--dtype D]... [--work DIR] [--json FILE] [--junit FILE]
 Exit status: verify check's (0 all passed, 1 a case failed, 2 bad input); 2 when the module cannot be loaded.
 """
 import argparse
@@ -73,10 +73,12 @@ def set_precision(precision, device):
         torch.backends.cudnn.allow_tf32 = allow
 
 
-def run_case(model_class, module_path, case_dir, device):
+def run_case(model_class, module_path, case_dir, device, dtypes):
     with open(os.path.join(case_dir, "case.json")) as f:
         case = json.load(f)
     dtype_name = case.get("dtype", "float32")
+    if dtypes and dtype_name not in dtypes:
+        return f"dtype {dtype_name} not selected (--dtype)"
     x = npy_torch.load(os.path.join(case_dir, "x.npy"), dtype_name)
     weight = npy_torch.load(os.path.join(case_dir, "weight.npy"), dtype_name)
     bias_path = os.path.join(case_dir, "bias.npy")
@@ -110,6 +112,9 @@ def main():
     ap.add_argument("--case")
     ap.add_argument("--precision", choices=["fp32", "tf32"], default="fp32")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--dtype", action="append", choices=["float32", "float16", "bfloat16"],
+                    help="gate only cases of this dtype (repeatable; default all). PyTorch 1.13 on the CPU, for one, "
+                         "has no float16 ConvTranspose2d")
     ap.add_argument("--work", help="folder for the exported cases (default: a temporary folder)")
     ap.add_argument("--json")
     ap.add_argument("--junit")
@@ -127,7 +132,7 @@ def main():
     not_applicable = []
     for name in sorted(os.listdir(cases_dir)):
         case_dir = os.path.join(cases_dir, name)
-        reason = run_case(model_class, args.module, case_dir, args.device)
+        reason = run_case(model_class, args.module, case_dir, args.device, args.dtype)
         if reason:
             os.makedirs(na_dir, exist_ok=True)
             shutil.move(case_dir, os.path.join(na_dir, name))

@@ -1,0 +1,56 @@
+// The fused epilogue on one fp32 accumulator (bias already in it): + add, min(·, 0), GELU (exact erf form), × multiply.
+// Every kernel variant (v1 direct, the fp32/tf32/3xTF32/fp16/bf16 phase-GEMM paths) calls this one function, so the
+// epilogue is tested once (tests/gpu/epilogue_test.cu against reference/epilogue) and replaced in one place.
+// Special values as DESIGN.md lists them (PyTorch 2.11, CUDA): min(NaN, 0) = NaN, min(+inf, 0) = 0, min(-0.0, +0.0) = -0.0,
+// gelu(-inf) = NaN, gelu(NaN) = NaN, gelu(-0.0) = -0.0.
+#pragma once
+
+#include <cuda_runtime.h>
+
+namespace gate::gpu {
+
+// 1/√2 split into a float and the float nearest the remainder: 0x3F3504F3 = 0.70710676908..., remainder 1.2101617e-8.
+inline constexpr float kInvSqrt2Hi = 0.70710676908493042f;
+inline constexpr float kInvSqrt2Lo = 1.2101617104e-8f;
+inline constexpr float kTwoOverSqrtPi = 1.12837916709551257f;
+
+// min(v, 0) with NaN propagation and the sign of zero kept. fminf(NaN, 0) returns 0 and would hide a NaN conv value, so
+// it is not used: v > 0 is false for NaN, -0.0 and +0.0, which all pass through unchanged.
+__device__ __forceinline__ float clamp_nonpositive(float v) { return v > 0.0f ? 0.0f : v; }
+
+// gelu(v) = 0.5 · v · erfc(-v/√2) for v <= 0 (the erfc form: no cancellation in 1 + erf for v ≪ 0).
+// The argument z = -v/√2 is carried as z + dz (dz: the rounding error of the product, from an fma, plus the 1/√2 tail):
+// erfc's relative condition number is about 2z², so a plain fp32 product would cost up to ~2z²·2^-24 relative
+// (≈ 30 ulp near v = -5.7, where PyTorch's own float gelu already flushes to -0.0). The first-order correction
+// erfc(z + dz) ≈ erfc(z) − (2/√π)·e^{−z²}·dz removes it.
+// Claimed accuracy (no --use_fast_math): within 6 ulp of the double reference gelu_erf for v in [-10, 0] on a dense sweep
+// of 2^20 points, kGeluMaxUlp below (measured 4.80 ulp at v = -3.65 on an H100, 2026-11-25: bench/RESULTS.md);
+// tests/gpu/epilogue_test.cu measures it (`ctest -R gpu` on a GPU machine). CUDA documents erfcf at 4 ulp.
+inline constexpr float kGeluMaxUlp = 6.0f;
+__device__ __forceinline__ float gelu_nonpositive(float v) {
+  const float minus_v = -v;
+  const float z = minus_v * kInvSqrt2Hi;
+  const float dz = fmaf(minus_v, kInvSqrt2Hi, -z) + minus_v * kInvSqrt2Lo;
+  float e = erfcf(z);
+  if (dz != 0.0f && e != 0.0f) e = fmaf(-kTwoOverSqrtPi * expf(-z * z), dz, e);
+  return 0.5f * v * e;
+}
+
+// y = multiply · gelu(min(conv + add, 0)). conv is the fp32 accumulator with the bias added.
+// Positive sums give +0.0 after the clamp and gelu(±0) = ±0, so GELU runs only where the clamp left a non-zero: on the
+// seed workload (add 0.5) almost every element takes the short path, and a warp skips the erfc entirely when all do.
+__device__ __forceinline__ float fused_epilogue(float conv, float add_value, float multiply_value) {
+  float v = clamp_nonpositive(conv + add_value);
+  if (!(v == 0.0f)) v = gelu_nonpositive(v);  // negative or NaN
+  return v * multiply_value;
+}
+
+// The same epilogue in two steps for a thread holding many values (the phase-GEMM's 64 accumulators): clamp them all,
+// ask the warp whether any is non-zero, and only then run GELU where needed. Same results as fused_epilogue, without a
+// branch region per element on the common all-zero path.
+__device__ __forceinline__ float epilogue_clamp(float conv, float add_value) { return clamp_nonpositive(conv + add_value); }
+__device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
+  return clamped == 0.0f ? clamped : gelu_nonpositive(clamped);
+}
+
+}  // namespace gate::gpu

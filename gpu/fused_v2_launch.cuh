@@ -1,0 +1,42 @@
+// The launcher shared by the per-flavour translation units: checks that the device offers the Tile's shared memory,
+// raises the block's dynamic shared-memory limit, launches one block per (m-tile, n-tile) and checks the launch.
+// Tile<128> on every architecture: Tile<256> (one block of 512 threads per SM, half the weight loads per mma) was
+// measured no faster on the H100 (2.245 vs 2.258 ms tf32, bench/NOTES.md §4) and does not fit sm_89, so it is not built.
+#pragma once
+
+#include "gpu/cuda_check.cuh"
+#include "gpu/fused_v2_phase_gemm.cuh"
+
+namespace gate::gpu {
+
+// The opt-in shared memory per block of the current device (queried once per device).
+inline int device_smem_per_block() {
+  int device = 0;
+  GATE_CUDA_CHECK(cudaGetDevice(&device));
+  int bytes = 0;
+  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return bytes;
+}
+
+template <class Flavor, class T>
+void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream) {
+  using Bits = typename Flavor::Storage::Bits;
+  constexpr int kSmem = PhaseGemmSmem<T>::kBytes;
+  GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v2_phase_gemm<Flavor, T>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem));
+  const int64_t m_tiles = (g.m_total + T::kBlockM - 1) / T::kBlockM;
+  const int64_t blocks = m_tiles * g.n_tiles;
+  if (blocks > 0x7fffffff) throw GpuError("fused_v2_phase_gemm: " + std::to_string(blocks) + " blocks exceed the grid limit");
+  fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
+      g, static_cast<const Bits*>(x), static_cast<const Bits*>(w), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
+  GATE_CUDA_CHECK(cudaGetLastError());
+}
+
+template <class Flavor>
+void launch_v2(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream) {
+  const int smem = device_smem_per_block();
+  if (smem >= PhaseGemmSmem<TileSmall>::kBytes) return launch_v2_tile<Flavor, TileSmall>(g, x, w, bias, y, stream);
+  throw GpuError("fused_v2_phase_gemm needs " + std::to_string(PhaseGemmSmem<TileSmall>::kBytes) +
+                 " bytes of shared memory per block; this device offers " + std::to_string(smem));
+}
+
+}  // namespace gate::gpu

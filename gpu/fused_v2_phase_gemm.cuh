@@ -1,0 +1,110 @@
+// fused_v2_phase_gemm: the fast path. The stride-s transposed convolution as one implicit GEMM over the q-grid
+// (phase_geometry.hpp): a block computes BlockM q-pixels × (all sh·sw phases × 128/(sh·sw) output channels), streaming
+// K = Cin·Th·Tw through two shared-memory stages in chunks of 32, then runs the fused epilogue on the accumulators and
+// writes its output in contiguous row runs (store_tile.cuh). One launch, no intermediate tensor in device memory.
+// Template parameters: the mma flavour (mma_flavors.cuh: tf32, 3xTF32, fp32 FFMA, f16, bf16) and the Tile (q-pixels per
+// block; the launcher builds Tile<128> only, phase_geometry.hpp says why). Built into gate_gpu (fused_v2_<flavour>.cu);
+// validated by build*/bench/gpu/gpu_validate, timed by gpu_bench; bench/NOTES.md has each version's prediction and time.
+#pragma once
+
+#include <cstdint>
+
+#include "gpu/mma_flavors.cuh"
+#include "gpu/phase_geometry.hpp"
+#include "gpu/store_tile.cuh"
+#include "gpu/tile_loader.cuh"
+
+namespace gate::gpu {
+
+// Shared memory: two stages of A and B (in 32-bit words: kChunkK rows each, the 16-bit flavours use half), aliased by
+// the epilogue's staging tile; then the B scatter tables, the A offsets and the per-m output table.
+template <class T>
+struct PhaseGemmSmem {
+  static constexpr int kStageWordsA = kChunkK * T::kLdA;
+  static constexpr int kStageWordsB = kChunkK * kLdB;
+  static constexpr int kStagesBytes = 2 * (kStageWordsA + kStageWordsB) * 4;
+  static constexpr int kStagingBytes = kBlockN * T::kLdStage * 4;
+  static constexpr int kMainBytes = kStagesBytes > kStagingBytes ? kStagesBytes : kStagingBytes;
+  static constexpr int kBTableBytes = kChunkK * kBlockN * 2;
+  static constexpr int kBSourcesBytes = kChunkK * kBlockN * 4;
+  static constexpr int kAOffsetsBytes = kChunkK * 4;
+  static constexpr int kMOutBytes = T::kBlockM * int(sizeof(MOutput));
+  // Tile<128>: 96,384 bytes; Tile<256>: 161,920 bytes.
+  static constexpr int kBytes = kMainBytes + kBTableBytes + kBSourcesBytes + kAOffsetsBytes + kMOutBytes;
+  static_assert(kMainBytes % 16 == 0 && kBTableBytes % 16 == 0 && kBSourcesBytes % 16 == 0, "16-byte alignment");
+};
+
+// Register cap 128 per thread: Tile<128> runs two blocks of 256 threads per SM where shared memory allows (sm_90),
+// Tile<256> would run one block of 512 threads; either way 16 warps and the whole register file.
+template <class Flavor, class T>
+__global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
+    fused_v2_phase_gemm(PhaseGeometry g, const typename Flavor::Storage::Bits* __restrict__ x,
+                        const typename Flavor::Storage::Bits* __restrict__ w,
+                        const typename Flavor::Storage::Bits* __restrict__ bias,
+                        typename Flavor::Storage::Bits* __restrict__ y) {
+  using Bits = typename Flavor::Storage::Bits;
+  using S = PhaseGemmSmem<T>;
+  extern __shared__ __align__(16) unsigned char smem[];
+  uint32_t* stages = reinterpret_cast<uint32_t*>(smem);
+  uint16_t* b_table = reinterpret_cast<uint16_t*>(smem + S::kMainBytes);
+  uint32_t* b_sources = reinterpret_cast<uint32_t*>(smem + S::kMainBytes + S::kBTableBytes);
+  int* a_offsets = reinterpret_cast<int*>(smem + S::kMainBytes + S::kBTableBytes + S::kBSourcesBytes);
+  MOutput* m_out = reinterpret_cast<MOutput*>(smem + S::kMainBytes + S::kBTableBytes + S::kBSourcesBytes + S::kAOffsetsBytes);
+  auto stage_a = [&](int s) { return stages + s * (S::kStageWordsA + S::kStageWordsB); };
+  auto stage_b = [&](int s) { return stages + s * (S::kStageWordsA + S::kStageWordsB) + S::kStageWordsA; };
+
+  // The blocks that share one m-tile are consecutive, so they run together and its A rows come from L2.
+  const int n_tile = blockIdx.x % g.n_tiles;
+  const int64_t m0 = int64_t(blockIdx.x / g.n_tiles) * T::kBlockM;
+  const int co0 = n_tile * g.block_cout;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const WarpCoords wc{(warp % T::kWarpsM) * kWarpM, (warp / T::kWarpsM) * kWarpN, lane / 4, lane % 4};
+
+  build_b_table<T, Flavor::kSixteenBit>(g, b_table);
+  build_b_sources<T>(g, co0, b_sources);
+  build_a_offsets<T>(g, a_offsets);
+  build_m_outputs<T>(g, m0, m_out);
+  const ALoaderThread a_thread = make_a_loader<T>(g, m0);
+
+  WarpAcc acc;
+#pragma unroll
+  for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+      for (int i = 0; i < 4; ++i) acc[mt][nt][i] = 0.0f;
+
+  // ---- prefetch: chunk 0 into stage 0 ----
+  Bits a_regs[T::kALoads], b_regs[T::kBLoads];
+  __syncthreads();  // tables complete
+  load_a_chunk<T>(g, x, a_thread, a_offsets, 0, a_regs);
+  load_b_chunk<T>(g, w, b_sources, co0, 0, b_regs);
+  store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a(0));
+  store_b_chunk<T, Flavor>(b_table, b_regs, stage_b(0));
+  __syncthreads();
+
+  // ---- main loop: the global loads of chunk c+1 are issued before the mma work on chunk c and land in registers
+  // meanwhile; they go to the other stage after it, and one barrier per chunk separates a stage's writes from its reads
+  // (the stage written in iteration c was last read in iteration c-1, before the previous barrier). ----
+  for (int c = 0; c < g.k_chunks; ++c) {
+    const bool more = c + 1 < g.k_chunks;
+    if (more) {
+      load_a_chunk<T>(g, x, a_thread, a_offsets, c + 1, a_regs);
+      load_b_chunk<T>(g, w, b_sources, co0, c + 1, b_regs);
+    }
+    Flavor::template chunk<T::kLdA>(acc, stage_a(c & 1), stage_b(c & 1), wc);
+    if (more) {
+      store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a((c + 1) & 1));
+      store_b_chunk<T, Flavor>(b_table, b_regs, stage_b((c + 1) & 1));
+    }
+    __syncthreads();
+  }
+
+  // ---- epilogue: registers → staging tile (aliases the stages; the loop's last barrier ended their reads) → y ----
+  float* stage = reinterpret_cast<float*>(smem);
+  epilogue_to_stage<T, typename Flavor::Storage>(g, acc, wc, bias, co0, stage);
+  __syncthreads();
+  store_stage<T, typename Flavor::Storage>(g, stage, m_out, co0, y);
+}
+
+}  // namespace gate::gpu

@@ -1,0 +1,109 @@
+// The dispatcher of the device-pointer API (launch.hpp): variant names, which variant serves which problem under its
+// precision contract, and the launch of fused_v1_direct or one phase-GEMM flavour.
+#include "gpu/launch.hpp"
+
+#include <algorithm>
+
+#include "gpu/cuda_check.cuh"
+#include "gpu/fused_v1_direct.cuh"
+#include "gpu/fused_v2_launchers.hpp"
+#include "gpu/kernel_shape.hpp"
+#include "gpu/phase_geometry.hpp"
+
+namespace gate::gpu {
+
+const std::vector<Variant>& all_variants() {
+  static const std::vector<Variant> v{Variant::kV1Direct, Variant::kV2MmaTf32, Variant::kV2Mma3xTf32,
+                                      Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16};
+  return v;
+}
+
+const char* variant_name(Variant v) {
+  switch (v) {
+    case Variant::kV1Direct: return "fused_v1_direct";
+    case Variant::kV2MmaTf32: return "fused_v2_mma_tf32";
+    case Variant::kV2Mma3xTf32: return "fused_v2_mma_3xtf32";
+    case Variant::kV2Ffma: return "fused_v2_ffma";
+    case Variant::kV2MmaF16: return "fused_v2_mma_f16";
+    case Variant::kV2MmaBf16: return "fused_v2_mma_bf16";
+  }
+  return "?";
+}
+
+Variant parse_variant(const std::string& name) {
+  std::string known;
+  for (Variant v : all_variants()) {
+    if (name == variant_name(v)) return v;
+    known += std::string(known.empty() ? "" : ", ") + variant_name(v);
+  }
+  throw GpuError("gpu: unknown kernel variant '" + name + "' (known: " + known + ")");
+}
+
+bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
+  auto no = [&](std::string why) {
+    if (why_not) *why_not = std::move(why);
+    return false;
+  };
+  if (v == Variant::kV1Direct) return true;  // fp32 fma: meets every contract
+  const bool f32 = p.dtype == DType::kFloat32;
+  switch (v) {
+    case Variant::kV2MmaTf32:
+      if (!f32) return no("float32 storage only");
+      if (p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
+      break;
+    case Variant::kV2Mma3xTf32:
+    case Variant::kV2Ffma:
+      if (!f32) return no("float32 storage only");
+      break;
+    case Variant::kV2MmaF16:
+      if (p.dtype != DType::kFloat16) return no("float16 storage only");
+      break;
+    case Variant::kV2MmaBf16:
+      if (p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
+      break;
+    case Variant::kV1Direct: break;
+  }
+  const char* why = nullptr;
+  if (!phase_gemm_supports(make_kernel_shape(p), &why)) return no(std::string("phase-GEMM: ") + why);
+  return true;
+}
+
+namespace {
+
+template <class Storage>
+void launch_v1(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream) {
+  using Bits = typename Storage::Bits;
+  const int64_t total = int64_t(s.N) * s.Cout * s.Hout * s.Wout;
+  constexpr int kBlock = 256;
+  const int64_t blocks = std::min<int64_t>((total + kBlock - 1) / kBlock, int64_t(1) << 20);  // grid-stride beyond
+  fused_v1_direct<Storage><<<unsigned(blocks), kBlock, 0, stream>>>(
+      s, static_cast<const Bits*>(x), static_cast<const Bits*>(w), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
+  GATE_CUDA_CHECK(cudaGetLastError());
+}
+
+}  // namespace
+
+void launch_fused(const Problem& p, Variant v, const void* x, const void* weight, const void* bias, void* y,
+                  CUstream_st* stream) {
+  std::string why;
+  if (!variant_supports(p, v, &why)) throw GpuError(std::string(variant_name(v)) + " cannot run " + p.name + ": " + why);
+  if (p.has_bias && bias == nullptr) throw GpuError("launch_fused: the problem has a bias but no bias buffer was given");
+  const KernelShape s = make_kernel_shape(p);
+  switch (v) {
+    case Variant::kV1Direct:
+      switch (p.dtype) {
+        case DType::kFloat32: return launch_v1<StorageF32>(s, x, weight, bias, y, stream);
+        case DType::kFloat16: return launch_v1<StorageF16>(s, x, weight, bias, y, stream);
+        case DType::kBFloat16: return launch_v1<StorageBF16>(s, x, weight, bias, y, stream);
+      }
+      break;
+    case Variant::kV2MmaTf32: return launch_v2_mma_tf32(make_phase_geometry(s), x, weight, bias, y, stream);
+    case Variant::kV2Mma3xTf32: return launch_v2_mma_3xtf32(make_phase_geometry(s), x, weight, bias, y, stream);
+    case Variant::kV2Ffma: return launch_v2_ffma(make_phase_geometry(s), x, weight, bias, y, stream);
+    case Variant::kV2MmaF16: return launch_v2_mma_f16(make_phase_geometry(s), x, weight, bias, y, stream);
+    case Variant::kV2MmaBf16: return launch_v2_mma_bf16(make_phase_geometry(s), x, weight, bias, y, stream);
+  }
+  throw GpuError("launch_fused: unhandled variant");
+}
+
+}  // namespace gate::gpu

@@ -1,0 +1,195 @@
+// The five inner products of the phase-GEMM, one struct each: how a K-chunk is stored in shared memory and how a warp
+// multiplies it into its 64 × 32 accumulator tile. They differ here and in nothing else (loader, epilogue and stores are
+// shared, STYLE.md §5).
+//   FlavorTf32     float32 storage, operands rounded to TF32 (cvt.rna) once when staged, mma.sync m16n8k8.tf32    (tf32 contract)
+//   Flavor3xTf32   float32 storage, each operand split into TF32 big + small at fragment load, three m16n8k8 products
+//                  (small·big + big·small + big·big; split and dropped small·small err < 2^-20 relative)            (fp32 contract)
+//   FlavorFfma     float32 storage, plain fp32 fma outer products in the same accumulator layout              (fp32 contract)
+//   FlavorF16, FlavorBf16  16-bit storage staged as is, mma.sync m16n8k16 with fp32 accumulation
+//
+// Shared-memory layout, common to all: a K-chunk is kChunkK k-values; A is stored [k-word-row][m], B [k-word-row][n], in
+// 32-bit words. For the 32-bit flavours one word-row is one k; for the 16-bit ones a word holds the pair (2r, 2r+1),
+// low half first, exactly what the m16n8k16 fragments hold. Either way the fragment of lane (g = lane/4, c = lane%4) is
+// rows {c, c+4} × columns {g, g+8} (A) or {g} (B) of a word-row block, so one loader of fragments serves all mma kinds.
+#pragma once
+
+#include <cstdint>
+
+#include "gpu/phase_geometry.hpp"
+#include "gpu/storage.cuh"
+
+namespace gate::gpu {
+
+__device__ __forceinline__ uint32_t tf32_round(float v) {
+  uint32_t r;
+  asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(v));
+  return r;
+}
+
+// d += a · b on one m16n8k8 TF32 tile.
+__device__ __forceinline__ void mma_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
+  asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+__device__ __forceinline__ void mma_f16(float d[4], const uint32_t a[4], const uint32_t b[2]) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+__device__ __forceinline__ void mma_bf16(float d[4], const uint32_t a[4], const uint32_t b[2]) {
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+               : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+               : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+// The warp's place in the block tile and the lane's place in an mma fragment.
+struct WarpCoords {
+  int wm, wn;  // first row (m) and column (n) of the warp's 64 × 32 tile
+  int g, c;    // lane / 4 and lane % 4
+};
+
+// A fragment of m16 tile mt at word-row r0: rows (m) g and g+8, word-rows c and c+4.
+template <int kLdA>
+__device__ __forceinline__ void load_frag_a(uint32_t a[4], const uint32_t* As, int r0, int m0, const WarpCoords& wc) {
+  a[0] = As[(r0 + wc.c) * kLdA + m0 + wc.g];
+  a[1] = As[(r0 + wc.c) * kLdA + m0 + wc.g + 8];
+  a[2] = As[(r0 + wc.c + 4) * kLdA + m0 + wc.g];
+  a[3] = As[(r0 + wc.c + 4) * kLdA + m0 + wc.g + 8];
+}
+// B fragment of n8 tile at word-row r0: column (n) g, word-rows c and c+4.
+__device__ __forceinline__ void load_frag_b(uint32_t b[2], const uint32_t* Bs, int r0, int n0, const WarpCoords& wc) {
+  b[0] = Bs[(r0 + wc.c) * kLdB + n0 + wc.g];
+  b[1] = Bs[(r0 + wc.c + 4) * kLdB + n0 + wc.g];
+}
+
+// Accumulator of one warp: [m16 tile][n8 tile][c0..c3], c0,c1 = (row g, cols 2c, 2c+1), c2,c3 = (row g+8, same cols).
+using WarpAcc = float[4][4][4];
+
+struct FlavorTf32 {
+  using Storage = StorageF32;
+  static constexpr bool kSixteenBit = false;
+  static __device__ __forceinline__ uint32_t to_smem(float v) { return tf32_round(v); }
+  template <int kLdA>
+  static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
+#pragma unroll
+    for (int r0 = 0; r0 < kChunkK; r0 += 8) {
+      uint32_t a[4][4], b[4][2];
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt) load_frag_a<kLdA>(a[mt], As, r0, wc.wm + mt * 16, wc);
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) load_frag_b(b[nt], Bs, r0, wc.wn + nt * 8, wc);
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) mma_tf32(acc[mt][nt], a[mt], b[nt]);
+    }
+  }
+};
+
+struct Flavor3xTf32 {
+  using Storage = StorageF32;
+  static constexpr bool kSixteenBit = false;
+  static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
+  // v = big + small + O(2^-21·|v|): big = v truncated to TF32 (its low 13 mantissa bits cleared), small = tf32(v − big)
+  // (the subtraction is exact). Truncation gives big, small and v one sign, and small is never 0: where v − big is 0
+  // (v already a TF32 value) or NaN (v = ±inf), small = ±FLT_MIN with v's sign. So every cross product has the sign of
+  // the exact product, and an infinite operand gives ±inf as inf · v does, never inf − inf or inf · 0 = NaN; the extra
+  // FLT_MIN·|other| is far below every bound (and flushes to 0 in the mma). NaN stays NaN (not truncated to inf).
+  static __device__ __forceinline__ void split(uint32_t v, uint32_t& big, uint32_t& small) {
+    const float f = __uint_as_float(v);
+    big = f == f ? (v & 0xFFFFE000u) : v;
+    const float rest = f - __uint_as_float(big);
+    small = (rest != 0.0f && rest == rest) ? tf32_round(rest) : __float_as_uint(copysignf(1.17549435e-38f, f));
+  }
+  // B is split once per k-step (16 registers); A one m16 tile at a time (8 registers), which keeps the kernel under
+  // the 128-register cap of two blocks per SM.
+  template <int kLdA>
+  static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
+#pragma unroll
+    for (int r0 = 0; r0 < kChunkK; r0 += 8) {
+      uint32_t b_big[4][2], b_small[4][2];
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) {
+        uint32_t raw[2];
+        load_frag_b(raw, Bs, r0, wc.wn + nt * 8, wc);
+#pragma unroll
+        for (int i = 0; i < 2; ++i) split(raw[i], b_big[nt][i], b_small[nt][i]);
+      }
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt) {
+        uint32_t raw[4], a_big[4], a_small[4];
+        load_frag_a<kLdA>(raw, As, r0, wc.wm + mt * 16, wc);
+#pragma unroll
+        for (int i = 0; i < 4; ++i) split(raw[i], a_big[i], a_small[i]);
+        // Small products first, so they are not absorbed by a large partial sum before the big one arrives.
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) {
+          mma_tf32(acc[mt][nt], a_small, b_big[nt]);
+          mma_tf32(acc[mt][nt], a_big, b_small[nt]);
+          mma_tf32(acc[mt][nt], a_big, b_big[nt]);
+        }
+      }
+    }
+  }
+};
+
+struct FlavorFfma {
+  using Storage = StorageF32;
+  static constexpr bool kSixteenBit = false;
+  static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
+  // Each lane owns the same (m, n) positions as an mma accumulator fragment, so the epilogue is shared; per k it reads
+  // 8 A values (shared by the 4 lanes of a group: broadcast) and 4 adjacent B pairs (8-byte loads) for 64 fmas.
+  template <int kLdA>
+  static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
+    const float* Af = reinterpret_cast<const float*>(As);
+    const float* Bf = reinterpret_cast<const float*>(Bs);
+#pragma unroll 4
+    for (int k = 0; k < kChunkK; ++k) {
+      float a[4][2];
+      float2 b[4];
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt) {
+        a[mt][0] = Af[k * kLdA + wc.wm + mt * 16 + wc.g];
+        a[mt][1] = Af[k * kLdA + wc.wm + mt * 16 + wc.g + 8];
+      }
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) b[nt] = *reinterpret_cast<const float2*>(&Bf[k * kLdB + wc.wn + nt * 8 + 2 * wc.c]);
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) {
+          acc[mt][nt][0] = fmaf(a[mt][0], b[nt].x, acc[mt][nt][0]);
+          acc[mt][nt][1] = fmaf(a[mt][0], b[nt].y, acc[mt][nt][1]);
+          acc[mt][nt][2] = fmaf(a[mt][1], b[nt].x, acc[mt][nt][2]);
+          acc[mt][nt][3] = fmaf(a[mt][1], b[nt].y, acc[mt][nt][3]);
+        }
+    }
+  }
+};
+
+template <class StorageT, void (*Mma)(float*, const uint32_t*, const uint32_t*)>
+struct FlavorSixteenBit {
+  using Storage = StorageT;
+  static constexpr bool kSixteenBit = true;
+  static __device__ __forceinline__ uint16_t to_smem(uint16_t bits) { return bits; }
+  template <int kLdA>
+  static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
+#pragma unroll
+    for (int r0 = 0; r0 < kChunkK / 2; r0 += 8) {  // a k16 step is 8 word-rows
+      uint32_t a[4][4], b[4][2];
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt) load_frag_a<kLdA>(a[mt], As, r0, wc.wm + mt * 16, wc);
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) load_frag_b(b[nt], Bs, r0, wc.wn + nt * 8, wc);
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int nt = 0; nt < 4; ++nt) Mma(acc[mt][nt], a[mt], b[nt]);
+    }
+  }
+};
+using FlavorF16 = FlavorSixteenBit<StorageF16, mma_f16>;
+using FlavorBf16 = FlavorSixteenBit<StorageBF16, mma_bf16>;
+
+}  // namespace gate::gpu

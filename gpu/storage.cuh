@@ -1,0 +1,36 @@
+// Device-side storage of the three dtypes: float32 as float, float16 and bfloat16 as their raw 16-bit patterns (the same
+// bits core/dtype.hpp's to_bits writes on the host). load() widens to float exactly; store() rounds a float to the type
+// once, to nearest even, NaN kept NaN. The kernels are templated on these three structs and nothing else about storage.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <cstdint>
+
+namespace gate::gpu {
+
+struct StorageF32 {
+  using Bits = float;
+  static __device__ __forceinline__ float load(Bits v) { return v; }
+  static __device__ __forceinline__ Bits from_float(float v) { return v; }
+};
+
+struct StorageF16 {
+  using Bits = uint16_t;
+  static __device__ __forceinline__ float load(Bits v) { return __half2float(__ushort_as_half(v)); }
+  static __device__ __forceinline__ Bits from_float(float v) { return __half_as_ushort(__float2half_rn(v)); }
+};
+
+struct StorageBF16 {
+  using Bits = uint16_t;
+  static __device__ __forceinline__ float load(Bits v) { return __bfloat162float(__ushort_as_bfloat16(v)); }
+  static __device__ __forceinline__ Bits from_float(float v) { return __bfloat16_as_ushort(__float2bfloat16_rn(v)); }
+};
+
+// Streaming store (st.global.cs): the 1.1 GB output is written once and never read back by this kernel, so keeping it
+// out of the caches' way leaves L2 to the input and weights that every block re-reads.
+__device__ __forceinline__ void store_streaming(float* p, float v) { __stcs(p, v); }
+__device__ __forceinline__ void store_streaming(uint16_t* p, uint16_t v) { __stcs(reinterpret_cast<unsigned short*>(p), v); }
+
+}  // namespace gate::gpu

@@ -1,0 +1,129 @@
+// The phase-GEMM's epilogue: the fused epilogue on the accumulators in registers (bias folded in there), the results
+// staged through shared memory as a [phase, co][m] tile, then written out in output order. A block holds every phase of
+// its q-pixels, so for each (co, qh, rh) its outputs form one contiguous run of an output row: consecutive threads write
+// consecutive addresses (each warp store covers 128 contiguous bytes, or two runs at a q-row break), whatever the row
+// length (130 floats = 520 bytes is not a multiple of 16, so 16-byte vectors would need a scalar head and tail per row).
+// Stores are streaming (st.global.cs): the output is never re-read.
+#pragma once
+
+#include <cstdint>
+
+#include "gpu/epilogue.cuh"
+#include "gpu/mma_flavors.cuh"
+#include "gpu/phase_geometry.hpp"
+#include "gpu/storage.cuh"
+
+namespace gate::gpu {
+
+// Where the outputs of q-pixel m of the block go: y index of (img, co = 0, oh0, ow0), with oh0 = sh·qh − ph and
+// ow0 = sw·qw − pw the phase-(0,0) output; oh0 = INT32_MIN marks a q-pixel past the end of M.
+struct MOutput {
+  int64_t y_offset;
+  int oh0, ow0;
+};
+
+template <class T>
+__device__ __forceinline__ void build_m_outputs(const PhaseGeometry& g, int64_t m0, MOutput* out) {
+  for (int i = threadIdx.x; i < T::kBlockM; i += T::kThreads) {
+    const int64_t m = m0 + i;
+    MOutput o{0, INT32_MIN, 0};
+    if (m < g.m_total) {
+      const int64_t qhw = int64_t(g.QH) * g.QW;
+      const int img = int(m / qhw);
+      const int rem = int(m - img * qhw);
+      o.oh0 = (g.qh_base + rem / g.QW) * g.s.sh - g.s.ph;
+      o.ow0 = (g.qw_base + rem % g.QW) * g.s.sw - g.s.pw;
+      o.y_offset = int64_t(img) * g.s.Cout * g.s.Hout * g.s.Wout + int64_t(o.oh0) * g.s.Wout + o.ow0;
+    }
+    out[i] = o;
+  }
+}
+
+// Registers → stage: stage[n][m] = epilogue(acc + bias[co(n)]). Call after the main loop's last barrier (the stage
+// aliases the A/B buffers).
+template <class T, class Storage>
+__device__ __forceinline__ void epilogue_to_stage(const PhaseGeometry& g, const WarpAcc& acc, const WarpCoords& wc,
+                                                  const typename Storage::Bits* __restrict__ bias, int co0, float* stage) {
+  // + bias + add and the clamp on all 64 values first; GELU only if some lane of the warp holds a non-zero.
+  float v[4][4][4];
+  bool any_nonzero = false;
+#pragma unroll
+  for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+    for (int j = 0; j < 2; ++j) {
+      const int n = wc.wn + nt * 8 + 2 * wc.c + j;
+      const int co = co0 + (n & (g.block_cout - 1));
+      const float b = (g.s.has_bias && co < g.s.Cout) ? Storage::load(bias[co]) : 0.0f;
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+          const float c = epilogue_clamp(acc[mt][nt][2 * half + j] + b, g.s.add_value);
+          v[mt][nt][2 * half + j] = c;
+          any_nonzero |= !(c == 0.0f);
+        }
+    }
+  if (__any_sync(0xFFFFFFFFu, any_nonzero)) {
+#pragma unroll
+    for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+        for (int i = 0; i < 4; ++i) v[mt][nt][i] = epilogue_gelu_if_nonzero(v[mt][nt][i]);
+  }
+#pragma unroll
+  for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+    for (int j = 0; j < 2; ++j) {
+      const int n = wc.wn + nt * 8 + 2 * wc.c + j;
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+          const int m = wc.wm + mt * 16 + wc.g + 8 * half;
+          stage[n * T::kLdStage + m] = v[mt][nt][2 * half + j] * g.s.multiply_value;
+        }
+    }
+}
+
+// Stage → y, in output order: idx = (co_local, rh, m, rw) with rw fastest, so a run of m along one q-row writes one
+// contiguous piece of output row sh·qh + rh − ph.
+template <class T, class Storage>
+__device__ __forceinline__ void store_stage(const PhaseGeometry& g, const float* stage, const MOutput* m_out, int co0,
+                                            typename Storage::Bits* __restrict__ y) {
+  const int64_t plane = int64_t(g.s.Hout) * g.s.Wout;
+  if (g.s.sw <= 2) {
+    // BlockM·sw <= threads: a thread's (m, rw) is the same in every iteration, so its output base and column checks are
+    // hoisted; each iteration moves to the next (co_local, rh) slab: one shared load, one address, one store.
+    const int slab_step = T::kThreads >> (T::kLog2BlockM + g.log2_sw);
+    const int p = threadIdx.x & ((T::kBlockM << g.log2_sw) - 1);
+    const int rw = p & (g.s.sw - 1), m = p >> g.log2_sw;
+    const MOutput o = m_out[m];
+    const int ow = o.ow0 + rw;
+    if (o.oh0 == INT32_MIN || ow < 0 || ow >= g.s.Wout) return;
+    typename Storage::Bits* y_m = y + o.y_offset + rw;
+    const float* stage_m = stage + m + (rw << g.log2_block_cout) * T::kLdStage;
+    for (int slab = threadIdx.x >> (T::kLog2BlockM + g.log2_sw); slab < (g.block_cout << g.log2_sh); slab += slab_step) {
+      const int rh = slab & (g.s.sh - 1), co_local = slab >> g.log2_sh;
+      const int oh = o.oh0 + rh;
+      if (co0 + co_local >= g.s.Cout || oh < 0 || oh >= g.s.Hout) continue;
+      const float v = stage_m[(((rh * g.s.sw) << g.log2_block_cout) + co_local) * T::kLdStage];
+      store_streaming(&y_m[(co0 + co_local) * plane + int64_t(rh) * g.s.Wout], Storage::from_float(v));
+    }
+    return;
+  }
+  for (int idx = threadIdx.x; idx < T::kBlockM * kBlockN; idx += T::kThreads) {
+    const int rw = idx & (g.s.sw - 1);
+    const int m = (idx >> g.log2_sw) & (T::kBlockM - 1);
+    const int rh = (idx >> (g.log2_sw + T::kLog2BlockM)) & (g.s.sh - 1);
+    const int co_local = idx >> (g.log2_sw + T::kLog2BlockM + g.log2_sh);
+    const int co = co0 + co_local;
+    const MOutput o = m_out[m];
+    const int oh = o.oh0 + rh, ow = o.ow0 + rw;
+    if (o.oh0 == INT32_MIN || co >= g.s.Cout || oh < 0 || oh >= g.s.Hout || ow < 0 || ow >= g.s.Wout) continue;
+    const float v = stage[((((rh * g.s.sw) + rw) << g.log2_block_cout) + co_local) * T::kLdStage + m];
+    store_streaming(&y[o.y_offset + co * plane + int64_t(rh) * g.s.Wout + rw], Storage::from_float(v));
+  }
+}
+
+}  // namespace gate::gpu

@@ -1,0 +1,83 @@
+// Tests of gpu/epilogue.cuh: the device epilogue against reference/epilogue's double evaluation, in ulps of the float
+// result, over a dense sweep of [-10, 0] (the claim kGeluMaxUlp), and its special values (DESIGN.md).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "gpu/cuda_check.cuh"
+#include "gpu/epilogue.cuh"
+#include "reference/epilogue.hpp"
+
+namespace {
+
+__global__ void eval_epilogue(const float* conv, float* y, int n, float add, float mul) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) y[i] = gate::gpu::fused_epilogue(conv[i], add, mul);
+}
+
+std::vector<float> on_device(const std::vector<float>& conv, float add, float mul) {
+  float *d_c = nullptr, *d_y = nullptr;
+  const size_t bytes = conv.size() * sizeof(float);
+  GATE_CUDA_CHECK(cudaMalloc(&d_c, bytes));
+  GATE_CUDA_CHECK(cudaMalloc(&d_y, bytes));
+  GATE_CUDA_CHECK(cudaMemcpy(d_c, conv.data(), bytes, cudaMemcpyHostToDevice));
+  eval_epilogue<<<unsigned((conv.size() + 255) / 256), 256>>>(d_c, d_y, int(conv.size()), add, mul);
+  GATE_CUDA_CHECK(cudaGetLastError());
+  std::vector<float> y(conv.size());
+  GATE_CUDA_CHECK(cudaMemcpy(y.data(), d_y, bytes, cudaMemcpyDeviceToHost));
+  cudaFree(d_c);
+  cudaFree(d_y);
+  return y;
+}
+
+double ulp_of(float v) {
+  const float a = std::fabs(v);
+  return double(std::nextafter(a, std::numeric_limits<float>::infinity())) - double(a);
+}
+
+}  // namespace
+
+TEST_CASE("gpu epilogue: GELU on [-10, 0] is within kGeluMaxUlp of the double reference", "[gpu]") {
+  constexpr int kPoints = 1 << 20;
+  std::vector<float> conv(kPoints);
+  for (int i = 0; i < kPoints; ++i) conv[i] = -10.0f * float(i) / float(kPoints - 1);
+  const auto y = on_device(conv, 0.0f, 1.0f);
+  double max_ulp = 0;
+  float worst = 0;
+  for (int i = 0; i < kPoints; ++i) {
+    const double ref = gate::epilogue(double(conv[i]), 0.0f, 1.0f);
+    const double err = std::fabs(double(y[i]) - ref) / ulp_of(float(ref));
+    if (err > max_ulp) max_ulp = err, worst = conv[i];
+  }
+  WARN("max error " << max_ulp << " ulp at conv = " << worst);
+  CHECK(max_ulp <= gate::gpu::kGeluMaxUlp);
+}
+
+TEST_CASE("gpu epilogue: special values follow DESIGN.md", "[gpu]") {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  // add = -0.0 keeps the sign of a zero conv value (+0.0 would turn -0.0 + 0.0 into +0.0 before the clamp).
+  const std::vector<float> conv{nan, -inf, inf, -0.0f, 0.0f, 3.0f, -1e30f, 1e30f};
+  const auto y = on_device(conv, -0.0f, 2.0f);
+  CHECK(std::isnan(y[0]));                         // min(NaN, 0) = NaN, gelu(NaN) = NaN
+  CHECK(std::isnan(y[1]));                         // gelu(-inf) = NaN
+  CHECK((y[2] == 0.0f && !std::signbit(y[2])));    // min(+inf, 0) = +0
+  CHECK((y[3] == 0.0f && std::signbit(y[3])));     // gelu(-0.0) = -0.0
+  CHECK((y[4] == 0.0f && !std::signbit(y[4])));
+  CHECK((y[5] == 0.0f && !std::signbit(y[5])));
+  CHECK((y[6] == 0.0f && std::signbit(y[6])));     // 0.5·v·erfc(huge) = -0.0
+  CHECK((y[7] == 0.0f && !std::signbit(y[7])));
+  // The reference agrees on every one, sign of zero included.
+  for (size_t i = 0; i < conv.size(); ++i) {
+    const double ref = gate::epilogue(double(conv[i]), -0.0f, 2.0f);
+    INFO("conv = " << conv[i] << ": device " << y[i] << ", reference " << ref);
+    CHECK(std::isnan(ref) == std::isnan(y[i]));
+    if (!std::isnan(ref)) CHECK((double(y[i]) == ref && std::signbit(y[i]) == std::signbit(ref)));
+  }
+  // A negative multiply turns the +0 of a clamped positive into -0, as the reference does.
+  const auto z = on_device({3.0f}, 0.0f, -1.5f);
+  CHECK((z[0] == 0.0f && std::signbit(z[0])));
+  CHECK(std::signbit(gate::epilogue(3.0, 0.0f, -1.5f)));
+}

@@ -1,0 +1,143 @@
+// Tests of gpu/fused.cu (and through it every kernel variant): each variant that kernel_variants() offers for a problem
+// passes verify's comparator against the double reference, on shapes that stress each parameter. Runs only where a
+// CUDA device exists (gpu_main.cpp reports skipped otherwise).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "gpu/fused.hpp"
+#include "tests/gpu/gpu_case.hpp"
+
+namespace {
+
+using gate::DType;
+using gate::Precision;
+using gate::Problem;
+
+Problem base(const char* name, int64_t N, int64_t Cin, int64_t Cout, int64_t H, int64_t W, int64_t kH, int64_t kW) {
+  Problem p;
+  p.name = name;
+  p.N = N, p.Cin = Cin, p.Cout = Cout, p.H = H, p.W = W, p.kH = kH, p.kW = kW;
+  p.add_value = 0.02f;  // about half the conv values end up negative: GELU's branch is exercised
+  p.multiply_value = 2.0f;
+  return p;
+}
+
+// Runs every variant offered for p and requires each to pass; returns how many ran.
+int check_all_variants(const Problem& p, uint64_t seed, float x_lo = 0.0f, float x_hi = 1.0f) {
+  const auto in = gate::gpu_test::make_inputs(p, seed, x_lo, x_hi);
+  const auto expected = gate::gpu_test::make_expected(p, in);
+  const auto variants = gate::gpu::kernel_variants(p);
+  for (const auto& v : variants) {
+    const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
+    INFO(gate::describe(p) << "\n" << gate::gpu_test::summary(v, r));
+    CHECK(r.passed());
+    CHECK(r.signed_zero_mismatches == 0);
+  }
+  return int(variants.size());
+}
+
+}  // namespace
+
+TEST_CASE("gpu: a small seed-like problem passes in every storage type and contract", "[gpu]") {
+  Problem p = base("seedlike", 2, 16, 32, 9, 9, 4, 4);
+  p.stride = {2, 2};
+  for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16}) {
+    p.dtype = d;
+    for (Precision pr : {Precision::kFp32, Precision::kTf32}) {
+      if (d != DType::kFloat32 && pr == Precision::kTf32) continue;
+      p.precision = pr;
+      // float32/fp32: v1, 3xTF32, FFMA; float32/tf32: + TF32; 16-bit: v1 + its mma path.
+      const int expected_variants = d != DType::kFloat32 ? 2 : (pr == Precision::kTf32 ? 4 : 3);
+      CHECK(check_all_variants(p, 1) == expected_variants);
+    }
+  }
+}
+
+TEST_CASE("gpu: dilation, odd strides, padding and output_padding fall back to v1 and pass", "[gpu]") {
+  Problem p = base("awkward", 2, 5, 7, 6, 5, 3, 2);
+  p.stride = {2, 3};
+  p.padding = {1, 0};
+  p.output_padding = {1, 2};
+  p.dilation = {2, 1};
+  CHECK(gate::gpu::kernel_variants(p) == std::vector<std::string>{"fused_v1_direct"});
+  CHECK(check_all_variants(p, 2) == 1);
+}
+
+TEST_CASE("gpu: grouped convolution without bias passes (v1)", "[gpu]") {
+  Problem p = base("groups", 2, 6, 9, 5, 4, 3, 3);
+  p.groups = 3;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  p.output_padding = {1, 0};
+  p.has_bias = false;
+  for (DType d : {DType::kFloat32, DType::kBFloat16}) {
+    p.dtype = d;
+    CHECK(check_all_variants(p, 3) == 1);
+  }
+}
+
+TEST_CASE("gpu: the phase-GEMM handles partial tiles, channel tails and every stride it accepts", "[gpu]") {
+  SECTION("stride 1, 16 taps, 3 input channels, 20 output channels of a 128 tile") {
+    Problem p = base("s1", 1, 3, 20, 7, 9, 4, 4);
+    p.padding = {1, 2};
+    CHECK(check_all_variants(p, 4) >= 3);
+  }
+  SECTION("stride 4, one tap, padding 2, output_padding 3, 12 output channels in tiles of 8") {
+    Problem p = base("s4", 2, 9, 12, 5, 6, 4, 4);
+    p.stride = {4, 4};
+    p.padding = {2, 2};
+    p.output_padding = {3, 1};
+    for (DType d : {DType::kFloat32, DType::kFloat16}) {
+      p.dtype = d;
+      CHECK(check_all_variants(p, 5) >= 2);
+    }
+  }
+  SECTION("non-square kernel and stride, 5 K-chunks, 2 N-tiles, no bias") {
+    Problem p = base("rect", 2, 40, 70, 5, 11, 4, 2);
+    p.stride = {2, 1};
+    p.padding = {1, 1};
+    p.has_bias = false;
+    p.precision = Precision::kTf32;
+    CHECK(check_all_variants(p, 6) == 4);
+    p.dtype = DType::kBFloat16;
+    p.precision = Precision::kFp32;
+    CHECK(check_all_variants(p, 6) == 2);
+  }
+  SECTION("M not a multiple of the 128-row tile, many images") {
+    Problem p = base("mtail", 7, 8, 16, 3, 5, 2, 2);
+    p.stride = {2, 2};
+    p.multiply_value = -1.5f;  // +0 becomes -0: signs of zeros must match the reference
+    CHECK(check_all_variants(p, 7) >= 3);
+  }
+}
+
+TEST_CASE("gpu: NaN and infinite inputs propagate as the reference says", "[gpu]") {
+  Problem p = base("special", 1, 8, 8, 6, 6, 4, 4);
+  p.stride = {2, 2};
+  p.precision = Precision::kTf32;
+  for (DType d : {DType::kFloat32, DType::kFloat16}) {
+    p.dtype = d;
+    p.precision = d == DType::kFloat32 ? Precision::kTf32 : Precision::kFp32;
+    auto in = gate::gpu_test::make_inputs(p, 8);
+    in.x.values[7] = std::numeric_limits<float>::quiet_NaN();
+    in.x.values[40] = std::numeric_limits<float>::infinity();
+    in.x.values[100] = -std::numeric_limits<float>::infinity();
+    const auto expected = gate::gpu_test::make_expected(p, in);
+    for (const auto& v : gate::gpu::kernel_variants(p)) {
+      const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
+      INFO(gate::gpu_test::summary(v, r));
+      CHECK(r.passed());
+    }
+  }
+}
+
+TEST_CASE("gpu: an unknown variant and a variant outside its contract are refused with a GpuError", "[gpu]") {
+  Problem p = base("refuse", 1, 4, 4, 3, 3, 2, 2);
+  p.stride = {2, 2};
+  const auto in = gate::gpu_test::make_inputs(p, 9);
+  CHECK_THROWS_AS(gate::gpu::run_fused(p, in.x, in.weight, in.bias_ptr(), "fused_v9_magic"), gate::gpu::GpuError);
+  // TF32 operands under the fp32 contract would break it: the variant is not offered and refuses to run.
+  CHECK_THROWS_AS(gate::gpu::run_fused(p, in.x, in.weight, in.bias_ptr(), "fused_v2_mma_tf32"), gate::gpu::GpuError);
+}

@@ -1,0 +1,78 @@
+"""This project's fused CUDA kernel as a PyTorch op, `torch.ops.convt_gelu_gate.fused`, with no compiler needed where
+PyTorch runs: it calls libgate_candidate_fused.so (built by CMake with the rest of gpu/) through the stable C ABI of
+gpu/candidate_abi.h, on the tensors' device pointers and PyTorch's current CUDA stream.
+
+    import fused_op; y = fused_op.fused(x, weight, bias, stride, padding, output_padding, dilation, groups, add, mul)
+
+The library is found through $GATE_CANDIDATE_LIB or at build/gpu/libgate_candidate_fused.so."""
+import ctypes
+import os
+
+import torch
+
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+ABI_VERSION = 1
+_DTYPES = {torch.float32: 0, torch.float16: 1, torch.bfloat16: 2}
+
+
+class GateProblemV1(ctypes.Structure):
+    """gate_problem_v1 of gpu/candidate_abi.h, field for field."""
+    _fields_ = [(n, ctypes.c_int64) for n in ("N", "Cin", "Cout", "H", "W", "kH", "kW")] + [
+        ("stride", ctypes.c_int64 * 2), ("padding", ctypes.c_int64 * 2), ("output_padding", ctypes.c_int64 * 2),
+        ("dilation", ctypes.c_int64 * 2), ("groups", ctypes.c_int64), ("has_bias", ctypes.c_int32),
+        ("dtype", ctypes.c_int32), ("precision", ctypes.c_int32), ("add_value", ctypes.c_float),
+        ("multiply_value", ctypes.c_float)]
+
+
+def _load():
+    path = os.environ.get("GATE_CANDIDATE_LIB", os.path.join(_ROOT, "build", "gpu", "libgate_candidate_fused.so"))
+    lib = ctypes.CDLL(path)
+    lib.gate_candidate_abi_version.restype = ctypes.c_uint32
+    if lib.gate_candidate_abi_version() != ABI_VERSION:
+        raise RuntimeError(f"{path}: ABI version {lib.gate_candidate_abi_version()}, expected {ABI_VERSION}")
+    lib.gate_candidate_run.restype = ctypes.c_int32
+    lib.gate_candidate_run.argtypes = [ctypes.POINTER(GateProblemV1)] + [ctypes.c_void_p] * 5 + [
+        ctypes.c_char_p, ctypes.c_size_t]
+    return lib
+
+
+_LIB = _load()
+
+
+def _pair(v):
+    return list(v) if isinstance(v, (list, tuple)) else [v, v]
+
+
+@torch.library.custom_op("convt_gelu_gate::fused", mutates_args=())
+def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: list[int], padding: list[int],
+          output_padding: list[int], dilation: list[int], groups: int, add_value: float,
+          multiply_value: float) -> torch.Tensor:
+    if not (x.is_cuda and weight.is_cuda and bias.is_cuda):
+        raise ValueError("convt_gelu_gate::fused runs on CUDA tensors")
+    x, weight, bias = x.contiguous(), weight.contiguous(), bias.contiguous()
+    p = GateProblemV1()
+    p.N, p.Cin, p.H, p.W = x.shape
+    p.Cout, p.kH, p.kW = weight.shape[1] * groups, weight.shape[2], weight.shape[3]
+    p.stride[:], p.padding[:] = _pair(stride), _pair(padding)
+    p.output_padding[:], p.dilation[:] = _pair(output_padding), _pair(dilation)
+    p.groups, p.has_bias, p.dtype = groups, 1, _DTYPES[x.dtype]
+    # PyTorch's own contract for float32 convolutions: TF32 when cuDNN is allowed it, else full fp32.
+    p.precision = 1 if (x.dtype == torch.float32 and torch.backends.cudnn.allow_tf32) else 0
+    p.add_value, p.multiply_value = add_value, multiply_value
+    hout = (p.H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (p.kH - 1) + p.output_padding[0] + 1
+    wout = (p.W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (p.kW - 1) + p.output_padding[1] + 1
+    y = torch.empty((p.N, p.Cout, hout, wout), device=x.device, dtype=x.dtype)
+    msg = ctypes.create_string_buffer(1024)
+    rc = _LIB.gate_candidate_run(ctypes.byref(p), x.data_ptr(), weight.data_ptr(), bias.data_ptr(), y.data_ptr(),
+                                 torch.cuda.current_stream(x.device).cuda_stream, msg, len(msg))
+    if rc != 0:
+        raise RuntimeError(f"convt_gelu_gate::fused failed ({rc}): {msg.value.decode()}")
+    return y
+
+
+@fused.register_fake
+def _(x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value):
+    s, pd, op, d = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
+    hout = (x.shape[2] - 1) * s[0] - 2 * pd[0] + d[0] * (weight.shape[2] - 1) + op[0] + 1
+    wout = (x.shape[3] - 1) * s[1] - 2 * pd[1] + d[1] * (weight.shape[3] - 1) + op[1] + 1
+    return x.new_empty((x.shape[0], weight.shape[1] * groups, hout, wout))
