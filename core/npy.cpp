@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/dtype.hpp"
+#include "core/temp_files.hpp"
 
 namespace gate {
 namespace {
@@ -176,8 +177,12 @@ HostTensor read_npy(const std::string& path, DType expected_dtype, uint64_t max_
   }
   const uint64_t elem = static_cast<uint64_t>(dtype_bytes(expected_dtype));
   if (static_cast<uint64_t>(count) > max_bytes / elem) {
-    fail(path, "'shape' " + shape_string(h.shape) + " claims more than the memory limit of " + std::to_string(max_bytes) +
-                   " bytes (raise it with --max-memory)");
+    uint64_t claimed = 0;
+    const std::string claimed_text = __builtin_mul_overflow(static_cast<uint64_t>(count), elem, &claimed)
+                                         ? std::string("more than 2^64")
+                                         : std::to_string(claimed);
+    fail(path, "'shape' " + shape_string(h.shape) + " claims " + claimed_text + " bytes, over the memory limit of " +
+                   std::to_string(max_bytes) + " bytes (raise it with --max-memory)");
   }
   const uint64_t data_bytes = static_cast<uint64_t>(count) * elem;
   if (file_size - prefix - header_len != data_bytes) {
@@ -213,6 +218,7 @@ void write_npy(const std::string& path, const HostTensor& tensor) {
   if (header.size() > 65535) throw NpyError(path + ": header too long for format 1.0");
 
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const TempFileRegistration registration(tmp);  // a SIGINT now unlinks tmp (verify/interrupt.cpp)
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw NpyError(path + ": cannot write (" + std::strerror(errno) + ")");

@@ -7,6 +7,8 @@
 // Method: phase decomposition (phases.hpp), one double GEMM per (image, group, phase pair, block of output rows) written
 // to output positions no other GEMM touches; the list of GEMMs and their shapes depend only on p, never on the thread
 // count. The magnitude is a float32 GEMM of |w| and |x| on the same blocks (error_bound.hpp says why that suffices).
+// Non-finite weights: their terms are added after the GEMMs, so NaN and ±inf appear exactly where PyTorch's definition
+// puts them (never from 0·inf with the zeros that stand for input outside the image).
 // Memory: the two returned vectors, 16 bytes per output element (4.4 GB on the seed workload), plus per-thread blocks.
 #pragma once
 

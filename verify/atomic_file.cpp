@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/temp_files.hpp"
+
 namespace gate::verify {
 namespace {
 
@@ -16,6 +18,7 @@ std::string temp_path(const std::string& path) { return path + ".tmp." + std::to
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   const std::string tmp = temp_path(path);
+  const TempFileRegistration registration(tmp);  // a SIGINT now unlinks tmp (verify/interrupt.cpp)
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw ReportError(path + ": cannot write (" + std::strerror(errno) + ")");
   const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
@@ -33,6 +36,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 
 void check_writable(const std::string& path) {
   const std::string tmp = temp_path(path);
+  const TempFileRegistration registration(tmp);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw ReportError(path + ": cannot write (" + std::strerror(errno) + ")");
   std::fclose(f);

@@ -30,6 +30,9 @@ void export_case(const std::string& dir, const Problem& p, const CaseInputs& inp
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw ReportError(dir + ": cannot create the folder (" + ec.message() + ")");
+  // case.json goes last, and an earlier export's goes first: a folder interrupted half-way (SIGINT) has no case.json,
+  // so `verify check` never mistakes it for a case.
+  fs::remove(dir + "/case.json", ec);
   write_npy(dir + "/x.npy", inputs.x);
   write_npy(dir + "/weight.npy", inputs.weight);
   if (inputs.bias) {

@@ -210,6 +210,7 @@ TEST_CASE("transposed_conv: non-finite weights give NaN and inf exactly where th
   // A weight ±inf or NaN must not meet the zeros that stand for input outside the image (0·inf = NaN): PyTorch's
   // definition has no such term. Padding and stride 2 make many taps fall outside the input.
   std::mt19937_64 rng(5);
+  int64_t nonfinite = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const Problem p = test::random_problem(rng);
     Inputs in = test::make_inputs(p);
@@ -222,7 +223,6 @@ TEST_CASE("transposed_conv: non-finite weights give NaN and inf exactly where th
     const ConvReference ref = reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
     const ConvReference dir = direct_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
     const int64_t n = terms_per_output(p);
-    int64_t nonfinite = 0;
     for (size_t i = 0; i < ref.conv.size(); ++i) {
       INFO(describe(p) << " output " << i << ": reference " << ref.conv[i] << " direct " << dir.conv[i]);
       REQUIRE(std::isnan(ref.conv[i]) == std::isnan(dir.conv[i]));
@@ -233,8 +233,8 @@ TEST_CASE("transposed_conv: non-finite weights give NaN and inf exactly where th
         ++nonfinite;
       }
     }
-    REQUIRE(nonfinite > 0);
   }
+  REQUIRE(nonfinite > 100);  // the special weights reached many outputs (a cropped tap may reach none)
 }
 
 TEST_CASE("transposed_conv: tensors of the wrong shape are refused", "[reference]") {
