@@ -7,6 +7,8 @@
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v1_direct.cuh"
 #include "gpu/fused_v2_launchers.hpp"
+#include "gpu/fused_v3_geometry.hpp"
+#include "gpu/fused_v3_launchers.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/phase_geometry.hpp"
 
@@ -14,7 +16,8 @@ namespace gate::gpu {
 
 const std::vector<Variant>& all_variants() {
   static const std::vector<Variant> v{Variant::kV1Direct, Variant::kV2MmaTf32, Variant::kV2Mma3xTf32,
-                                      Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16};
+                                      Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16,
+                                      Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16};
   return v;
 }
 
@@ -26,6 +29,9 @@ const char* variant_name(Variant v) {
     case Variant::kV2Ffma: return "fused_v2_ffma";
     case Variant::kV2MmaF16: return "fused_v2_mma_f16";
     case Variant::kV2MmaBf16: return "fused_v2_mma_bf16";
+    case Variant::kV3MmaTf32: return "fused_v3_mma_tf32";
+    case Variant::kV3MmaF16: return "fused_v3_mma_f16";
+    case Variant::kV3MmaBf16: return "fused_v3_mma_bf16";
   }
   return "?";
 }
@@ -46,6 +52,15 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
   };
   if (v == Variant::kV1Direct) return true;  // fp32 fma: meets every contract
   const bool f32 = p.dtype == DType::kFloat32;
+  if (v == Variant::kV3MmaTf32 || v == Variant::kV3MmaF16 || v == Variant::kV3MmaBf16) {
+    if (v == Variant::kV3MmaTf32 && !f32) return no("float32 storage only");
+    if (v == Variant::kV3MmaTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
+    if (v == Variant::kV3MmaF16 && p.dtype != DType::kFloat16) return no("float16 storage only");
+    if (v == Variant::kV3MmaBf16 && p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
+    const char* why = nullptr;
+    if (!v3_supports(make_kernel_shape(p), &why)) return no(std::string("fused_v3: ") + why);
+    return true;
+  }
   switch (v) {
     case Variant::kV2MmaTf32:
       if (!f32) return no("float32 storage only");
@@ -61,7 +76,10 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     case Variant::kV2MmaBf16:
       if (p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
       break;
-    case Variant::kV1Direct: break;
+    case Variant::kV1Direct:
+    case Variant::kV3MmaTf32:
+    case Variant::kV3MmaF16:
+    case Variant::kV3MmaBf16: break;
   }
   const char* why = nullptr;
   if (!phase_gemm_supports(make_kernel_shape(p), &why)) return no(std::string("phase-GEMM: ") + why);
@@ -102,6 +120,9 @@ void launch_fused(const Problem& p, Variant v, const void* x, const void* weight
     case Variant::kV2Ffma: return launch_v2_ffma(make_phase_geometry(s), x, weight, bias, y, stream);
     case Variant::kV2MmaF16: return launch_v2_mma_f16(make_phase_geometry(s), x, weight, bias, y, stream);
     case Variant::kV2MmaBf16: return launch_v2_mma_bf16(make_phase_geometry(s), x, weight, bias, y, stream);
+    case Variant::kV3MmaTf32: return launch_v3_mma_tf32(s, x, weight, bias, y, stream);
+    case Variant::kV3MmaF16: return launch_v3_mma_f16(s, x, weight, bias, y, stream);
+    case Variant::kV3MmaBf16: return launch_v3_mma_bf16(s, x, weight, bias, y, stream);
   }
   throw GpuError("launch_fused: unhandled variant");
 }

@@ -22,6 +22,9 @@ enum class Variant {
   kV2Ffma,       // "fused_v2_ffma": phase-GEMM, fp32 fma (fp32 contract, float32 only)
   kV2MmaF16,     // "fused_v2_mma_f16": phase-GEMM, f16 mma.sync, fp32 accumulation (float16 only)
   kV2MmaBf16,    // "fused_v2_mma_bf16": phase-GEMM, bf16 mma.sync, fp32 accumulation (bfloat16 only)
+  kV3MmaTf32,    // "fused_v3_mma_tf32": stride-2 k=4 tap tile, cp.async input window, packed weights, TF32 mma.sync
+  kV3MmaF16,     // "fused_v3_mma_f16": the same, f16 mma.sync, fp32 accumulation (float16 only)
+  kV3MmaBf16,    // "fused_v3_mma_bf16": the same, bf16 mma.sync, fp32 accumulation (bfloat16 only)
 };
 
 const char* variant_name(Variant v);

@@ -3,7 +3,8 @@
 // shared, STYLE.md §5).
 //   FlavorTf32     float32 storage, operands rounded to TF32 (cvt.rna) once when staged, mma.sync m16n8k8.tf32    (tf32 contract)
 //   Flavor3xTf32   float32 storage, each operand split into TF32 big + small at fragment load, three m16n8k8 products
-//                  (small·big + big·small + big·big; split and dropped small·small err < 2^-20 relative)            (fp32 contract)
+//                  (small·big + big·small + big·big; split and dropped small·small err < 2^-20 relative); k-steps
+//                  holding subnormal, tiny, huge or non-finite operands run as fp32 fma instead              (fp32 contract)
 //   FlavorFfma     float32 storage, plain fp32 fma outer products in the same accumulator layout              (fp32 contract)
 //   FlavorF16, FlavorBf16  16-bit storage staged as is, mma.sync m16n8k16 with fp32 accumulation
 //
@@ -87,20 +88,55 @@ struct FlavorTf32 {
   }
 };
 
+// One k-step of plain fp32 fma outer products into the m16 tile mt of the accumulator (the layout FlavorFfma uses): the
+// IEEE float32 path that Flavor3xTf32 takes where its operands leave the range the tensor core handles exactly.
+template <int kLdA>
+__device__ __forceinline__ void ffma_k_step(float (&acc_mt)[4][4], const uint32_t* As, const uint32_t* Bs, int r0, int mt,
+                                            const WarpCoords& wc) {
+  const float* Af = reinterpret_cast<const float*>(As);
+  const float* Bf = reinterpret_cast<const float*>(Bs);
+#pragma unroll 2
+  for (int k = r0; k < r0 + 8; ++k) {
+    const float a0 = Af[k * kLdA + wc.wm + mt * 16 + wc.g];
+    const float a1 = Af[k * kLdA + wc.wm + mt * 16 + wc.g + 8];
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt) {
+      const float2 b = *reinterpret_cast<const float2*>(&Bf[k * kLdB + wc.wn + nt * 8 + 2 * wc.c]);
+      acc_mt[nt][0] = fmaf(a0, b.x, acc_mt[nt][0]);
+      acc_mt[nt][1] = fmaf(a0, b.y, acc_mt[nt][1]);
+      acc_mt[nt][2] = fmaf(a1, b.x, acc_mt[nt][2]);
+      acc_mt[nt][3] = fmaf(a1, b.y, acc_mt[nt][3]);
+    }
+  }
+}
+
 struct Flavor3xTf32 {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
-  // v = big + small + O(2^-21·|v|): big = v truncated to TF32 (its low 13 mantissa bits cleared), small = tf32(v − big)
-  // (the subtraction is exact). Truncation gives big, small and v one sign, and small is never 0: where v − big is 0
-  // (v already a TF32 value) or NaN (v = ±inf), small = ±FLT_MIN with v's sign. So every cross product has the sign of
-  // the exact product, and an infinite operand gives ±inf as inf · v does, never inf − inf or inf · 0 = NaN; the extra
-  // FLT_MIN·|other| is far below every bound (and flushes to 0 in the mma). NaN stays NaN (not truncated to inf).
+  // The operands the tensor core gets are 0 or in [2^-50, 2^60) in magnitude (kSplitMin, kSplitMax as bit patterns);
+  // any other value (subnormal or tiny, huge, ±inf, NaN) is "outside", and a warp whose k-step of an m16 tile holds
+  // one anywhere takes ffma_k_step for it instead: IEEE float32 with gradual underflow, inf·w = ±inf, 0·inf = NaN, as
+  // FlavorFfma. Why: the split cannot carry them. inf − inf = NaN in the small part; an inf meets a weight whose small
+  // part is 0 (a TF32 value) or whose big and small parts are both 0 (a subnormal below 2^-136: cvt.rna.tf32 rounds
+  // 1 ulp and 1000 ulps of 2^-149 to 0) as inf·0 = NaN; and TF32 keeps only 2^-136 steps below 2^-126, so a subnormal
+  // operand loses bits (absolute error ~2^-137·|w|, far outside γ_n·S when S is itself tiny). The tensor core is not
+  // the problem: on the H100 mma.sync.m16n8k8.tf32 keeps subnormal operands, products and sums exactly as IEEE does
+  // (bench/gpu/mma_subnormal_probe.cu; bench/NOTES.md, "3xTF32 and the values its split cannot carry"). Inside, every
+  // product the mma forms is normal (|small| >= 2^-23·2^-50, so small·big >= 2^-123; big·big < 2^120), and small
+  // loses nothing to the subnormal range. The seed workload has no outside value: it never leaves the mma path.
+  static constexpr uint32_t kSplitMin = (127u - 50u) << 23;  // 2^-50
+  static constexpr uint32_t kSplitMax = (127u + 60u) << 23;  // 2^60
+  static __device__ __forceinline__ bool outside(uint32_t v) {
+    const uint32_t u = v & 0x7FFFFFFFu;
+    return u - 1u < kSplitMin - 1u || u >= kSplitMax;  // nonzero below 2^-50 (u − 1 wraps for 0), or from 2^60 up
+  }
+  // v = big + small + O(2^-21·|v|) for v inside: big = v truncated to TF32 (its low 13 mantissa bits cleared), small =
+  // tf32(v − big) (the subtraction is exact; small is 0 when v is already a TF32 value). Per product the three mma
+  // terms miss small·small and small's rounding: < 2^-20 relative.
   static __device__ __forceinline__ void split(uint32_t v, uint32_t& big, uint32_t& small) {
-    const float f = __uint_as_float(v);
-    big = f == f ? (v & 0xFFFFE000u) : v;
-    const float rest = f - __uint_as_float(big);
-    small = (rest != 0.0f && rest == rest) ? tf32_round(rest) : __float_as_uint(copysignf(1.17549435e-38f, f));
+    big = v & 0xFFFFE000u;
+    small = tf32_round(__uint_as_float(v) - __uint_as_float(big));
   }
   // B is split once per k-step (16 registers); A one m16 tile at a time (8 registers), which keeps the kernel under
   // the 128-register cap of two blocks per SM.
@@ -109,19 +145,31 @@ struct Flavor3xTf32 {
 #pragma unroll
     for (int r0 = 0; r0 < kChunkK; r0 += 8) {
       uint32_t b_big[4][2], b_small[4][2];
+      bool b_outside = false;
 #pragma unroll
       for (int nt = 0; nt < 4; ++nt) {
         uint32_t raw[2];
         load_frag_b(raw, Bs, r0, wc.wn + nt * 8, wc);
 #pragma unroll
-        for (int i = 0; i < 2; ++i) split(raw[i], b_big[nt][i], b_small[nt][i]);
+        for (int i = 0; i < 2; ++i) {
+          b_outside |= outside(raw[i]);
+          split(raw[i], b_big[nt][i], b_small[nt][i]);
+        }
       }
 #pragma unroll
       for (int mt = 0; mt < 4; ++mt) {
         uint32_t raw[4], a_big[4], a_small[4];
         load_frag_a<kLdA>(raw, As, r0, wc.wm + mt * 16, wc);
+        bool any_outside = b_outside;
 #pragma unroll
-        for (int i = 0; i < 4; ++i) split(raw[i], a_big[i], a_small[i]);
+        for (int i = 0; i < 4; ++i) {
+          any_outside |= outside(raw[i]);
+          split(raw[i], a_big[i], a_small[i]);
+        }
+        if (__any_sync(0xFFFFFFFFu, any_outside)) {  // warp-uniform: the mma needs the whole warp
+          ffma_k_step<kLdA>(acc[mt], As, Bs, r0, mt, wc);
+          continue;
+        }
         // Small products first, so they are not absorbed by a large partial sum before the big one arrives.
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {

@@ -85,37 +85,53 @@ void check_shape(const HostTensor& t, const std::vector<int64_t>& want, const ch
   }
 }
 
-// Non-finite weights. The GEMMs multiply every weight of a phase by every im2col entry, including the zeros that stand
-// for input positions outside the image; 0·inf = NaN there would put a NaN where PyTorch's definition has no term at
-// all. So the GEMMs get such weights as 0, and this pass adds their real terms x·w (and |x·w|) afterwards: images in
-// parallel (their outputs are disjoint), weights and input positions in a fixed order, so it stays deterministic.
-// Results there are ±inf or NaN anyway, where the error bound does not apply.
+// Non-finite operands. The GEMMs multiply every weight of a phase by every im2col entry, including the zeros that
+// stand for input positions outside the image; 0·inf = NaN there would put a NaN where PyTorch's definition has no term
+// at all. So the GEMMs get non-finite weights AND non-finite inputs as 0 (a zeroed weight must not meet an infinite
+// input either), and this pass adds their real terms x·w (and |x·w|) afterwards: every term with a non-finite weight,
+// then every term with a non-finite input and a finite weight (so none is added twice). Images in parallel (their
+// outputs are disjoint), operands and taps in a fixed order, so it stays deterministic. Results there are ±inf or NaN,
+// where the error bound does not apply.
 void add_nonfinite_terms(const Problem& p, const HostTensor& x, const HostTensor& weight, ConvReference& out) {
-  std::vector<int64_t> nonfinite;  // indices into weight.values
+  std::vector<int64_t> bad_w;  // indices into weight.values
   for (int64_t i = 0; i < weight.size(); ++i)
-    if (!std::isfinite(weight.values[i])) nonfinite.push_back(i);
-  if (nonfinite.empty()) return;
+    if (!std::isfinite(weight.values[i])) bad_w.push_back(i);
+  bool any_bad_x = false;
+  for (float v : x.values) any_bad_x = any_bad_x || !std::isfinite(v);
+  if (bad_w.empty() && !any_bad_x) return;
   const int64_t Hout = out_h(p), Wout = out_w(p), Cin_g = p.Cin / p.groups, Cout_g = p.Cout / p.groups;
+  // Adds x[n, cin, ih, iw]·w[cin, co, kh, kw] to the output it reaches, if any.
+  auto add_term = [&](int64_t n, int64_t cin, int64_t ih, int64_t iw, int64_t co, int64_t kh, int64_t kw) {
+    const int64_t oh = ih * p.stride.h - p.padding.h + kh * p.dilation.h;
+    const int64_t ow = iw * p.stride.w - p.padding.w + kw * p.dilation.w;
+    if (oh < 0 || oh >= Hout || ow < 0 || ow >= Wout) return;
+    const double prod = static_cast<double>(x.values[((n * p.Cin + cin) * p.H + ih) * p.W + iw]) *
+                        static_cast<double>(weight.values[((cin * Cout_g + co) * p.kH + kh) * p.kW + kw]);
+    const int64_t o = ((n * p.Cout + (cin / Cin_g) * Cout_g + co) * Hout + oh) * Wout + ow;
+    out.conv[o] += prod;
+    out.magnitude[o] += std::fabs(prod);
+  };
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t n = 0; n < p.N; ++n) {
-    for (int64_t idx : nonfinite) {
+    for (int64_t idx : bad_w) {
       const int64_t kw = idx % p.kW, kh = (idx / p.kW) % p.kH, co = (idx / (p.kW * p.kH)) % Cout_g;
-      const int64_t cin = idx / (p.kW * p.kH * Cout_g);  // the input channel, g·Cin_g + ci
-      const int64_t c = (cin / Cin_g) * Cout_g + co;     // the output channel
-      const double wv = weight.values[idx];
-      for (int64_t ih = 0; ih < p.H; ++ih) {
-        const int64_t oh = ih * p.stride.h - p.padding.h + kh * p.dilation.h;
-        if (oh < 0 || oh >= Hout) continue;
-        for (int64_t iw = 0; iw < p.W; ++iw) {
-          const int64_t ow = iw * p.stride.w - p.padding.w + kw * p.dilation.w;
-          if (ow < 0 || ow >= Wout) continue;
-          const double prod = static_cast<double>(x.values[((n * p.Cin + cin) * p.H + ih) * p.W + iw]) * wv;
-          const int64_t o = ((n * p.Cout + c) * Hout + oh) * Wout + ow;
-          out.conv[o] += prod;
-          out.magnitude[o] += std::fabs(prod);
-        }
-      }
+      const int64_t cin = idx / (p.kW * p.kH * Cout_g);
+      for (int64_t ih = 0; ih < p.H; ++ih)
+        for (int64_t iw = 0; iw < p.W; ++iw) add_term(n, cin, ih, iw, co, kh, kw);
     }
+    if (!any_bad_x) continue;
+    for (int64_t cin = 0; cin < p.Cin; ++cin)
+      for (int64_t ih = 0; ih < p.H; ++ih)
+        for (int64_t iw = 0; iw < p.W; ++iw) {
+          if (std::isfinite(x.values[((n * p.Cin + cin) * p.H + ih) * p.W + iw])) continue;
+          for (int64_t co = 0; co < Cout_g; ++co)
+            for (int64_t kh = 0; kh < p.kH; ++kh)
+              for (int64_t kw = 0; kw < p.kW; ++kw) {
+                if (std::isfinite(weight.values[((cin * Cout_g + co) * p.kH + kh) * p.kW + kw])) {
+                  add_term(n, cin, ih, iw, co, kh, kw);
+                }
+              }
+        }
   }
 }
 
@@ -250,8 +266,9 @@ ConvReference reference_transposed_conv(const Problem& p, const HostTensor& x, c
                 std::fill(bseg, bseg + j_lo, 0.0);
                 std::fill(abs_bseg, abs_bseg + j_lo, 0.0f);
                 for (int64_t j = j_lo; j < j_hi; ++j) {
-                  bseg[j] = static_cast<double>(xrow[j]);
-                  abs_bseg[j] = std::fabs(xrow[j]);
+                  const float v = std::isfinite(xrow[j]) ? xrow[j] : 0.0f;  // non-finite: see add_nonfinite_terms
+                  bseg[j] = static_cast<double>(v);
+                  abs_bseg[j] = std::fabs(v);
                 }
                 std::fill(bseg + j_hi, bseg + pw.count, 0.0);
                 std::fill(abs_bseg + j_hi, abs_bseg + pw.count, 0.0f);

@@ -43,7 +43,7 @@ row() {
   out=$("$verify" "$@" 2>&1 >/dev/null)
   status=$?
   msg=$(printf '%s\n' "$out" | grep -m1 -v '^$' | sed "s|$scratch|DIR|g; s|$cases_dir|data/cases|g; s/^verify: //")
-  [ ${#msg} -gt 150 ] && msg="${msg:0:149}…"
+  [ ${#msg} -gt 160 ] && msg="${msg:0:159}…"
   shown=$(printf '%s' "$*" | sed "s|$scratch|DIR|g; s|$cases_dir|data/cases|g; s| --cases-dir data/cases||")
   msg=${msg//|/\\|}
   rows=$((rows + 1))
@@ -63,7 +63,12 @@ row "--max-memory not a size" --list --max-memory 12Q "${C[@]}"
 row "--threads 0" --cpu-only --threads 0 "${C[@]}"
 row "unknown case name" --case no_such_case "${C[@]}"
 row "unknown suite" --list --suite huge "${C[@]}"
-row "--precision outside check" --cpu-only --precision fp16 "${C[@]}"
+row "unknown --precision value" --cpu-only --precision fp16 "${C[@]}"
+row "--precision outside check" --cpu-only --precision tf32 "${C[@]}"
+row "option without its value" --cpu-only --json
+row "--case with no name" --case , "${C[@]}"
+row "export without --out" export --case kernelbench_small "${C[@]}"
+row "check without a folder" check --precision fp32
 
 # Output paths.
 row "unwritable --json path" --cpu-only --case kernelbench_small --json /nonexistent/report.json "${C[@]}"

@@ -61,7 +61,11 @@ CaseDir read_case_inputs(const std::string& dir, uint64_t max_memory_bytes,
     throw CaseFileError(dir + "/weight.npy: dimension 0 is " + std::to_string(ws[0]) + " but x.npy has Cin = " +
                         std::to_string(p.Cin) + " (weight is (Cin, Cout/groups, kH, kW))");
   }
-  p.Cout = ws[1] * p.groups;
+  // groups comes from case.json unchecked (validate() runs below): the product must not overflow first.
+  if (p.groups < 1 || __builtin_mul_overflow(ws[1], p.groups, &p.Cout)) {
+    throw CaseFileError(dir + "/case.json: field 'groups': " + std::to_string(p.groups) +
+                        " is not a usable group count for weight.npy dimension 1 = " + std::to_string(ws[1]));
+  }
   p.kH = ws[2];
   p.kW = ws[3];
   p.has_bias = fs::exists(dir + "/bias.npy");
@@ -72,6 +76,8 @@ CaseDir read_case_inputs(const std::string& dir, uint64_t max_memory_bytes,
                           " elements, expected Cout = " + std::to_string(p.Cout));
     }
   }
+  // Each input array was bounded by the limit as it was read; the whole case (inputs, y, the reference's arrays) is
+  // checked here, before y.npy is read and before the reference allocates anything.
   try {
     validate(p, max_memory_bytes);
   } catch (const ProblemError& e) {

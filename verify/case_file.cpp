@@ -43,8 +43,8 @@ Case read_case(const nlohmann::json& obj, const std::string& file, size_t positi
   p.dilation = f.get_pair("dilation", Hw{1, 1});
   p.groups = f.get_int("groups", 1);
   p.has_bias = f.get_bool("bias", true);
-  p.add_value = static_cast<float>(f.get_number("add_value", 0.0));
-  p.multiply_value = static_cast<float>(f.get_number("multiply_value", 1.0));
+  p.add_value = f.get_float("add_value", 0.0f);
+  p.multiply_value = f.get_float("multiply_value", 1.0f);
   try {
     p.dtype = parse_dtype(f.get_string("dtype", "float32"));
   } catch (const ProblemError& e) {

@@ -17,8 +17,8 @@ Problem read_case_json(const std::string& path) {
   p.output_padding = f.get_pair("output_padding", Hw{0, 0});
   p.dilation = f.get_pair("dilation", Hw{1, 1});
   p.groups = f.get_int("groups", 1);
-  p.add_value = static_cast<float>(f.get_number("add_value", 0.0));
-  p.multiply_value = static_cast<float>(f.get_number("multiply_value", 1.0));
+  p.add_value = f.get_float("add_value", 0.0f);
+  p.multiply_value = f.get_float("multiply_value", 1.0f);
   const std::string dtype = f.get_string("dtype", "float32");
   const std::string precision = f.get_string("precision", "fp32");
   try {

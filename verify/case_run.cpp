@@ -4,7 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "reference/direct_conv.hpp"
 #include "reference/epilogue.hpp"
 #include "reference/transposed_conv.hpp"
 #include "verify/nan_tolerance.hpp"
@@ -12,32 +11,9 @@
 
 namespace gate::verify {
 
-namespace {
-
-// Products the direct loop may take (a fraction of a second on one core).
-constexpr double kDirectConvMaxProducts = 2e8;
-
-bool any_nonfinite(const HostTensor& t) {
-  for (float v : t.values) {
-    if (!std::isfinite(v)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 ReferenceOutput compute_reference(const Problem& p, const HostTensor& x, const HostTensor& weight,
                                   const HostTensor* bias, bool conv_exact, double ulp_budget) {
-  // A non-finite weight: the Eigen reference's im2col fills taps outside the input with 0, and 0·inf = NaN appears in
-  // outputs where PyTorch's definition (and its CPU col2im) has no such term. The direct loop skips those taps, so
-  // small cases with non-finite weights use it (measured on the quick suite's `specials` case: 24 of 392 outputs NaN
-  // in the Eigen reference, finite in the direct loop and in PyTorch 1.13's CPU output). A NaN there is tolerated
-  // in the candidate (nan_tolerance.hpp): cuDNN produces it.
-  const double products = static_cast<double>(element_count(y_shape(p), "y")) *
-                          static_cast<double>(max_terms_per_output(p));
-  ConvReference conv = any_nonfinite(weight) && products <= kDirectConvMaxProducts
-                           ? direct_transposed_conv(p, x, weight, bias)
-                           : reference_transposed_conv(p, x, weight, bias);
+  ConvReference conv = reference_transposed_conv(p, x, weight, bias);
   ReferenceOutput out;
   // Reuse the reference's two arrays in place: at the seed workload each is 2.2 GB.
   out.y = std::move(conv.conv);
@@ -58,6 +34,14 @@ ReferenceOutput compute_reference(const Problem& p, const HostTensor& x, const H
   out.contract.multiply_abs = mul_abs;
   out.contract.conv_exact = conv_exact;
   out.nan_tolerated = padding_nan_mask(p, weight);
+  if (p.precision == Precision::kTf32) {
+    const std::vector<uint8_t> flushed = tf32_flush_nan_mask(p, x, weight);
+    if (out.nan_tolerated.empty()) {
+      out.nan_tolerated = flushed;
+    } else {
+      for (size_t i = 0; i < flushed.size(); ++i) out.nan_tolerated[i] |= flushed[i];
+    }
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace gate::verify {
@@ -72,6 +73,16 @@ double JsonFields::get_number(const std::string& key, std::optional<double> fall
   const double d = v->get<double>();
   if (!std::isfinite(d)) fail(key, "expected a finite number");
   return d;
+}
+
+float JsonFields::get_float(const std::string& key, std::optional<float> fallback) {
+  if (!has(key) && fallback) return *fallback;
+  const double d = get_number(key);
+  // Checked before the conversion: converting a double outside the float range is undefined behaviour in C++.
+  if (std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max())) {
+    fail(key, "the number is beyond the float range (|v| > 3.4028235e38)");
+  }
+  return static_cast<float>(d);
 }
 
 bool JsonFields::get_bool(const std::string& key, std::optional<bool> fallback) {

@@ -32,6 +32,8 @@ class JsonFields {
   std::string get_string(const std::string& key, std::optional<std::string> fallback = std::nullopt);
   int64_t get_int(const std::string& key, std::optional<int64_t> fallback = std::nullopt);
   double get_number(const std::string& key, std::optional<double> fallback = std::nullopt);
+  // A number that rounds to a finite float (add_value, multiply_value): 1e39 would silently become inf.
+  float get_float(const std::string& key, std::optional<float> fallback = std::nullopt);
   bool get_bool(const std::string& key, std::optional<bool> fallback = std::nullopt);
   // An integer (both axes) or a pair [h, w].
   Hw get_pair(const std::string& key, std::optional<Hw> fallback = std::nullopt);

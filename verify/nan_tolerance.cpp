@@ -42,4 +42,33 @@ std::vector<uint8_t> padding_nan_mask(const Problem& p, const HostTensor& weight
   return mask;
 }
 
+std::vector<uint8_t> tf32_flush_nan_mask(const Problem& p, const HostTensor& x, const HostTensor& weight) {
+  auto nonfinite = [](float v) { return !std::isfinite(v); };
+  auto tiny = [](float v) { return v != 0.0f && std::fabs(v) < kTf32ZeroThreshold; };
+  bool any = false;
+  for (float v : x.values) any = any || nonfinite(v);
+  for (float v : weight.values) any = any || nonfinite(v);
+  if (!any) return {};
+  const int64_t Hout = out_h(p), Wout = out_w(p), Cin_g = p.Cin / p.groups, Cout_g = p.Cout / p.groups;
+  std::vector<uint8_t> mask(static_cast<size_t>(p.N * p.Cout * Hout * Wout), 0);
+  for (int64_t n = 0; n < p.N; ++n)
+    for (int64_t cin = 0; cin < p.Cin; ++cin)
+      for (int64_t ih = 0; ih < p.H; ++ih)
+        for (int64_t iw = 0; iw < p.W; ++iw) {
+          const float xv = x.values[static_cast<size_t>(((n * p.Cin + cin) * p.H + ih) * p.W + iw)];
+          if (!nonfinite(xv) && !tiny(xv)) continue;
+          for (int64_t co = 0; co < Cout_g; ++co)
+            for (int64_t kh = 0; kh < p.kH; ++kh)
+              for (int64_t kw = 0; kw < p.kW; ++kw) {
+                const float wv = weight.values[static_cast<size_t>(((cin * Cout_g + co) * p.kH + kh) * p.kW + kw)];
+                if (!(nonfinite(xv) && tiny(wv)) && !(tiny(xv) && nonfinite(wv))) continue;
+                const int64_t oh = ih * p.stride.h - p.padding.h + kh * p.dilation.h;
+                const int64_t ow = iw * p.stride.w - p.padding.w + kw * p.dilation.w;
+                if (oh < 0 || oh >= Hout || ow < 0 || ow >= Wout) continue;
+                mask[static_cast<size_t>(((n * p.Cout + (cin / Cin_g) * Cout_g + co) * Hout + oh) * Wout + ow)] = 1;
+              }
+        }
+  return mask;
+}
+
 }  // namespace gate::verify

@@ -82,8 +82,8 @@ std::string table_report(const std::vector<CaseResult>& results) {
   if (any_signed_zero) {
     for (const CaseResult& r : results) {
       if (r.compare.tolerated_nans > 0) {
-        s += format("note: %s [%s]: %lld NaN outputs where a non-finite weight tap misses the input (tolerated: "
-                    "implementation-defined)\n",
+        s += format("note: %s [%s]: %lld NaN outputs where a non-finite operand meets a padding zero or, under tf32, an "
+                    "operand TF32 rounds to 0 (tolerated: implementation-defined)\n",
                     r.case_name.c_str(), r.backend.c_str(), static_cast<long long>(r.compare.tolerated_nans));
       }
       if (r.compare.signed_zero_mismatches > 0) {

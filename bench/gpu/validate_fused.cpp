@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "core/dtype.hpp"
 #include "gpu/fused.hpp"
 #include "tests/gpu/gpu_case.hpp"
 
@@ -21,7 +23,25 @@ using gate::Problem;
 struct Case {
   Problem p;
   float x_lo = 0.0f, x_hi = 1.0f;
+  bool specials = false;  // NaN, ±inf, subnormals and −0.0 written into x and weight (inject_specials)
 };
+
+// Special values at fixed places, rounded to the dtype (float16 flushes the float32 subnormals to 0, bfloat16 keeps
+// them): the outputs those inputs reach must be NaN or the same infinity as the double reference's, the rest unharmed.
+void inject_specials(gate::gpu_test::Inputs& in) {
+  auto& x = in.x.values;
+  auto put = [&](std::vector<float>& v, size_t i, float value) {
+    if (i < v.size()) v[i] = gate::round_to_dtype(value, in.x.dtype);
+  };
+  const float inf = std::numeric_limits<float>::infinity();
+  put(x, 5, std::numeric_limits<float>::quiet_NaN());
+  put(x, 77, inf);
+  put(x, 301, -inf);
+  put(x, 600, -0.0f);
+  for (size_t i = 700; i < 740; ++i) put(x, i, (i % 2 ? 1.0f : -1.0f) * 3.0e-39f);
+  put(x, x.size() - 1, inf);  // the last pixel: the image's bottom-right corner
+  for (size_t i = 40; i < 60; ++i) put(in.weight.values, i, 2.5e-39f);
+}
 
 Problem make(const char* name, int64_t N, int64_t Cin, int64_t Cout, int64_t H, int64_t W, int64_t kH, int64_t kW,
              gate::Hw stride, gate::Hw padding = {0, 0}, gate::Hw output_padding = {0, 0}, gate::Hw dilation = {1, 1},
@@ -35,7 +55,7 @@ Problem make(const char* name, int64_t N, int64_t Cin, int64_t Cout, int64_t H, 
 }
 
 // Each shape in float32 under both contracts, float16 and bfloat16.
-void add_all_dtypes(std::vector<Case>& cases, Problem p, float x_lo = 0.0f, float x_hi = 1.0f) {
+void add_all_dtypes(std::vector<Case>& cases, Problem p, float x_lo = 0.0f, float x_hi = 1.0f, bool specials = false) {
   const std::string name = p.name;
   for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16}) {
     for (Precision pr : {Precision::kFp32, Precision::kTf32}) {
@@ -43,7 +63,7 @@ void add_all_dtypes(std::vector<Case>& cases, Problem p, float x_lo = 0.0f, floa
       p.dtype = d;
       p.precision = pr;
       p.name = name + "_" + gate::to_string(d) + (d == DType::kFloat32 ? std::string("_") + gate::to_string(pr) : "");
-      cases.push_back({p, x_lo, x_hi});
+      cases.push_back({p, x_lo, x_hi, specials});
     }
   }
 }
@@ -52,7 +72,16 @@ std::vector<Case> catalogue(bool quick, bool seed_full) {
   std::vector<Case> c;
   add_all_dtypes(c, make("tiny_k4s2", 1, 8, 16, 5, 5, 4, 4, {2, 2}));
   add_all_dtypes(c, make("tiny_awkward", 1, 3, 4, 4, 3, 3, 2, {2, 3}, {1, 0}, {1, 2}, {2, 1}));
+  // fused_v3's shape (stride 2, k 4, no padding, W % 4 == 0, Cin % 8 == 0, Cout % 32 == 0), small for the sanitizers:
+  // one partial m-tile per image (72 of 128 q-pixels), every tap at an image edge, signed inputs, the special values.
+  add_all_dtypes(c, make("v3_tiny_specials", 2, 8, 32, 5, 8, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, 0.02f, 2.0f),
+                 -1.0f, 1.0f, true);
   if (quick) return c;
+  // fused_v3: several m- and n-tiles, no bias, negative multiply, a row pitch (WP = 44) not a divisor of the tile.
+  add_all_dtypes(c, make("v3_tiles_nobias", 3, 24, 96, 10, 40, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, false, 0.02f, -1.5f),
+                 -1.0f, 1.0f);
+  add_all_dtypes(c, make("v3_seedlike_specials", 2, 64, 128, 16, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, -0.5f, 2.0f),
+                 0.0f, 1.0f, true);
   add_all_dtypes(c, make("seedlike_small", 2, 16, 32, 9, 9, 4, 4, {2, 2}));
   add_all_dtypes(c, make("awkward", 2, 5, 7, 6, 5, 3, 2, {2, 3}, {1, 0}, {1, 2}, {2, 1}));
   add_all_dtypes(c, make("groups_nobias", 2, 6, 9, 5, 4, 3, 3, {2, 2}, {1, 1}, {1, 0}, {1, 1}, 3, false));
@@ -69,7 +98,15 @@ std::vector<Case> catalogue(bool quick, bool seed_full) {
   if (seed_full) {
     Problem p = make("seed_full_float32_tf32", 128, 64, 128, 64, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, 0.5f, 2.0f);
     p.precision = Precision::kTf32;
-    c.push_back({p});
+    c.push_back({p, 0.0f, 1.0f});
+    // The 16-bit paths on the whole seed workload too (fused_v3's f16/bf16 flavours, bench/NOTES.md §6b).
+    for (DType d : {DType::kFloat16, DType::kBFloat16}) {
+      Problem q = p;
+      q.dtype = d;
+      q.precision = Precision::kFp32;
+      q.name = std::string("seed_full_") + gate::to_string(d);
+      c.push_back({q, 0.0f, 1.0f});
+    }
   }
   return c;
 }
@@ -96,7 +133,8 @@ int main(int argc, char** argv) {
   try {
     for (const Case& c : catalogue(quick, seed_full)) {
       const auto t0 = std::chrono::steady_clock::now();
-      const auto in = gate::gpu_test::make_inputs(c.p, 11, c.x_lo, c.x_hi);
+      auto in = gate::gpu_test::make_inputs(c.p, 11, c.x_lo, c.x_hi);
+      if (c.specials) inject_specials(in);
       const auto expected = gate::gpu_test::make_expected(c.p, in);
       const double ref_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("%s  (reference %.1f s)\n", gate::describe(c.p).c_str(), ref_s);

@@ -16,7 +16,10 @@ int main(int argc, char** argv) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path(), std::ios::binary);
       const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+      // libFuzzer never passes a null pointer, even for an empty input: neither does the replay (an empty vector's
+      // data() may be null, and a target may hand it to fwrite or memcpy).
+      static const uint8_t kEmpty[1] = {0};
+      LLVMFuzzerTestOneInput(bytes.empty() ? kEmpty : reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       ++files;
     }
   }

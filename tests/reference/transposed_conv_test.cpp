@@ -206,7 +206,8 @@ TEST_CASE("transposed_conv: the magnitude stays an upper bound when float32 prod
   }
 }
 
-TEST_CASE("transposed_conv: non-finite weights give NaN and inf exactly where the direct loop has them", "[reference]") {
+TEST_CASE("transposed_conv: non-finite weights and inputs give NaN and inf exactly where the direct loop has them",
+          "[reference]") {
   // A weight ±inf or NaN must not meet the zeros that stand for input outside the image (0·inf = NaN): PyTorch's
   // definition has no such term. Padding and stride 2 make many taps fall outside the input.
   std::mt19937_64 rng(5);
@@ -220,6 +221,8 @@ TEST_CASE("transposed_conv: non-finite weights give NaN and inf exactly where th
     const float specials[] = {INFINITY, -INFINITY, NAN};
     in.weight.values[static_cast<size_t>(trial) % in.weight.values.size()] = specials[trial % 3];
     if (trial % 4 == 0) in.x.values[0] = 0.0f;  // 0 · inf = NaN is a real term where x is 0
+    // Non-finite inputs too, from the second half on: an infinite x must meet neither a zeroed weight nor a padding 0.
+    if (trial >= 30) in.x.values[static_cast<size_t>(trial * 7) % in.x.values.size()] = specials[(trial + 1) % 3];
     const ConvReference ref = reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
     const ConvReference dir = direct_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
     const int64_t n = terms_per_output(p);

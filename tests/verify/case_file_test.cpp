@@ -86,3 +86,16 @@ TEST_CASE("case_file: distribution names round-trip", "[verify]") {
   }
   CHECK_THROWS_AS(parse_distribution("uniform"), std::invalid_argument);
 }
+
+// Issue 8 regression (tests/fuzz/corpus/suite/bad_multiply_too_large_for_float.json): 1e40 used to load as an infinite
+// multiply_value, which then made every reference output NaN or infinite.
+TEST_CASE("case_file: an add or multiply value beyond the float range is refused, not read as infinity", "[verify]") {
+  std::string e = error_of(write_suite("big_mul.json", R"({"name": "b", "N": 1, "Cin": 1, "Cout": 1, "H": 1, "W": 1,
+      "kernel": 1, "distribution": "normal", "multiply_value": 1e40})"));
+  CHECK(e.find("case 'b': field 'multiply_value': the number is beyond the float range") != std::string::npos);
+  e = error_of(write_suite("big_add.json", R"({"name": "b", "N": 1, "Cin": 1, "Cout": 1, "H": 1, "W": 1,
+      "kernel": 1, "distribution": "normal", "add_value": -3.5e38})"));
+  CHECK(e.find("field 'add_value': the number is beyond the float range") != std::string::npos);
+  CHECK(error_of(write_suite("max_float.json", R"({"name": "b", "N": 1, "Cin": 1, "Cout": 1, "H": 1, "W": 1,
+      "kernel": 1, "distribution": "normal", "add_value": 3.4028234663852886e38})")) == "");
+}

@@ -205,3 +205,66 @@ TEST_CASE("cli: bad case folders exit 2 with a message naming the file and the p
   CHECK(empty.status == 2);
   CHECK(empty.err.find("holds no case.json") != std::string::npos);
 }
+
+// Issue 8: resource limits hold through both paths, refused before allocating, with the figure and the limit.
+TEST_CASE("cli: check refuses an .npy header claiming a huge shape before allocating, naming the bytes and the limit",
+          "[verify]") {
+  const Scratch scratch("huge_shape");
+  const std::string d = scratch.path + "/kernelbench_small";
+  REQUIRE(run({"export", "--out", scratch.path, "--case", "kernelbench_small"}).status == 0);
+  // Header only: (1000000, 1000000, 1000, 1000) float32 claims 4e18 bytes, and the file holds none of them.
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000000, 1000000, 1000, 1000), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::ofstream x(d + "/x.npy", std::ios::binary | std::ios::trunc);
+  x << "\x93NUMPY" << '\x01' << '\x00' << static_cast<char>(header.size() & 0xff) << static_cast<char>(header.size() >> 8)
+    << header;
+  x.close();
+  const Run r = run({"check", d});
+  CHECK(r.status == 2);
+  CHECK(r.err.find(d + "/x.npy") != std::string::npos);
+  CHECK(r.err.find("claims 4000000000000000000 bytes") != std::string::npos);
+  CHECK(r.err.find("over the memory limit of " + std::to_string(kDefaultMaxMemoryBytes) + " bytes") !=
+        std::string::npos);
+}
+
+TEST_CASE("cli: a case over --max-memory is refused with its byte count and the limit, in a run and in check",
+          "[verify]") {
+  const Scratch scratch("max_memory");
+  Run r = run({"--cpu-only", "--case", "kernelbench_small", "--max-memory", "64K"});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("case 'kernelbench_small': memory: the case needs ") != std::string::npos);
+  CHECK(r.err.find("over the limit of 65536 (raise it with --max-memory)") != std::string::npos);
+
+  REQUIRE(run({"export", "--out", scratch.path, "--case", "kernelbench_small"}).status == 0);
+  const std::string d = scratch.path + "/kernelbench_small";
+  const CaseDir c = read_case_inputs(d, kDefaultMaxMemoryBytes, std::nullopt);
+  write_npy(d + "/y.npy", run_cpu_backend(c.problem, c.inputs.x, c.inputs.weight, c.inputs.bias_or_null()));
+  const uint64_t needed = host_bytes_needed(c.problem);
+  r = run({"check", d, "--max-memory", std::to_string(needed - 1)});
+  CHECK(r.status == 2);
+  CHECK(r.err.find("the case needs " + std::to_string(needed) + " bytes on the host, over the limit of " +
+                   std::to_string(needed - 1)) != std::string::npos);
+  CHECK(run({"check", d, "--max-memory", std::to_string(needed)}).status == 0);
+}
+
+TEST_CASE("cli: --max-memory applies to the chosen cases only, not to large cases elsewhere in the catalogue",
+          "[verify]") {
+  // The full suite holds seed_workload (gigabytes); a small named case must still run under a small limit.
+  const Run r = run({"--cpu-only", "--case", "kernelbench_small", "--max-memory", "64M"});
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+}
+
+// Issue 8 regression (tests/fuzz/corpus/case_json/bad_huge_groups.json): Cout = weight dimension 1 × groups was
+// computed before validation and overflowed int64 (UBSan: signed integer overflow in case_dir.cpp).
+TEST_CASE("cli: check refuses a huge groups count in case.json instead of overflowing", "[verify]") {
+  const Scratch scratch("huge_groups");
+  REQUIRE(run({"export", "--out", scratch.path, "--case", "kernelbench_small"}).status == 0);
+  const std::string d = scratch.path + "/kernelbench_small";
+  std::ofstream(d + "/case.json") << R"({"name": "kernelbench_small", "groups": 4611686018427387904})";
+  const Run r = run({"check", d});
+  CHECK(r.status == 2);
+  CHECK(r.err.find(d + "/case.json: field 'groups': 4611686018427387904 is not a usable group count") !=
+        std::string::npos);
+}

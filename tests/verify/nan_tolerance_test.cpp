@@ -7,6 +7,7 @@
 #include "reference/direct_conv.hpp"
 #include "reference/epilogue.hpp"
 #include "reference/transposed_conv.hpp"
+#include "verify/case_run.hpp"
 #include "verify/catalogue.hpp"
 #include "verify/inputs.hpp"
 #include "verify/model_candidate.hpp"
@@ -53,9 +54,30 @@ TEST_CASE("nan_tolerance: every NaN of a zero-filled implementation on the speci
                          std::isnan(epilogue(eigen.conv[i], c.problem.add_value, c.problem.multiply_value));
       if (extra) {
         ++extra_nans;
+        INFO("output " << i << ": strict conv " << strict.conv[i] << ", eigen conv " << eigen.conv[i] << ", model "
+                       << y.values[i]);
         REQUIRE(mask[i] == 1);
       }
     }
     CHECK(extra_nans > 0);  // the case does exercise the difference
   }
+}
+
+TEST_CASE("nan_tolerance: under tf32 an infinite input meeting a weight TF32 rounds to 0 may give NaN, under fp32 not",
+          "[verify]") {
+  Problem p;
+  p.Cin = 1, p.Cout = 1, p.H = 2, p.W = 2, p.kH = 2, p.kW = 2;  // 3x3 output, no padding
+  HostTensor x = make_tensor(x_shape(p), DType::kFloat32, "x");
+  HostTensor w = make_tensor(weight_shape(p), DType::kFloat32, "weight");
+  HostTensor b = make_tensor(bias_shape(p), DType::kFloat32, "bias");
+  for (float& v : w.values) v = 0.5f;
+  x.values[0] = INFINITY;     // x[0, 0, 0, 0]
+  w.values[3] = 1e-42f;       // w[0, 0, 1, 1]: a float32 subnormal below 2^-136, zero in TF32
+  const auto mask = tf32_flush_nan_mask(p, x, w);
+  REQUIRE(mask.size() == 9u);
+  for (size_t i = 0; i < 9; ++i) CHECK(mask[i] == (i == 1 * 3 + 1 ? 1 : 0));  // only output (1, 1) gets inf·w[1,1]
+  p.precision = Precision::kTf32;
+  REQUIRE(compute_reference(p, x, w, &b, false, kDefaultUlpBudget).nan_tolerated == mask);
+  p.precision = Precision::kFp32;
+  REQUIRE(compute_reference(p, x, w, &b, false, kDefaultUlpBudget).nan_tolerated.empty());
 }
