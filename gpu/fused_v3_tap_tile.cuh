@@ -274,14 +274,7 @@ __global__ void __launch_bounds__(kV3Threads, 2)
           any_nonzero |= !(cv == 0.0f);
         }
     }
-  if (__any_sync(0xFFFFFFFFu, any_nonzero)) {
-#pragma unroll
-    for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-        for (int i = 0; i < 4; ++i) v[mt][nt][i] = epilogue_gelu_if_nonzero(v[mt][nt][i]);
-  }
+  epilogue_gelu_tile(v, any_nonzero);
 #pragma unroll
   for (int nt = 0; nt < 4; ++nt)
 #pragma unroll

@@ -63,14 +63,7 @@ __device__ __forceinline__ void epilogue_to_stage(const PhaseGeometry& g, const 
           any_nonzero |= !(c == 0.0f);
         }
     }
-  if (__any_sync(0xFFFFFFFFu, any_nonzero)) {
-#pragma unroll
-    for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-        for (int i = 0; i < 4; ++i) v[mt][nt][i] = epilogue_gelu_if_nonzero(v[mt][nt][i]);
-  }
+  epilogue_gelu_tile(v, any_nonzero);
 #pragma unroll
   for (int nt = 0; nt < 4; ++nt)
 #pragma unroll

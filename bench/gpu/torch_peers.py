@@ -9,6 +9,8 @@ model, float16 and bfloat16 eager. Writes JSON (--json FILE) and prints one line
     python3 bench/gpu/torch_peers.py [--reps 50] [--json FILE]
 """
 import argparse
+import os
+import sys
 import json
 import statistics
 
@@ -85,6 +87,19 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
         record("torch_eager_fp32_no_tf32", "float32", lambda: model(x), 4 * y_bytes)
         torch.backends.cudnn.allow_tf32 = True
+        # This project's kernel as a PyTorch op (tools/fused_op.py, through libgate_candidate_fused.so), when the
+        # library is there ($GATE_CANDIDATE_LIB): the cost a PyTorch user sees, Python call included.
+        if os.environ.get("GATE_CANDIDATE_LIB"):
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+            import fused_op
+            c = model.conv
+            op = lambda: fused_op.fused(x, c.weight, c.bias, [2, 2], [0, 0], [0, 0], [1, 1], 1, 0.5, 2.0)
+            record("gate_torch_op_tf32", "float32", op, 4 * y_bytes)
+            for name, dt in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
+                x16, w16, b16 = x.to(dt), c.weight.to(dt), c.bias.to(dt)
+                record(f"gate_torch_op_{name}", name,
+                       lambda: fused_op.fused(x16, w16, b16, [2, 2], [0, 0], [0, 0], [1, 1], 1, 0.5, 2.0), 2 * y_bytes)
+                del x16, w16, b16
         for name, dt in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
             m16 = Model().to(dev, dt).eval()
             m16.load_state_dict(model.state_dict())
