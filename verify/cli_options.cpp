@@ -20,7 +20,7 @@ const char* const kUsage =
     "options: --suite quick|full  --json FILE  --junit FILE  --shard K/N  --threads T  --seed S  --max-memory BYTES[K|M|G]\n"
     "         --ulp-budget U  --cases-dir DIR\n"
     "         --candidate-lib PATH.so   run the suite on a kernel library (C ABI: gpu/candidate_abi.h) as the backend\n"
-    "exit status: 0 every case passed, 1 a case failed, 2 bad input or usage\n";
+    "exit status: 0 every case passed, 1 a case failed, 2 bad input or usage, 130 interrupted (no partial file left)\n";
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -33,6 +34,11 @@ const std::string& case_folder() {
     const std::string d = (std::filesystem::temp_directory_path() / ("case_json_fuzz_" + std::to_string(::getpid())))
                               .string();
     std::filesystem::create_directories(d);
+    std::atexit([] {  // the replay runs in every CI build: leave no folder behind in /tmp
+      std::error_code ec;
+      std::filesystem::remove_all(
+          std::filesystem::temp_directory_path() / ("case_json_fuzz_" + std::to_string(::getpid())), ec);
+    });
     gate::write_npy(d + "/x.npy", filled({1, 2, 3, 3}));
     gate::write_npy(d + "/weight.npy", filled({2, 2, 2, 2}));
     gate::write_npy(d + "/bias.npy", filled({2}));

@@ -4,12 +4,16 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "core/npy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string path = "/tmp/npy_fuzz_" + std::to_string(::getpid()) + ".npy";
+  // Registered after path is built, so it runs before path is destroyed: the replay leaves nothing in /tmp.
+  static const bool cleanup_registered = std::atexit([] { std::remove(path.c_str()); }) == 0;
+  (void)cleanup_registered;
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
   std::fwrite(data, 1, size, f);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr uint64_t kFuzzMaxMemoryBytes = uint64_t{64} << 20;
   static const std::string path =
       (std::filesystem::temp_directory_path() / ("suite_fuzz_" + std::to_string(::getpid()) + ".json")).string();
+  // Registered after path is built, so it runs before path is destroyed. The replay runs in every CI build: leave
+  // nothing in /tmp.
+  static const bool cleanup_registered = std::atexit([] { std::remove(path.c_str()); }) == 0;
+  (void)cleanup_registered;
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
   if (size > 0) std::fwrite(data, 1, size, f);  // data may be null when size is 0
