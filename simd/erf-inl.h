@@ -166,6 +166,15 @@ HWY_INLINE hn::Vec<DF> ErfF(DF df, hn::Vec<DF> x) {
   return hn::CopySign(y, x);
 }
 
+// mask ? if_true() : if_false(), evaluating only the branch the vector needs when every lane agrees (the common case:
+// data comes in runs), both when the lanes disagree.
+template <class D, class M, class T, class F>
+HWY_INLINE hn::Vec<D> SelectBranch(D d, M mask, const T& if_true, const F& if_false) {
+  if (hn::AllTrue(d, mask)) return if_true();
+  if (hn::AllFalse(d, mask)) return if_false();
+  return hn::IfThenElse(mask, if_true(), if_false());
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // The float-accuracy core in double: erfc(z) with relative error ≤ 2^-28 (so that the one final rounding to float lands
 // within 1 ulp of the correctly rounded float, and GELU's within 0.6 ulp of its exact value). Used by erfc_float and the
@@ -185,19 +194,12 @@ HWY_INLINE hn::Vec<DD> ErfcBigCore(DD dd, hn::Vec<DD> az) {
   const auto one = hn::Set(dd, 1.0);
   const auto zc = MinKeepNaN(dd, az, 15.0);
   const auto mid = zc < hn::Set(dd, 4.0);
-  hn::Vec<DD> g;
   const auto mid_value = [&] { return Horner(dd, zc - hn::Set(dd, 2.5), kCoreMid); };
   const auto tail_value = [&] {
     const auto rz = one / zc;
     return Horner(dd, rz * rz, kCoreTail) * rz;
   };
-  if (hn::AllTrue(dd, mid)) {
-    g = mid_value();
-  } else if (hn::AllFalse(dd, mid)) {
-    g = tail_value();
-  } else {
-    g = hn::IfThenElse(mid, mid_value(), tail_value());
-  }
+  const auto g = SelectBranch(dd, mid, mid_value, tail_value);
   const auto nsq = NegFma(dd, zc, zc, hn::Zero(dd));
   const auto magic = hn::Set(dd, 0x1.8p52);
   const auto k_magic = Fma(dd, nsq, hn::Set(dd, 1.4426950408889634), magic);
@@ -222,9 +224,7 @@ HWY_INLINE hn::Vec<DD> ErfcCore(DD dd, hn::Vec<DD> z) {
     const auto pos = ErfcBigCore(dd, az);
     return kSigned ? hn::IfThenElse(z < hn::Zero(dd), hn::Set(dd, 2.0) - pos, pos) : pos;
   };
-  if (hn::AllTrue(dd, small)) return small_value();
-  if (hn::AllFalse(dd, small)) return big_value();
-  return hn::IfThenElse(small, small_value(), big_value());
+  return SelectBranch(dd, small, small_value, big_value);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -343,14 +343,7 @@ HWY_INLINE hn::Vec<DD> ErfcWithLowD(DD dd, hn::Vec<DD> z, hn::Vec<DD> zl) {
     const auto pos = ErfcPositiveD(dd, az, hn::IfThenElse(z < hn::Zero(dd), hn::Neg(zl), zl), one, hn::Zero(dd));
     return hn::IfThenElse(z < hn::Zero(dd), hn::Set(dd, 2.0) - pos, pos);
   };
-  VD y;
-  if (hn::AllTrue(dd, small)) {
-    y = small_value();
-  } else if (hn::AllFalse(dd, small)) {
-    y = big_value();
-  } else {
-    y = hn::IfThenElse(small, small_value(), big_value());
-  }
+  const auto y = SelectBranch(dd, small, small_value, big_value);
   return hn::IfThenElse(hn::IsNaN(z), z, y);
 }
 
@@ -371,14 +364,7 @@ HWY_INLINE hn::Vec<DD> ScaledErfcNonNegativeD(DD dd, hn::Vec<DD> z, hn::Vec<DD> 
     return hn::IfThenElse(ph == hn::Zero(dd), ph, Fma(dd, s, ph, Fma(dd, s, pl, lo * ph)));
   };
   const auto big_value = [&] { return ErfcPositiveD(dd, z, zl, ph, pl); };
-  VD y;
-  if (hn::AllTrue(dd, small)) {
-    y = small_value();
-  } else if (hn::AllFalse(dd, small)) {
-    y = big_value();
-  } else {
-    y = hn::IfThenElse(small, small_value(), big_value());
-  }
+  const auto y = SelectBranch(dd, small, small_value, big_value);
   return hn::IfThenElse(hn::IsNaN(z), z, y);
 }
 
@@ -401,15 +387,7 @@ HWY_INLINE hn::Vec<DD> ErfD(DD dd, hn::Vec<DD> x) {
     const auto one = hn::Set(dd, 1.0);
     return one - ErfcPositiveD(dd, ClampBelow(dd, ax, 6.5), hn::Zero(dd), one, hn::Zero(dd));
   };
-  VD y;
-  if (hn::AllTrue(dd, small)) {
-    y = small_value();
-  } else if (hn::AllFalse(dd, small)) {
-    y = big_value();
-  } else {
-    y = hn::IfThenElse(small, small_value(), big_value());
-  }
-  y = hn::CopySign(y, x);
+  const auto y = hn::CopySign(SelectBranch(dd, small, small_value, big_value), x);
   return hn::IfThenElse(hn::IsNaN(x), x, y);
 }
 
