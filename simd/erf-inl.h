@@ -224,7 +224,9 @@ HWY_INLINE hn::Vec<DD> ErfcCore(DD dd, hn::Vec<DD> z) {
     const auto pos = ErfcBigCore(dd, az);
     return kSigned ? hn::IfThenElse(z < hn::Zero(dd), hn::Set(dd, 2.0) - pos, pos) : pos;
   };
-  return SelectBranch(dd, small, small_value, big_value);
+  // NaN in, the same NaN out: the arithmetic above would also give a NaN, but which operand's payload and sign it keeps
+  // depends on the instruction order the compiler picked (it differed between targets under AddressSanitizer).
+  return hn::IfThenElse(hn::IsNaN(z), z, SelectBranch(dd, small, small_value, big_value));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
