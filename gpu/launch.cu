@@ -9,6 +9,8 @@
 #include "gpu/fused_v2_launchers.hpp"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/fused_v3_launchers.hpp"
+#include "gpu/fused_v4_geometry.hpp"
+#include "gpu/fused_v4_launchers.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/phase_geometry.hpp"
 
@@ -17,7 +19,8 @@ namespace gate::gpu {
 const std::vector<Variant>& all_variants() {
   static const std::vector<Variant> v{Variant::kV1Direct, Variant::kV2MmaTf32, Variant::kV2Mma3xTf32,
                                       Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16,
-                                      Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16};
+                                      Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16,
+                                      Variant::kV4WgmmaTf32, Variant::kV4WgmmaF16, Variant::kV4WgmmaBf16};
   return v;
 }
 
@@ -32,6 +35,9 @@ const char* variant_name(Variant v) {
     case Variant::kV3MmaTf32: return "fused_v3_mma_tf32";
     case Variant::kV3MmaF16: return "fused_v3_mma_f16";
     case Variant::kV3MmaBf16: return "fused_v3_mma_bf16";
+    case Variant::kV4WgmmaTf32: return "fused_v4_wgmma_tf32";
+    case Variant::kV4WgmmaF16: return "fused_v4_wgmma_f16";
+    case Variant::kV4WgmmaBf16: return "fused_v4_wgmma_bf16";
   }
   return "?";
 }
@@ -45,6 +51,24 @@ Variant parse_variant(const std::string& name) {
   throw GpuError("gpu: unknown kernel variant '" + name + "' (known: " + known + ")");
 }
 
+namespace {
+
+// True on a compute capability 9.0 device (the sm_90a code of v4 runs there and nowhere else); its opt-in shared memory
+// per block in *smem_optin. False without a device.
+bool sm90_device(int* smem_optin) {
+  int count = 0, device = 0, major = 0, minor = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0 || cudaGetDevice(&device) != cudaSuccess) {
+    cudaGetLastError();  // clear the sticky-free error of a machine without a GPU
+    return false;
+  }
+  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+  GATE_CUDA_CHECK(cudaDeviceGetAttribute(smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return major == 9 && minor == 0;
+}
+
+}  // namespace
+
 bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
   auto no = [&](std::string why) {
     if (why_not) *why_not = std::move(why);
@@ -52,6 +76,17 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
   };
   if (v == Variant::kV1Direct) return true;  // fp32 fma: meets every contract
   const bool f32 = p.dtype == DType::kFloat32;
+  if (v == Variant::kV4WgmmaTf32 || v == Variant::kV4WgmmaF16 || v == Variant::kV4WgmmaBf16) {
+    if (v == Variant::kV4WgmmaTf32 && !f32) return no("float32 storage only");
+    if (v == Variant::kV4WgmmaTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
+    if (v == Variant::kV4WgmmaF16 && p.dtype != DType::kFloat16) return no("float16 storage only");
+    if (v == Variant::kV4WgmmaBf16 && p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
+    int smem_optin = 0;
+    if (!sm90_device(&smem_optin)) return no("wgmma needs a compute capability 9.0 GPU (built for sm_90a)");
+    const char* why = nullptr;
+    if (!v4_supports(make_kernel_shape(p), f32 ? 4 : 2, smem_optin, &why)) return no(std::string("fused_v4: ") + why);
+    return true;
+  }
   if (v == Variant::kV3MmaTf32 || v == Variant::kV3MmaF16 || v == Variant::kV3MmaBf16) {
     if (v == Variant::kV3MmaTf32 && !f32) return no("float32 storage only");
     if (v == Variant::kV3MmaTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
@@ -79,7 +114,10 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     case Variant::kV1Direct:
     case Variant::kV3MmaTf32:
     case Variant::kV3MmaF16:
-    case Variant::kV3MmaBf16: break;
+    case Variant::kV3MmaBf16:
+    case Variant::kV4WgmmaTf32:
+    case Variant::kV4WgmmaF16:
+    case Variant::kV4WgmmaBf16: break;
   }
   const char* why = nullptr;
   if (!phase_gemm_supports(make_kernel_shape(p), &why)) return no(std::string("phase-GEMM: ") + why);
@@ -123,6 +161,9 @@ void launch_fused(const Problem& p, Variant v, const void* x, const void* weight
     case Variant::kV3MmaTf32: return launch_v3_mma_tf32(s, x, weight, bias, y, stream);
     case Variant::kV3MmaF16: return launch_v3_mma_f16(s, x, weight, bias, y, stream);
     case Variant::kV3MmaBf16: return launch_v3_mma_bf16(s, x, weight, bias, y, stream);
+    case Variant::kV4WgmmaTf32: return launch_v4_wgmma_tf32(s, x, weight, bias, y, stream);
+    case Variant::kV4WgmmaF16: return launch_v4_wgmma_f16(s, x, weight, bias, y, stream);
+    case Variant::kV4WgmmaBf16: return launch_v4_wgmma_bf16(s, x, weight, bias, y, stream);
   }
   throw GpuError("launch_fused: unhandled variant");
 }

@@ -25,6 +25,9 @@ enum class Variant {
   kV3MmaTf32,    // "fused_v3_mma_tf32": stride-2 k=4 tap tile, cp.async input window, packed weights, TF32 mma.sync
   kV3MmaF16,     // "fused_v3_mma_f16": the same, f16 mma.sync, fp32 accumulation (float16 only)
   kV3MmaBf16,    // "fused_v3_mma_bf16": the same, bf16 mma.sync, fp32 accumulation (bfloat16 only)
+  kV4WgmmaTf32,  // "fused_v4_wgmma_tf32": v3's tile on Hopper wgmma, weights resident in shared memory (sm_90 only)
+  kV4WgmmaF16,   // "fused_v4_wgmma_f16": the same, f16 wgmma, fp32 accumulation (float16 only)
+  kV4WgmmaBf16,  // "fused_v4_wgmma_bf16": the same, bf16 wgmma, fp32 accumulation (bfloat16 only)
 };
 
 const char* variant_name(Variant v);

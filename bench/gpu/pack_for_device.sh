@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# On the build machine: configure an sm_90-only build (the H100; a third of the 3-architecture binaries' size, which
+# On the build machine: configure an sm_90a-only build (the H100; a third of the 3-architecture binaries' size, which
 # keeps what travels to the GPU machine under its 64 MiB), build the three GPU executables and copy them with libgomp
 # into build-carry/ (git-ignored), which run_on_device.sh expects.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cmake -S . -B build-h100 -DCMAKE_CUDA_ARCHITECTURES=90 -DGATE_REFERENCE_NATIVE=OFF >/dev/null
+cmake -S . -B build-h100 -DCMAKE_CUDA_ARCHITECTURES=90a -DGATE_REFERENCE_NATIVE=OFF >/dev/null
 cmake --build build-h100 -j2 --target gpu_validate gpu_bench gpu_tests verify gate_candidate_fused
 rm -rf build-carry && mkdir -p build-carry
 cp build-h100/bench/gpu/gpu_validate build-h100/bench/gpu/gpu_bench build-h100/tests/gpu/gpu_tests build-carry/

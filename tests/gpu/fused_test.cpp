@@ -3,8 +3,10 @@
 // CUDA device exists (gpu_main.cpp reports skipped otherwise).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "gpu/fused.hpp"
 #include "tests/gpu/gpu_case.hpp"
@@ -139,4 +141,25 @@ TEST_CASE("gpu: an unknown variant and a variant outside its contract are refuse
   CHECK_THROWS_AS(gate::gpu::run_fused(p, in.x, in.weight, in.bias_ptr(), "fused_v9_magic"), gate::gpu::GpuError);
   // TF32 operands under the fp32 contract would break it: the variant is not offered and refuses to run.
   CHECK_THROWS_AS(gate::gpu::run_fused(p, in.x, in.weight, in.bias_ptr(), "fused_v2_mma_tf32"), gate::gpu::GpuError);
+}
+
+TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-tile tails, several n-tiles, no bias",
+          "[gpu]") {
+  // 10 × 40 input: q-grid 11 × 44 (WP = 44, not a divisor of the 128-pixel tile), 4 m-tiles per image of which the last
+  // is partial; 3 images × 4 m-tiles = 12 items over the persistent grid's blocks; 3 n-tiles of 32 channels.
+  Problem p = base("fastpath", 3, 24, 96, 10, 40, 4, 4);
+  p.stride = {2, 2};
+  p.has_bias = false;
+  p.multiply_value = -1.5f;
+  const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
+  for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16}) {
+    p.dtype = d;
+    p.precision = d == DType::kFloat32 ? Precision::kTf32 : Precision::kFp32;
+    const auto names = gate::gpu::kernel_variants(p);
+    const bool has_v3 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v3", 0) == 0; });
+    const bool has_v4 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v4", 0) == 0; });
+    CHECK(has_v3);
+    CHECK(has_v4 == sm90);  // offered exactly where its sm_90a code can run
+    CHECK(check_all_variants(p, 8) == int(names.size()));
+  }
 }

@@ -1,0 +1,276 @@
+// fused_v4_wgmma: the stride-2, k=4 fast path on Hopper (sm_90a), issue 6. Same phase-GEMM and input window as v3
+// (fused_v3_tap_tile.cuh: M = q-pixels, N = 4 phases × 32 output channels, K = 8 input channels × 4 taps per chunk), with
+// the three costs the H100 profile of v3 named removed (bench/NOTES.md §7):
+//   - instructions: v3 issued ~8 instructions per m16n8k8 mma (register moves building A fragments, 64 mma.sync per
+//     chunk and warp); here one warpgroup instruction wgmma.m64n128k8 (TF32) / m64n128k16 (16-bit) does the work of 64
+//     / 32 mma.sync, with A from registers (scalar shared loads straight into the fragment) and B from shared memory;
+//   - weight traffic: each v3 block re-read its n-tile's packed weights from L2 (2.3 GB per seed launch); here a block
+//     keeps them in shared memory and walks a strided list of (image, m-tile) items of one n-tile (persistent grid);
+//   - the epilogue staging: a thread's accumulators hold both column phases rw = 0, 1 of its output channels, so the
+//     (rw = 0, 1) pair of one output row is written straight from registers (8-byte streaming stores).
+// Flavours (the only template parameter):
+//   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
+//                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
+//   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
+//                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
+//                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
+// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major no-swizzle layout: 8-column × 16-byte core
+// matrices, LBO 128, SBO 256) then kV4Stages input-window stages (v3's layout).
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "gpu/epilogue.cuh"
+#include "gpu/fused_v3_tap_tile.cuh"
+#include "gpu/fused_v4_geometry.hpp"
+#include "gpu/storage.cuh"
+#include "gpu/wgmma.cuh"
+
+namespace gate::gpu {
+
+struct FlavorV4Tf32 {
+  using Storage = StorageF32;
+  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
+  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
+  static constexpr int kMinBlocks = 1;
+  // Byte offset of B(n, k) in one k-step, and the value stored there.
+  static __device__ __forceinline__ int b_offset(int n, int k) { return (n >> 3) * 256 + (k >> 2) * 128 + (n & 7) * 16 + (k & 3) * 4; }
+  static __device__ __forceinline__ float pack_b(float w) { return __uint_as_float(tf32_round(w)); }
+  // A fragments of the chunk's four taps; `a` points at the lane's element (channel c, q-pixel g) of the stage.
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
+#pragma unroll
+    for (int s = 0; s < kStepsPerChunk; ++s) {
+      const float* p = a - (s >> 1) * wp - (s & 1);
+      f[s][0] = __float_as_uint(p[0]);
+      f[s][1] = __float_as_uint(p[8]);
+      f[s][2] = __float_as_uint(p[4 * a_ld]);
+      f[s][3] = __float_as_uint(p[4 * a_ld + 8]);
+    }
+  }
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) {
+    wgmma_m64n128k8_tf32(d, a, desc, acc);
+  }
+};
+
+template <class StorageT, void (*Mma)(float (&)[64], const uint32_t (&)[4], uint64_t, int)>
+struct FlavorV4SixteenBit {
+  using Storage = StorageT;
+  static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
+  static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
+  static constexpr int kMinBlocks = 2;
+  static __device__ __forceinline__ int b_offset(int n, int k) { return (n >> 3) * 256 + (k >> 3) * 128 + (n & 7) * 16 + (k & 7) * 2; }
+  static __device__ __forceinline__ uint16_t pack_b(uint16_t w) { return w; }
+  // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
+#pragma unroll
+    for (int s = 0; s < kStepsPerChunk; ++s) {
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {  // channel c, c + 4
+        const uint32_t* w = reinterpret_cast<const uint32_t*>(a - s * wp + h * 4 * a_ld);
+        const uint32_t cur = w[0], prev = w[-1];
+        f[s][2 * h] = __byte_perm(prev, cur, 0x5432);  // row g (q-pixel p): (x[p − 1], x[p])
+        f[s][2 * h + 1] = cur;                         // row g + 8 (q-pixel p + 1): (x[p], x[p + 1])
+      }
+    }
+  }
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) { Mma(d, a, desc, acc); }
+};
+using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
+using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
+
+// Packed weights: for each n-tile, k-step after k-step, the 128 × K tile B(n, k) at Flavor::b_offset, with
+// n = 32·phase + co_local (phase = 2·rh + rw) and
+//   TF32:   k-step = 4·chunk + 2·th + tw,  k = ci_local;             value w[ci, co, rh + 2·th, rw + 2·tw]
+//   16-bit: k-step = 2·chunk + th,        k = 2·ci_local + (tw == 0).
+template <class Flavor>
+__global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Storage::Bits* __restrict__ w,
+                                      typename Flavor::Storage::Bits* __restrict__ packed) {
+  using Bits = typename Flavor::Storage::Bits;
+  constexpr int kK = Flavor::kStepsPerChunk == 4 ? 8 : 16;
+  const int64_t total = int64_t(g.w.n_tiles) * g.k_steps * 128 * kK;
+  for (int64_t e = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; e < total; e += int64_t(gridDim.x) * blockDim.x) {
+    const int k = int(e % kK), n = int(e / kK % 128);
+    const int64_t step_global = e / (kK * 128);
+    const int step = int(step_global % g.k_steps), n_tile = int(step_global / g.k_steps);
+    const int chunk = step / Flavor::kStepsPerChunk, s = step % Flavor::kStepsPerChunk;
+    int th, tw, ci_local;
+    if constexpr (Flavor::kStepsPerChunk == 4) {
+      th = s >> 1, tw = s & 1, ci_local = k;
+    } else {
+      th = s, tw = (k & 1) ? 0 : 1, ci_local = k >> 1;
+    }
+    const int phase = n >> 5, co = n_tile * kV3CoutPerBlock + (n & 31), ci = chunk * kV3ChunkCi + ci_local;
+    const int kh = (phase >> 1) + 2 * th, kw = (phase & 1) + 2 * tw;
+    const int64_t dst = (step_global * kV4BStepBytes + Flavor::b_offset(n, k)) / int64_t(sizeof(Bits));
+    packed[dst] = Flavor::pack_b(w[((int64_t(ci) * g.w.Cout + co) * 4 + kh) * 4 + kw]);
+  }
+}
+
+template <class Flavor>
+__global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
+    fused_v4_wgmma(V4Geometry G, const typename Flavor::Storage::Bits* __restrict__ x,
+                   const typename Flavor::Storage::Bits* __restrict__ wpack,
+                   const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y) {
+#ifdef GATE_WGMMA_AVAILABLE
+  using Storage = typename Flavor::Storage;
+  using Bits = typename Storage::Bits;
+  constexpr int kElem = int(sizeof(Bits));
+  constexpr int kSteps = Flavor::kStepsPerChunk;
+  const V3Geometry& g = G.w;
+  extern __shared__ __align__(128) unsigned char smem_v4[];
+  const int n_tile = blockIdx.x % g.n_tiles;
+  const int first_item = blockIdx.x / g.n_tiles;
+  if (first_item >= G.items) return;
+  const int my_items = (G.items - first_item + G.ctas_per_tile - 1) / G.ctas_per_tile;
+  const int units = my_items * g.chunks;  // unit = (item, chunk), in order
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int gl = lane >> 2, cl = lane & 3;
+  const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
+  const uint32_t a_addr = smem_addr + uint32_t(G.b_bytes);
+  const int hw = g.H * g.W;
+
+  // The n-tile's weights: one contiguous copy, the first cp.async group.
+  {
+    const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
+    for (int off = tid * 16; off < G.b_bytes; off += kV4Threads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
+    v3_cp_async_commit();
+  }
+
+  // Input-window copies, issued kV4Stages − 1 units ahead by an incremental loader (no division per unit: only when it
+  // moves to the next item). The thread's 4-element groups (channel ci, group q) are the same for every unit.
+  int a_ci[kV3MaxASlots], a_q[kV3MaxASlots], a_src[kV3MaxASlots];  // a_src: x offset in the image, −1: zero-fill
+#pragma unroll
+  for (int r = 0; r < kV3MaxASlots; ++r) {
+    const int i = tid + kV4Threads * r;
+    a_ci[r] = i < kV3ChunkCi * g.a_quads ? i / g.a_quads : -1;
+    a_q[r] = i - (a_ci[r] < 0 ? 0 : a_ci[r]) * g.a_quads;
+  }
+  int ld_unit = 0, ld_chunk = 0, ld_item = first_item;
+  const Bits* ld_x = nullptr;
+  auto ld_start_item = [&]() {  // the copy plan of item ld_item
+    const int img = ld_item / g.m_tiles, m0 = (ld_item - img * g.m_tiles) * kV3BlockM;
+    ld_x = x + int64_t(img) * g.Cin * hw;
+#pragma unroll
+    for (int r = 0; r < kV3MaxASlots; ++r) {
+      const int lin = m0 - g.WP - 4 + 4 * a_q[r];
+      const int ih = lin >= 0 ? lin / g.WP : -1;
+      const int iw = lin - ih * g.WP;
+      a_src[r] = lin >= 0 && ih < g.H && iw < g.W ? a_ci[r] * hw + ih * g.W + iw : -1;
+    }
+  };
+  auto load_next_unit = [&]() {
+    if (ld_unit >= units) return;
+    const Bits* xc = ld_x + int64_t(ld_chunk) * kV3ChunkCi * hw;
+    const uint32_t st = a_addr + uint32_t((ld_unit % kV4Stages) * G.a_stage_bytes);
+#pragma unroll
+    for (int r = 0; r < kV3MaxASlots; ++r)
+      if (a_ci[r] >= 0)
+        v3_cp_async<4 * kElem>(st + uint32_t((a_ci[r] * g.a_ld + 4 * a_q[r]) * kElem), xc + (a_src[r] < 0 ? 0 : a_src[r]),
+                               a_src[r] >= 0);
+    ++ld_unit;
+    if (++ld_chunk == g.chunks) {
+      ld_chunk = 0;
+      ld_item += G.ctas_per_tile;
+      if (ld_unit < units) ld_start_item();
+    }
+  };
+  ld_start_item();
+#pragma unroll
+  for (int s = 0; s < kV4Stages - 1; ++s) {
+    load_next_unit();
+    v3_cp_async_commit();
+  }
+
+  // The warp's 16 tile rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
+  const int row_base = (warp >> 2) * 64 + (warp & 3) * 16;
+  const int row0 = row_base + (Flavor::kPairRows ? 2 * gl : gl), row1 = row0 + (Flavor::kPairRows ? 1 : 8);
+  const int a_lane = cl * g.a_ld + g.WP + 4 + row0;  // the window holds q-pixel m at m − m0 + WP + 4
+  // The lane's output channels: co_local = 8·tt + 2·c + j for tt < 4, j < 2 (columns n = 32·phase + co_local).
+  float bias_v[4][2];
+#pragma unroll
+  for (int tt = 0; tt < 4; ++tt)
+#pragma unroll
+    for (int j = 0; j < 2; ++j)
+      bias_v[tt][j] = g.has_bias ? Storage::load(bias[n_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
+  const int64_t plane = int64_t(g.Hout) * g.Wout;
+
+  // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) ----
+  float acc[64];
+  auto epilogue = [&](int item) {
+    const int img = item / g.m_tiles;
+    const int m0 = (item - img * g.m_tiles) * kV3BlockM;
+    bool any_nonzero = false;
+#pragma unroll
+    for (int t = 0; t < 16; ++t)
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 3][i & 1], g.add_value);
+        acc[4 * t + i] = v;
+        any_nonzero |= !(v == 0.0f);
+      }
+    epilogue_gelu_tile(*reinterpret_cast<float(*)[4][4][4]>(acc), any_nonzero);
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      const int m = m0 + (r == 0 ? row0 : row1);
+      const int qh = m / g.WP, qw = m - qh * g.WP;
+      if (qh >= g.QH || qw > g.W) continue;
+      Bits* y_m = y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane + int64_t(2 * qh) * g.Wout + 2 * qw;
+#pragma unroll
+      for (int rh = 0; rh < 2; ++rh)
+#pragma unroll
+        for (int tt = 0; tt < 4; ++tt)
+#pragma unroll
+          for (int j = 0; j < 2; ++j) {
+            const int t0 = 8 * rh + tt;  // phase (rh, rw = 0); t0 + 4 is (rh, rw = 1)
+            const float v0 = acc[4 * t0 + 2 * r + j] * g.multiply_value;
+            const float v1 = acc[4 * (t0 + 4) + 2 * r + j] * g.multiply_value;
+            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, Storage::from_float(v0), Storage::from_float(v1));
+          }
+    }
+  };
+
+  // ---- main loop over units (item, chunk). Unit u: wait for its window stage, barrier (every thread is done reading
+  // the stage the next copy overwrites), A fragments into buffer u % 2, the chunk's wgmma group, then the next copy
+  // (its address arithmetic overlaps the tensor work); wait_group 1 keeps one group in flight, so the fragments and
+  // barrier of unit u + 1 overlap unit u's wgmma. The last chunk of an item waits for everything and runs the epilogue.
+#pragma unroll
+  for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
+  uint32_t frag[2][kSteps][4];
+  int chunk = 0, item = first_item;
+  auto unit = [&](auto buf_c, int u) {
+    constexpr int buf = decltype(buf_c)::value;
+    v3_cp_async_wait<kV4Stages - 2>();
+    if (u == 0) fence_proxy_async_shared();  // the weights, written through cp.async, are read by wgmma
+    __syncthreads();
+    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + G.b_bytes + (u % kV4Stages) * G.a_stage_bytes) + a_lane;
+    Flavor::load_a(frag[buf], As, g.WP, g.a_ld);
+    wgmma_fence();
+#pragma unroll
+    for (int s = 0; s < kSteps; ++s) {
+      const uint32_t b = smem_addr + uint32_t((chunk * kSteps + s) * kV4BStepBytes);
+      Flavor::mma(acc, frag[buf][s], wgmma_desc_k_major(b, kV4BLeadBytes, kV4BStrideBytes), (chunk > 0 || s > 0) ? 1 : 0);
+    }
+    wgmma_commit();
+    load_next_unit();
+    v3_cp_async_commit();
+    if (++chunk == g.chunks) {
+      wgmma_wait<0>();
+      wgmma_pin(acc);
+      epilogue(item);
+      chunk = 0;
+      item += G.ctas_per_tile;
+    } else {
+      wgmma_wait<1>();
+      wgmma_pin(acc);
+    }
+  };
+  for (int u = 0; u < units; u += 2) {
+    unit(std::integral_constant<int, 0>{}, u);
+    if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
+  }
+  v3_cp_async_wait<0>();
+#endif
+}
+
+}  // namespace gate::gpu
