@@ -26,7 +26,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   int device = 0, sms = 0;
   GATE_CUDA_CHECK(cudaGetDevice(&device));
   GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  const int smem = v4_smem_bytes(s, kElem);
+  const int smem = make_v4_geometry(s, kElem, 1).smem_bytes;
   GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v4_wgmma<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
   int per_sm = 0;
   GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, kV4Threads, smem));

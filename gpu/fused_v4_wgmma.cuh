@@ -14,8 +14,8 @@
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
-// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major no-swizzle layout: 8-column × 16-byte core
-// matrices, LBO 128, SBO 256) then kV4Stages input-window stages (v3's layout).
+// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major layout with the 32-byte swizzle, v4_b_offset)
+// then kV4Stages input-window stages (v3's layout).
 #pragma once
 
 #include <cstdint>
@@ -29,13 +29,22 @@
 
 namespace gate::gpu {
 
+// Byte offset of B(n, ·) in one k-step of packed weights: wgmma's K-major layout with the 32-byte swizzle. Column n is
+// a 32-byte row (K = 8 TF32 or 16 half values) at 32·n; its two 16-byte halves (k_half) swap places on the rows with
+// n & 4 (Swizzle<1,4,3>: address bit 4 ^= bit 7), so that the eight rows of a core matrix fall in distinct banks. The
+// unswizzled layout (8-row × 16-byte core matrices, LBO 128, SBO 256) measured the same on the H100 (bench/NOTES.md
+// §7c), so wgmma's B reads were not the limit; the swizzled one is conflict-free by construction. byte_in_half < 16.
+__device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) {
+  return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
+}
+
 struct FlavorV4Tf32 {
   using Storage = StorageF32;
   static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
   static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
   static constexpr int kMinBlocks = 1;
   // Byte offset of B(n, k) in one k-step, and the value stored there.
-  static __device__ __forceinline__ int b_offset(int n, int k) { return (n >> 3) * 256 + (k >> 2) * 128 + (n & 7) * 16 + (k & 3) * 4; }
+  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
   static __device__ __forceinline__ float pack_b(float w) { return __uint_as_float(tf32_round(w)); }
   // A fragments of the chunk's four taps; `a` points at the lane's element (channel c, q-pixel g) of the stage.
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
@@ -51,6 +60,28 @@ struct FlavorV4Tf32 {
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) {
     wgmma_m64n128k8_tf32(d, a, desc, acc);
   }
+  // The item's outputs from the finished accumulators: row r (q-pixel m_row0 + 8r) holds, for each channel of the lane
+  // and each rh, the (rw = 0, 1) pair of one output row: an 8-byte store; the 8 lanes of a channel write 64 contiguous
+  // bytes. y_tile is y at (image, first channel of the n-tile, 0, 0).
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], float* y_tile, int m_row0, const V3Geometry& g,
+                                                    int64_t plane, int cl) {
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      const int m = m_row0 + 8 * r;
+      const int qh = m / g.WP, qw = m - qh * g.WP;
+      if (qh >= g.QH || qw > g.W) continue;
+      float* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
+#pragma unroll
+      for (int rh = 0; rh < 2; ++rh)
+#pragma unroll
+        for (int tt = 0; tt < 4; ++tt)
+#pragma unroll
+          for (int j = 0; j < 2; ++j) {
+            const int t0 = 8 * rh + tt;  // phase (rh, rw = 0); t0 + 4 is (rh, rw = 1)
+            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, acc[4 * t0 + 2 * r + j], acc[4 * (t0 + 4) + 2 * r + j]);
+          }
+    }
+  }
 };
 
 template <class StorageT, void (*Mma)(float (&)[64], const uint32_t (&)[4], uint64_t, int)>
@@ -59,7 +90,7 @@ struct FlavorV4SixteenBit {
   static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
   static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
   static constexpr int kMinBlocks = 2;
-  static __device__ __forceinline__ int b_offset(int n, int k) { return (n >> 3) * 256 + (k >> 3) * 128 + (n & 7) * 16 + (k & 7) * 2; }
+  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
   static __device__ __forceinline__ uint16_t pack_b(uint16_t w) { return w; }
   // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
@@ -75,6 +106,33 @@ struct FlavorV4SixteenBit {
     }
   }
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) { Mma(d, a, desc, acc); }
+  // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each channel and rh it
+  // holds four consecutive outputs (2p .. 2p + 3): one 8-byte store where the address allows (even output rows), else
+  // two 4-byte ones; the 8 lanes of a channel cover 64 contiguous bytes either way.
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_tile, int m_row0, const V3Geometry& g,
+                                                    int64_t plane, int cl) {
+    const int qh = m_row0 / g.WP, qw = m_row0 - qh * g.WP;
+    if (qh >= g.QH || qw > g.W) return;
+    const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, WP a multiple of 4)
+    uint16_t* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
+#pragma unroll
+    for (int rh = 0; rh < 2; ++rh)
+#pragma unroll
+      for (int tt = 0; tt < 4; ++tt)
+#pragma unroll
+        for (int j = 0; j < 2; ++j) {
+          const int t0 = 8 * rh + tt;
+          const uint32_t lo = uint32_t(StorageT::from_float(acc[4 * t0 + j])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + j])) << 16);
+          const uint32_t hi = uint32_t(StorageT::from_float(acc[4 * t0 + 2 + j])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + 2 + j])) << 16);
+          uint16_t* p = y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout;
+          if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
+            __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
+          } else {
+            __stcs(reinterpret_cast<unsigned int*>(p), lo);
+            if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
+          }
+        }
+  }
 };
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
 using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
@@ -107,6 +165,16 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
   }
 }
 
+__device__ __forceinline__ void v4_bar_sync(int id, int threads) {
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+}
+__device__ __forceinline__ void v4_bar_arrive(int id, int threads) {
+  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+}
+
+// Named barriers: 0 is __syncthreads; 1 + wg each warpgroup's own; kV4PhaseBarrier staggers the two warpgroups.
+inline constexpr int kV4PhaseBarrier = 3;
+
 template <class Flavor>
 __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     fused_v4_wgmma(V4Geometry G, const typename Flavor::Storage::Bits* __restrict__ x,
@@ -120,86 +188,94 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   const int n_tile = blockIdx.x % g.n_tiles;
-  const int first_item = blockIdx.x / g.n_tiles;
-  if (first_item >= G.items) return;
-  const int my_items = (G.items - first_item + G.ctas_per_tile - 1) / G.ctas_per_tile;
-  const int units = my_items * g.chunks;  // unit = (item, chunk), in order
-  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int cta = blockIdx.x / g.n_tiles;
+  const int tid = threadIdx.x, wg = tid >> 7, wtid = tid & 127, warp = (tid >> 5) & 3, lane = tid & 31;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
-  const uint32_t a_addr = smem_addr + uint32_t(G.b_bytes);
+  if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
+  const int stage_base = G.b_bytes + wg * kV4Stages * G.a_stage_bytes;  // this warpgroup's window stages
   const int hw = g.H * g.W;
 
-  // The n-tile's weights: one contiguous copy, the first cp.async group.
+  // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
+  // starts; from here on the two warpgroups synchronise only with themselves.
   {
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
     for (int off = tid * 16; off < G.b_bytes; off += kV4Threads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
     v3_cp_async_commit();
+    v3_cp_async_wait<0>();
+    fence_proxy_async_shared();
+    __syncthreads();
   }
 
-  // Input-window copies, issued kV4Stages − 1 units ahead by an incremental loader (no division per unit: only when it
-  // moves to the next item). The thread's 4-element groups (channel ci, group q) are the same for every unit.
-  int a_ci[kV3MaxASlots], a_q[kV3MaxASlots], a_src[kV3MaxASlots];  // a_src: x offset in the image, −1: zero-fill
+  // This warpgroup's items: the block's items cta + j·ctas_per_tile, every other one (j = 2i + wg).
+  const int item_step = 2 * G.ctas_per_tile;
+  const int first_item = cta + wg * G.ctas_per_tile;
+  const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
+  const int units = my_items * g.chunks;  // unit = (item, chunk), in order
+
+  // Window copies, issued kV4Stages − 1 units ahead by an incremental loader (divisions only when it moves to the next
+  // item). The thread's 4-element groups (channel ci, group q) are the same for every unit.
+  // Per slot r (group i = wtid + 128·r of the stage): a_dst its byte offset in a stage (−1: no group), a_src its x
+  // offset in the image (−1: zero-fill, outside the image).
+  int a_dst[kV4MaxASlots], a_src[kV4MaxASlots];
 #pragma unroll
-  for (int r = 0; r < kV3MaxASlots; ++r) {
-    const int i = tid + kV4Threads * r;
-    a_ci[r] = i < kV3ChunkCi * g.a_quads ? i / g.a_quads : -1;
-    a_q[r] = i - (a_ci[r] < 0 ? 0 : a_ci[r]) * g.a_quads;
+  for (int r = 0; r < kV4MaxASlots; ++r) {
+    const int i = wtid + 128 * r, ci = i / G.a_quads, q = i - ci * G.a_quads;
+    a_dst[r] = i < kV3ChunkCi * G.a_quads ? (ci * G.a_ld + 4 * q) * kElem : -1;
   }
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item;
   const Bits* ld_x = nullptr;
   auto ld_start_item = [&]() {  // the copy plan of item ld_item
-    const int img = ld_item / g.m_tiles, m0 = (ld_item - img * g.m_tiles) * kV3BlockM;
+    const int img = ld_item / G.m_tiles, m0 = (ld_item - img * G.m_tiles) * kV4ItemM;
     ld_x = x + int64_t(img) * g.Cin * hw;
 #pragma unroll
-    for (int r = 0; r < kV3MaxASlots; ++r) {
-      const int lin = m0 - g.WP - 4 + 4 * a_q[r];
+    for (int r = 0; r < kV4MaxASlots; ++r) {
+      const int i = wtid + 128 * r, ci = i / G.a_quads, q = i - ci * G.a_quads;
+      const int lin = m0 - g.WP - 4 + 4 * q;
       const int ih = lin >= 0 ? lin / g.WP : -1;
       const int iw = lin - ih * g.WP;
-      a_src[r] = lin >= 0 && ih < g.H && iw < g.W ? a_ci[r] * hw + ih * g.W + iw : -1;
+      a_src[r] = lin >= 0 && ih < g.H && iw < g.W ? ci * hw + ih * g.W + iw : -1;
     }
   };
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
     const Bits* xc = ld_x + int64_t(ld_chunk) * kV3ChunkCi * hw;
-    const uint32_t st = a_addr + uint32_t((ld_unit % kV4Stages) * G.a_stage_bytes);
+    const uint32_t st = smem_addr + uint32_t(stage_base + (ld_unit % kV4Stages) * G.a_stage_bytes);
 #pragma unroll
-    for (int r = 0; r < kV3MaxASlots; ++r)
-      if (a_ci[r] >= 0)
-        v3_cp_async<4 * kElem>(st + uint32_t((a_ci[r] * g.a_ld + 4 * a_q[r]) * kElem), xc + (a_src[r] < 0 ? 0 : a_src[r]),
-                               a_src[r] >= 0);
+    for (int r = 0; r < kV4MaxASlots; ++r)
+      if (a_dst[r] >= 0) v3_cp_async<4 * kElem>(st + uint32_t(a_dst[r]), xc + (a_src[r] < 0 ? 0 : a_src[r]), a_src[r] >= 0);
     ++ld_unit;
     if (++ld_chunk == g.chunks) {
       ld_chunk = 0;
-      ld_item += G.ctas_per_tile;
+      ld_item += item_step;
       if (ld_unit < units) ld_start_item();
     }
   };
-  ld_start_item();
+  if (my_items > 0) ld_start_item();
 #pragma unroll
   for (int s = 0; s < kV4Stages - 1; ++s) {
     load_next_unit();
     v3_cp_async_commit();
   }
 
-  // The warp's 16 tile rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
-  const int row_base = (warp >> 2) * 64 + (warp & 3) * 16;
-  const int row0 = row_base + (Flavor::kPairRows ? 2 * gl : gl), row1 = row0 + (Flavor::kPairRows ? 1 : 8);
-  const int a_lane = cl * g.a_ld + g.WP + 4 + row0;  // the window holds q-pixel m at m − m0 + WP + 4
-  // The lane's output channels: co_local = 8·tt + 2·c + j for tt < 4, j < 2 (columns n = 32·phase + co_local).
-  float bias_v[4][2];
-#pragma unroll
-  for (int tt = 0; tt < 4; ++tt)
-#pragma unroll
-    for (int j = 0; j < 2; ++j)
-      bias_v[tt][j] = g.has_bias ? Storage::load(bias[n_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
+  // The warp's 16 item rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
+  const int row0 = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);  // row g + 8 is row0 + 8 (TF32) or row0 + 1 (16-bit)
+  const int a_lane = cl * G.a_ld + g.WP + 4 + row0;  // the window holds q-pixel m at m − m0 + WP + 4
   const int64_t plane = int64_t(g.Hout) * g.Wout;
 
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) ----
   float acc[64];
   auto epilogue = [&](int item) {
-    const int img = item / g.m_tiles;
-    const int m0 = (item - img * g.m_tiles) * kV3BlockM;
+    const int img = item / G.m_tiles;
+    const int m0 = (item - img * G.m_tiles) * kV4ItemM;
+    // The lane's output channels: co_local = 8·tt + 2·c + j for tt < 4, j < 2 (columns n = 32·phase + co_local); the
+    // bias is re-read per item (L1 hits) rather than held in 8 registers for the whole kernel.
+    float bias_v[4][2];
+#pragma unroll
+    for (int tt = 0; tt < 4; ++tt)
+#pragma unroll
+      for (int j = 0; j < 2; ++j)
+        bias_v[tt][j] = g.has_bias ? Storage::load(bias[n_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
     bool any_nonzero = false;
 #pragma unroll
     for (int t = 0; t < 16; ++t)
@@ -211,29 +287,18 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
       }
     epilogue_gelu_tile(*reinterpret_cast<float(*)[4][4][4]>(acc), any_nonzero);
 #pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      const int m = m0 + (r == 0 ? row0 : row1);
-      const int qh = m / g.WP, qw = m - qh * g.WP;
-      if (qh >= g.QH || qw > g.W) continue;
-      Bits* y_m = y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane + int64_t(2 * qh) * g.Wout + 2 * qw;
-#pragma unroll
-      for (int rh = 0; rh < 2; ++rh)
-#pragma unroll
-        for (int tt = 0; tt < 4; ++tt)
-#pragma unroll
-          for (int j = 0; j < 2; ++j) {
-            const int t0 = 8 * rh + tt;  // phase (rh, rw = 0); t0 + 4 is (rh, rw = 1)
-            const float v0 = acc[4 * t0 + 2 * r + j] * g.multiply_value;
-            const float v1 = acc[4 * (t0 + 4) + 2 * r + j] * g.multiply_value;
-            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, Storage::from_float(v0), Storage::from_float(v1));
-          }
-    }
+    for (int t = 0; t < 64; ++t) acc[t] *= g.multiply_value;
+    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane, m0 + row0, g, plane, cl);
   };
 
-  // ---- main loop over units (item, chunk). Unit u: wait for its window stage, barrier (every thread is done reading
-  // the stage the next copy overwrites), A fragments into buffer u % 2, the chunk's wgmma group, then the next copy
-  // (its address arithmetic overlaps the tensor work); wait_group 1 keeps one group in flight, so the fragments and
-  // barrier of unit u + 1 overlap unit u's wgmma. The last chunk of an item waits for everything and runs the epilogue.
+  // ---- main loop over units (item, chunk). Unit u: wait for its window stage, barrier of the warpgroup (every thread
+  // is done reading the stage the next copy overwrites), A fragments into buffer u % 2, the chunk's wgmma group, then
+  // the next copy (its address arithmetic overlaps the tensor work); wait_group 1 keeps one group in flight, so the
+  // fragments and barrier of unit u + 1 overlap unit u's wgmma. The last chunk of an item waits for everything and
+  // runs the epilogue. Warpgroup 1 starts when warpgroup 0 reaches its first epilogue, so that one's stores overlap the
+  // other's tensor work (the two then keep about that distance: their items cost the same).
+  if (wg == 1) v4_bar_sync(kV4PhaseBarrier, kV4Threads);
+  bool staggered = wg == 1;
 #pragma unroll
   for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
   uint32_t frag[2][kSteps][4];
@@ -241,15 +306,14 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   auto unit = [&](auto buf_c, int u) {
     constexpr int buf = decltype(buf_c)::value;
     v3_cp_async_wait<kV4Stages - 2>();
-    if (u == 0) fence_proxy_async_shared();  // the weights, written through cp.async, are read by wgmma
-    __syncthreads();
-    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + G.b_bytes + (u % kV4Stages) * G.a_stage_bytes) + a_lane;
-    Flavor::load_a(frag[buf], As, g.WP, g.a_ld);
+    v4_bar_sync(1 + wg, 128);
+    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + (u % kV4Stages) * G.a_stage_bytes) + a_lane;
+    Flavor::load_a(frag[buf], As, g.WP, G.a_ld);
     wgmma_fence();
 #pragma unroll
     for (int s = 0; s < kSteps; ++s) {
       const uint32_t b = smem_addr + uint32_t((chunk * kSteps + s) * kV4BStepBytes);
-      Flavor::mma(acc, frag[buf][s], wgmma_desc_k_major(b, kV4BLeadBytes, kV4BStrideBytes), (chunk > 0 || s > 0) ? 1 : 0);
+      Flavor::mma(acc, frag[buf][s], wgmma_desc_k_major_sw32(b, kV4BStrideBytes), (chunk > 0 || s > 0) ? 1 : 0);
     }
     wgmma_commit();
     load_next_unit();
@@ -257,9 +321,13 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     if (++chunk == g.chunks) {
       wgmma_wait<0>();
       wgmma_pin(acc);
+      if (!staggered) {
+        v4_bar_arrive(kV4PhaseBarrier, kV4Threads);
+        staggered = true;
+      }
       epilogue(item);
       chunk = 0;
-      item += G.ctas_per_tile;
+      item += item_step;
     } else {
       wgmma_wait<1>();
       wgmma_pin(acc);
@@ -269,6 +337,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     unit(std::integral_constant<int, 0>{}, u);
     if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
   }
+  if (!staggered) v4_bar_arrive(kV4PhaseBarrier, kV4Threads);  // warpgroup 0 without items still releases warpgroup 1
   v3_cp_async_wait<0>();
 #endif
 }

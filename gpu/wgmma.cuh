@@ -20,6 +20,12 @@ __device__ __forceinline__ uint64_t wgmma_desc_k_major(uint32_t smem_byte_addr, 
   return uint64_t((smem_byte_addr & 0x3FFFF) >> 4) | (uint64_t(lbo >> 4) << 16) | (uint64_t(sbo >> 4) << 32);
 }
 
+// The same with the 32-byte swizzle (mode 3 in bits 62-63): 8-row atoms of 32-byte rows, sbo = bytes between atoms
+// along N; the tile's K (32 bytes) is one atom wide, so lbo is unused (1 by convention). Atoms must be 256-byte aligned.
+__device__ __forceinline__ uint64_t wgmma_desc_k_major_sw32(uint32_t smem_byte_addr, uint32_t sbo) {
+  return wgmma_desc_k_major(smem_byte_addr, 16, sbo) | (uint64_t(3) << 62);
+}
+
 __device__ __forceinline__ void wgmma_fence() {
 #ifdef GATE_WGMMA_AVAILABLE
   asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
