@@ -8,17 +8,37 @@
 
 namespace gate::gpu {
 
+namespace {
+
+// Rows of a window stage for pitch wp: the 64 pixels of an item span at most (wp − 1 + 63) / wp + 1 q-rows, plus the
+// row above.
+int window_rows(int wp) { return (wp - 1 + kV4ItemM - 1) / wp + 2; }
+
+}  // namespace
+
 V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_blocks) {
   V4Geometry g{};
   g.w = make_v3_geometry(s, elem_bytes);
-  g.m_tiles = (g.w.QH * g.w.WP + kV4ItemM - 1) / kV4ItemM;
-  g.a_quads = (kV4ItemM + g.w.WP + 4) / 4;
-  g.a_ld = 4 * g.a_quads;
-  while (g.a_ld * elem_bytes / 4 % 32 != 8) g.a_ld += 4;
+  // Lane (g, c) loads channel c's element at offset c·a_ld + g: conflict-free when a_ld in 32-bit words is ≡ 8 or 24
+  // (mod 32). Try the smallest pitches first (wider ones add junk columns to the tensor work); else take the smallest.
+  const int align = 16 / elem_bytes;
+  const int wp0 = (s.W + 1 + align - 1) / align * align;
+  g.wp = wp0;
+  for (int wp = wp0; wp <= wp0 + 4 * align; wp += align) {
+    const int words = window_rows(wp) * wp * elem_bytes / 4;
+    if (words % 32 == 8 || words % 32 == 24) {
+      g.wp = wp;
+      break;
+    }
+  }
+  g.rows = window_rows(g.wp);
+  g.a_ld = g.rows * g.wp;
+  g.m_tiles = (g.w.QH * g.wp + kV4ItemM - 1) / kV4ItemM;
   g.k_steps = s.Cin / kV3ChunkCi * (elem_bytes == 4 ? 4 : 2);
   g.b_bytes = g.k_steps * kV4BStepBytes;
-  g.a_stage_bytes = kV3ChunkCi * g.a_ld * elem_bytes;
-  g.smem_bytes = g.b_bytes + 2 * kV4Stages * g.a_stage_bytes;
+  g.box_bytes = kV3ChunkCi * g.a_ld * elem_bytes;
+  g.stage_bytes = kV4StagePad + (g.box_bytes + 127) / 128 * 128;
+  g.smem_bytes = g.b_bytes + 2 * kV4Stages * g.stage_bytes + 2 * kV4Stages * 8;
   g.items = g.w.N * g.m_tiles;
   g.ctas_per_tile = std::clamp(resident_blocks / g.w.n_tiles, 1, (g.items + 1) / 2);
   if (int64_t(g.ctas_per_tile) * g.w.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
@@ -26,16 +46,16 @@ V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_b
 }
 
 bool v4_supports(const KernelShape& s, int elem_bytes, int smem_optin, const char** why_not) {
+  auto no = [&](const char* why) {
+    if (why_not) *why_not = why;
+    return false;
+  };
   if (!v3_supports(s, why_not)) return false;
+  if (s.W * elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
   const V4Geometry g = make_v4_geometry(s, elem_bytes, 1);
-  if (kV3ChunkCi * g.a_quads > kV4MaxASlots * kV4Threads / 2) {
-    if (why_not) *why_not = "W too large for the input window";
-    return false;
-  }
-  if (g.smem_bytes > smem_optin) {
-    if (why_not) *why_not = "Cin too large: one n-tile's weights and the window stages exceed shared memory";
-    return false;
-  }
+  if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");
+  if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
+  if (g.smem_bytes > smem_optin) return no("Cin too large: one n-tile's weights and the window stages exceed shared memory");
   return true;
 }
 

@@ -1,17 +1,25 @@
 // The launcher shared by fused_v4_wgmma's per-flavour translation units: packs the weights into a stream-ordered
 // scratch buffer (cudaMallocAsync, Cin·Cout·16 elements, freed on the same stream after the launch), then runs the
-// persistent main kernel with as many blocks as the device holds at once. Pointers not aligned for its vector accesses
-// (x to a 4-element group, y to an output pair) go to the v3 launcher of the same flavour instead.
+// persistent main kernel with as many blocks as the device holds at once, x read through a TMA tensor map. Pointers not
+// aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go to the v3 launcher of the same flavour.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v4_wgmma.cuh"
 #include "gpu/kernel_shape.hpp"
 
 namespace gate::gpu {
+
+template <class Storage>
+constexpr CUtensorMapDataType v4_tma_type() {
+  if constexpr (std::is_same_v<Storage, StorageF32>) return CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+  else if constexpr (std::is_same_v<Storage, StorageF16>) return CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+  else return CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+}
 
 using V3Launcher = void (*)(const KernelShape&, const void*, const void*, const void*, void*, CUstream_st*);
 
@@ -20,7 +28,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
                V3Launcher fallback) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
-  if (reinterpret_cast<uintptr_t>(x) % (4 * kElem) != 0 || reinterpret_cast<uintptr_t>(y) % (2 * kElem) != 0) {
+  if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % (2 * kElem) != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
   int device = 0, sms = 0;
@@ -38,8 +46,14 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed));
   GATE_CUDA_CHECK(cudaGetLastError());
+  // x as a 3-D tensor [N·Cin][H][W]; a box is [8 channels][rows][wp columns] (columns >= W and rows outside [0, H) are
+  // the TMA's zero fill).
+  const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
+  const uint64_t strides[2] = {uint64_t(s.W) * kElem, uint64_t(s.H) * s.W * kElem};
+  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(kV3ChunkCi)};
+  const CUtensorMap x_map = make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.w.n_tiles), kV4Threads, g.smem_bytes, stream>>>(
-      g, static_cast<const Bits*>(x), static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
+      g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
   GATE_CUDA_CHECK(cudaGetLastError());
   GATE_CUDA_CHECK(cudaFreeAsync(packed, stream));
 }

@@ -25,6 +25,7 @@
 #include "gpu/fused_v3_tap_tile.cuh"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/storage.cuh"
+#include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
 
 namespace gate::gpu {
@@ -63,12 +64,12 @@ struct FlavorV4Tf32 {
   // The item's outputs from the finished accumulators: row r (q-pixel m_row0 + 8r) holds, for each channel of the lane
   // and each rh, the (rw = 0, 1) pair of one output row: an 8-byte store; the 8 lanes of a channel write 64 contiguous
   // bytes. y_tile is y at (image, first channel of the n-tile, 0, 0).
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], float* y_tile, int m_row0, const V3Geometry& g,
-                                                    int64_t plane, int cl) {
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], float* y_tile, int m_row0, int wp,
+                                                    const V3Geometry& g, int64_t plane, int cl) {
 #pragma unroll
     for (int r = 0; r < 2; ++r) {
       const int m = m_row0 + 8 * r;
-      const int qh = m / g.WP, qw = m - qh * g.WP;
+      const int qh = m / wp, qw = m - qh * wp;
       if (qh >= g.QH || qw > g.W) continue;
       float* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
 #pragma unroll
@@ -109,11 +110,11 @@ struct FlavorV4SixteenBit {
   // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each channel and rh it
   // holds four consecutive outputs (2p .. 2p + 3): one 8-byte store where the address allows (even output rows), else
   // two 4-byte ones; the 8 lanes of a channel cover 64 contiguous bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_tile, int m_row0, const V3Geometry& g,
-                                                    int64_t plane, int cl) {
-    const int qh = m_row0 / g.WP, qw = m_row0 - qh * g.WP;
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_tile, int m_row0, int wp,
+                                                    const V3Geometry& g, int64_t plane, int cl) {
+    const int qh = m_row0 / wp, qw = m_row0 - qh * wp;
     if (qh >= g.QH || qw > g.W) return;
-    const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, WP a multiple of 4)
+    const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
     uint16_t* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
 #pragma unroll
     for (int rh = 0; rh < 2; ++rh)
@@ -177,8 +178,7 @@ inline constexpr int kV4PhaseBarrier = 3;
 
 template <class Flavor>
 __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
-    fused_v4_wgmma(V4Geometry G, const typename Flavor::Storage::Bits* __restrict__ x,
-                   const typename Flavor::Storage::Bits* __restrict__ wpack,
+    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map, const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
@@ -193,8 +193,8 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
-  const int stage_base = G.b_bytes + wg * kV4Stages * G.a_stage_bytes;  // this warpgroup's window stages
-  const int hw = g.H * g.W;
+  const int stage_base = G.b_bytes + wg * kV4Stages * G.stage_bytes;  // this warpgroup's window stages
+  const uint32_t bar_base = smem_addr + uint32_t(G.b_bytes + 2 * kV4Stages * G.stage_bytes + wg * kV4Stages * 8);
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
   // starts; from here on the two warpgroups synchronise only with themselves.
@@ -202,6 +202,13 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
     for (int off = tid * 16; off < G.b_bytes; off += kV4Threads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
     v3_cp_async_commit();
+    // The zero pads in front of the window stages (never written by the TMA) and the stages' mbarriers.
+    for (int i = tid; i < 2 * kV4Stages * kV4StagePad / 4; i += kV4Threads) {
+      const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
+      reinterpret_cast<uint32_t*>(smem_v4 + G.b_bytes + stage * G.stage_bytes)[word] = 0;
+    }
+    if (tid < 2 * kV4Stages) mbarrier_init(smem_addr + uint32_t(G.b_bytes + 2 * kV4Stages * G.stage_bytes + tid * 8), 1);
+    mbarrier_init_fence();
     v3_cp_async_wait<0>();
     fence_proxy_async_shared();
     __syncthreads();
@@ -213,37 +220,25 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
   const int units = my_items * g.chunks;  // unit = (item, chunk), in order
 
-  // Window copies, issued kV4Stages − 1 units ahead by an incremental loader (divisions only when it moves to the next
-  // item). The thread's 4-element groups (channel ci, group q) are the same for every unit.
-  // Per slot r (group i = wtid + 128·r of the stage): a_dst its byte offset in a stage (−1: no group), a_src its x
-  // offset in the image (−1: zero-fill, outside the image).
-  int a_dst[kV4MaxASlots], a_src[kV4MaxASlots];
-#pragma unroll
-  for (int r = 0; r < kV4MaxASlots; ++r) {
-    const int i = wtid + 128 * r, ci = i / G.a_quads, q = i - ci * G.a_quads;
-    a_dst[r] = i < kV3ChunkCi * G.a_quads ? (ci * G.a_ld + 4 * q) * kElem : -1;
-  }
-  int ld_unit = 0, ld_chunk = 0, ld_item = first_item;
-  const Bits* ld_x = nullptr;
-  auto ld_start_item = [&]() {  // the copy plan of item ld_item
+  // Window loads: one TMA box per unit, issued kV4Stages − 1 units ahead by the warpgroup's thread 0 (every thread
+  // keeps the loader's counters; divisions only when it moves to the next item). Box coordinates: column 0, input row
+  // qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H read as zeros), channel img·Cin + 8·chunk.
+  int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
+  auto ld_start_item = [&]() {
     const int img = ld_item / G.m_tiles, m0 = (ld_item - img * G.m_tiles) * kV4ItemM;
-    ld_x = x + int64_t(img) * g.Cin * hw;
-#pragma unroll
-    for (int r = 0; r < kV4MaxASlots; ++r) {
-      const int i = wtid + 128 * r, ci = i / G.a_quads, q = i - ci * G.a_quads;
-      const int lin = m0 - g.WP - 4 + 4 * q;
-      const int ih = lin >= 0 ? lin / g.WP : -1;
-      const int iw = lin - ih * g.WP;
-      a_src[r] = lin >= 0 && ih < g.H && iw < g.W ? ci * hw + ih * g.W + iw : -1;
-    }
+    ld_row = m0 / G.wp - 1;
+    ld_channel = img * g.Cin;
   };
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
-    const Bits* xc = ld_x + int64_t(ld_chunk) * kV3ChunkCi * hw;
-    const uint32_t st = smem_addr + uint32_t(stage_base + (ld_unit % kV4Stages) * G.a_stage_bytes);
-#pragma unroll
-    for (int r = 0; r < kV4MaxASlots; ++r)
-      if (a_dst[r] >= 0) v3_cp_async<4 * kElem>(st + uint32_t(a_dst[r]), xc + (a_src[r] < 0 ? 0 : a_src[r]), a_src[r] >= 0);
+    if (wtid == 0) {
+      const int slot = ld_unit % kV4Stages;
+      const uint32_t bar = bar_base + uint32_t(slot * 8);
+      fence_proxy_async_shared();  // the warpgroup's reads of this slot (ordered by its barrier) before the TMA's writes
+      mbarrier_arrive_expect_tx(bar, uint32_t(G.box_bytes));
+      tma_load_3d(smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
+                  ld_channel + ld_chunk * kV3ChunkCi, bar);
+    }
     ++ld_unit;
     if (++ld_chunk == g.chunks) {
       ld_chunk = 0;
@@ -253,14 +248,12 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   };
   if (my_items > 0) ld_start_item();
 #pragma unroll
-  for (int s = 0; s < kV4Stages - 1; ++s) {
-    load_next_unit();
-    v3_cp_async_commit();
-  }
+  for (int s = 0; s < kV4Stages - 1; ++s) load_next_unit();
 
   // The warp's 16 item rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
   const int row0 = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);  // row g + 8 is row0 + 8 (TF32) or row0 + 1 (16-bit)
-  const int a_lane = cl * G.a_ld + g.WP + 4 + row0;  // the window holds q-pixel m at m − m0 + WP + 4
+  // The window holds q-pixel m = qh·wp + qw of the item at (qh − qh0 + 1)·wp + qw = m − m0 + (m0 mod wp) + wp.
+  const int a_lane = cl * G.a_ld + row0 + kV4StagePad / kElem;
   const int64_t plane = int64_t(g.Hout) * g.Wout;
 
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) ----
@@ -288,7 +281,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     epilogue_gelu_tile(*reinterpret_cast<float(*)[4][4][4]>(acc), any_nonzero);
 #pragma unroll
     for (int t = 0; t < 64; ++t) acc[t] *= g.multiply_value;
-    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane, m0 + row0, g, plane, cl);
+    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane, m0 + row0, G.wp, g, plane, cl);
   };
 
   // ---- main loop over units (item, chunk). Unit u: wait for its window stage, barrier of the warpgroup (every thread
@@ -303,12 +296,17 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
   uint32_t frag[2][kSteps][4];
   int chunk = 0, item = first_item;
+  auto item_offset = [&](int it) {  // (m0 mod wp) + wp for item it
+    const int m0 = (it % G.m_tiles) * kV4ItemM;
+    return m0 % G.wp + G.wp;
+  };
+  int a_item = my_items > 0 ? a_lane + item_offset(item) : 0;
   auto unit = [&](auto buf_c, int u) {
     constexpr int buf = decltype(buf_c)::value;
-    v3_cp_async_wait<kV4Stages - 2>();
+    mbarrier_wait(bar_base + uint32_t((u % kV4Stages) * 8), uint32_t((u / kV4Stages) & 1));
     v4_bar_sync(1 + wg, 128);
-    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + (u % kV4Stages) * G.a_stage_bytes) + a_lane;
-    Flavor::load_a(frag[buf], As, g.WP, G.a_ld);
+    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + (u % kV4Stages) * G.stage_bytes) + a_item;
+    Flavor::load_a(frag[buf], As, G.wp, G.a_ld);
     wgmma_fence();
 #pragma unroll
     for (int s = 0; s < kSteps; ++s) {
@@ -317,7 +315,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     }
     wgmma_commit();
     load_next_unit();
-    v3_cp_async_commit();
     if (++chunk == g.chunks) {
       wgmma_wait<0>();
       wgmma_pin(acc);
@@ -328,6 +325,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
       epilogue(item);
       chunk = 0;
       item += item_step;
+      if (item < G.items) a_item = a_lane + item_offset(item);
     } else {
       wgmma_wait<1>();
       wgmma_pin(acc);
@@ -338,7 +336,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
   }
   if (!staggered) v4_bar_arrive(kV4PhaseBarrier, kV4Threads);  // warpgroup 0 without items still releases warpgroup 1
-  v3_cp_async_wait<0>();
 #endif
 }
 

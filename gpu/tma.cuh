@@ -1,0 +1,60 @@
+// Hopper's tensor memory accelerator (TMA) and transaction barriers as fused_v4_wgmma uses them: one thread per warpgroup
+// issues a 3-D box copy from global to shared memory (out-of-bounds elements are written as zeros), and the copy
+// completes a phase of an mbarrier that the consumers wait on. Device code compiles to nothing outside sm_90a (the
+// launcher offers v4 only on compute capability 9.0). The host side encodes the tensor map through the driver's
+// cuTensorMapEncodeTiled, reached via the runtime (no libcuda link).
+#pragma once
+
+#include <cuda.h>
+
+#include <cstdint>
+
+#include "gpu/wgmma.cuh"
+
+namespace gate::gpu {
+
+__device__ __forceinline__ void mbarrier_init(uint32_t bar, uint32_t arrivals) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(arrivals) : "memory");
+#endif
+}
+// Makes mbarrier initialisations visible to the async proxy (the TMA unit completes transactions on them).
+__device__ __forceinline__ void mbarrier_init_fence() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+#endif
+}
+// One arrival that also announces `bytes` of transactions for the current phase.
+__device__ __forceinline__ void mbarrier_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
+#endif
+}
+// Waits until the phase with the given parity has completed.
+__device__ __forceinline__ void mbarrier_wait(uint32_t bar, uint32_t parity) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile(
+      "{\n.reg .pred done;\nWAIT:\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
+      "@!done bra WAIT;\n}\n" ::"r"(bar),
+      "r"(parity)
+      : "memory");
+#endif
+}
+// Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned);
+// its bytes complete transactions on bar.
+__device__ __forceinline__ void tma_load_3d(uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2, uint32_t bar) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile(
+      "cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4}], [%5];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(bar)
+      : "memory");
+#endif
+}
+
+// Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill
+// out of bounds, no swizzle. Throws GpuError naming the failing call.
+CUtensorMap make_tensor_map_3d(const void* base, CUtensorMapDataType type, const uint64_t dims[3], const uint64_t strides[2],
+                               const uint32_t box[3]);
+
+}  // namespace gate::gpu
