@@ -103,61 +103,61 @@ def P_exp(r):
     return (mp.exp(r) - 1 - r) / (r * r)
 
 
-out = []
+def main():
+    out = []
+
+    def emit(name, ctype, coeffs, err, what):
+        out.append(f'// {what}\n// achieved max error {mp.nstr(err, 3)} (log2 {mp.nstr(mp.log(err, 2), 4)})')
+        vals = ', '.join((hexf(c) + ('f' if ctype == 'float' else '')) for c in coeffs)
+        out.append(f'inline constexpr {ctype} {name}[{len(coeffs)}] = {{{vals}}};\n')
+        print(f'{name}: degree {len(coeffs) - 1}, error 2^{mp.nstr(mp.log(err, 2), 4)}', file=sys.stderr)
 
 
-def emit(name, ctype, coeffs, err, what):
-    out.append(f'// {what}\n// achieved max error {mp.nstr(err, 3)} (log2 {mp.nstr(mp.log(err, 2), 4)})')
-    vals = ', '.join((hexf(c) + ('f' if ctype == 'float' else '')) for c in coeffs)
-    out.append(f'inline constexpr {ctype} {name}[{len(coeffs)}] = {{{vals}}};\n')
-    print(f'{name}: degree {len(coeffs) - 1}, error 2^{mp.nstr(mp.log(err, 2), 4)}', file=sys.stderr)
+    LN2H = mp.log(2) / 2
 
+    # ---- float erf (pure float): E on s in [0, 1], S on [1, 4] weighted by erfc (erf's absolute error is erfc * dS).
+    c, e = fit(E, 0, 1, 6, rounder=to_float)
+    emit('kErfSmallF', 'float', c, e, 'float erf, |x| < 1: E(s), s = x^2; absolute error in E (erf relative error ~ that)')
+    c, e = fit(lambda x: mp.log(mp.erfc(x)) + x * x, 1, 4, 6, var=lambda x: x - mp.mpf(5) / 2,
+               weight=lambda x: mp.erfc(x), rounder=to_float)
+    emit('kErfTailF', 'float', c, e, 'float erf, 1 <= x < 4: S(x) in t = x - 2.5, error weighted by erfc(x) (= erf abs error)')
+    c, e = fit(P_exp, -LN2H, LN2H, 4, rounder=to_float)
+    emit('kExpF', 'float', c, e, 'float exp(r) = 1 + r + r^2 P(r), |r| <= ln2/2: absolute error in P')
 
-LN2H = mp.log(2) / 2
+    # ---- double core of the float erfc / GELU (relative error target ~2^-36 before the final rounding to float)
+    c, e = fit(E, 0, 1, 7, rounder=to_double)
+    emit('kCoreSmall', 'double', c, e, 'float-accuracy core, |z| < 1: E(s); absolute error in E')
+    c, e = fit(G, 1, 4, 13, var=lambda z: z - mp.mpf(5) / 2, weight=lambda z: 1 / G(z), rounder=to_double)
+    emit('kCoreMid', 'double', c, e, 'float-accuracy core, 1 <= z < 4: G(z) in t = z - 2.5, relative error')
+    c, e = fit(H_of_u, 0, mp.mpf(1) / 16, 5, weight=lambda u: 1 / H_of_u(u), rounder=to_double)
+    emit('kCoreTail', 'double', c, e, 'float-accuracy core, z >= 4: H(u), u = 1/z^2 in [0, 1/16], relative error')
+    c, e = fit(P_exp, -LN2H, LN2H, 5, rounder=to_double)
+    emit('kCoreExp', 'double', c, e, 'float-accuracy core exp: P(r), |r| <= ln2/2, absolute error in P')
 
-# ---- float erf (pure float): E on s in [0, 1], S on [1, 4] weighted by erfc (erf's absolute error is erfc * dS).
-c, e = fit(E, 0, 1, 6, rounder=to_float)
-emit('kErfSmallF', 'float', c, e, 'float erf, |x| < 1: E(s), s = x^2; absolute error in E (erf relative error ~ that)')
-c, e = fit(lambda x: mp.log(mp.erfc(x)) + x * x, 1, 4, 6, var=lambda x: x - mp.mpf(5) / 2,
-           weight=lambda x: mp.erfc(x), rounder=to_float)
-emit('kErfTailF', 'float', c, e, 'float erf, 1 <= x < 4: S(x) in t = x - 2.5, error weighted by erfc(x) (= erf abs error)')
-c, e = fit(P_exp, -LN2H, LN2H, 4, rounder=to_float)
-emit('kExpF', 'float', c, e, 'float exp(r) = 1 + r + r^2 P(r), |r| <= ln2/2: absolute error in P')
-
-# ---- double core of the float erfc / GELU (relative error target ~2^-36 before the final rounding to float)
-c, e = fit(E, 0, 1, 7, rounder=to_double)
-emit('kCoreSmall', 'double', c, e, 'float-accuracy core, |z| < 1: E(s); absolute error in E')
-c, e = fit(G, 1, 4, 13, var=lambda z: z - mp.mpf(5) / 2, weight=lambda z: 1 / G(z), rounder=to_double)
-emit('kCoreMid', 'double', c, e, 'float-accuracy core, 1 <= z < 4: G(z) in t = z - 2.5, relative error')
-c, e = fit(H_of_u, 0, mp.mpf(1) / 16, 5, weight=lambda u: 1 / H_of_u(u), rounder=to_double)
-emit('kCoreTail', 'double', c, e, 'float-accuracy core, z >= 4: H(u), u = 1/z^2 in [0, 1/16], relative error')
-c, e = fit(P_exp, -LN2H, LN2H, 5, rounder=to_double)
-emit('kCoreExp', 'double', c, e, 'float-accuracy core exp: P(r), |r| <= ln2/2, absolute error in P')
-
-# ---- double erf / erfc (about 2^-58 relative before the final rounding; the leading coefficient as a hi + lo pair)
-c, e = fit(E, 0, mp.mpf(1) / 4, 10, rounder=to_double)
-emit('kErfSmallD', 'double', c, e, 'double, |x| < 0.5: E(s), s = x^2; absolute error in E')
-PIECES = 30  # z in [0.5, 8): piece i = floor(4 (z - 0.5)), t = z - (0.625 + 0.25 i) in [-1/8, 1/8]
-PIECE_DEGREE = int(sys.argv[1]) if len(sys.argv) > 1 else 11
-table, worst = [], 0
-for i in range(PIECES):
-    mid = mp.mpf(5) / 8 + mp.mpf(i) / 4
-    c, e = fit(G, mid - mp.mpf(1) / 8, mid + mp.mpf(1) / 8, PIECE_DEGREE, var=lambda z: z - mid,
-               weight=lambda z: 1 / G(z), iters=6)
+    # ---- double erf / erfc (about 2^-58 relative before the final rounding; the leading coefficient as a hi + lo pair)
+    c, e = fit(E, 0, mp.mpf(1) / 4, 10, rounder=to_double)
+    emit('kErfSmallD', 'double', c, e, 'double, |x| < 0.5: E(s), s = x^2; absolute error in E')
+    PIECES = 30  # z in [0.5, 8): piece i = floor(4 (z - 0.5)), t = z - (0.625 + 0.25 i) in [-1/8, 1/8]
+    PIECE_DEGREE = int(sys.argv[1]) if len(sys.argv) > 1 else 11
+    table, worst = [], 0
+    for i in range(PIECES):
+        mid = mp.mpf(5) / 8 + mp.mpf(i) / 4
+        c, e = fit(G, mid - mp.mpf(1) / 8, mid + mp.mpf(1) / 8, PIECE_DEGREE, var=lambda z: z - mid,
+                   weight=lambda z: 1 / G(z), iters=6)
+        hi = to_double(c[0])
+        table.append([hi, to_double(c[0] - hi)] + [to_double(v) for v in c[1:]])
+        worst = max(worst, e)
+    flat = [v for row in table for v in row]
+    emit('kErfcPiecesD', 'double', flat, worst, f'double, 0.5 <= z < 8: {PIECES} pieces of {PIECE_DEGREE + 2} values each '
+         '(c0 hi, c0 lo, c1..cn) of G(z) in t = z - (0.625 + 0.25 i), relative error (worst piece)')
+    c, e = fit(H_of_u, 0, mp.mpf(1) / 64, 9, weight=lambda u: 1 / H_of_u(u))
     hi = to_double(c[0])
-    table.append([hi, to_double(c[0] - hi)] + [to_double(v) for v in c[1:]])
-    worst = max(worst, e)
-flat = [v for row in table for v in row]
-emit('kErfcPiecesD', 'double', flat, worst, f'double, 0.5 <= z < 8: {PIECES} pieces of {PIECE_DEGREE + 2} values each '
-     '(c0 hi, c0 lo, c1..cn) of G(z) in t = z - (0.625 + 0.25 i), relative error (worst piece)')
-c, e = fit(H_of_u, 0, mp.mpf(1) / 64, 9, weight=lambda u: 1 / H_of_u(u))
-hi = to_double(c[0])
-emit('kErfcAsymD', 'double', [hi, to_double(c[0] - hi)] + [to_double(v) for v in c[1:]], e,
-     'double, z >= 8: H(u), u = 1/z^2 in [0, 1/64] (c0 hi, c0 lo, c1..cn), relative error')
-c, e = fit(P_exp, -LN2H, LN2H, 10)
-emit('kExpD', 'double', [to_double(v) for v in c], e, 'double exp: P(r), |r| <= ln2/2, absolute error in P')
+    emit('kErfcAsymD', 'double', [hi, to_double(c[0] - hi)] + [to_double(v) for v in c[1:]], e,
+         'double, z >= 8: H(u), u = 1/z^2 in [0, 1/64] (c0 hi, c0 lo, c1..cn), relative error')
+    c, e = fit(P_exp, -LN2H, LN2H, 10)
+    emit('kExpD', 'double', [to_double(v) for v in c], e, 'double exp: P(r), |r| <= ln2/2, absolute error in P')
 
-HEADER = """// Generated by simd/fit_erf.py (mpmath, Lawson near-minimax fits): do not edit; rerun
+    HEADER = """// Generated by simd/fit_erf.py (mpmath, Lawson near-minimax fits): do not edit; rerun
 //   /usr/bin/python3 simd/fit_erf.py > simd/erf_coefficients.hpp
 // Coefficients of simd/erf-inl.h, lowest order first, as exact hexadecimal literals. Each table's comment gives the
 // function, interval, error measure and the achieved error on a 3001-point grid (the figure the error budgets use).
@@ -167,7 +167,11 @@ HEADER = """// Generated by simd/fit_erf.py (mpmath, Lawson near-minimax fits): 
 
 namespace gate::simd {
 """
-print(HEADER)
-print(f'inline constexpr std::size_t kErfcPieces = {PIECES};\n')
-print('\n'.join(out))
-print('}  // namespace gate::simd')
+    print(HEADER)
+    print(f'inline constexpr std::size_t kErfcPieces = {PIECES};\n')
+    print('\n'.join(out))
+    print('}  // namespace gate::simd')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,14 +1,20 @@
 // The dispatched GELU epilogue of simd/gelu_epilogue.hpp: v = in + add (float, as PyTorch adds a float32 scalar),
-// min(v, 0), then gelu(v)·multiply = (0.5·v)·erfc(−v/√2)·multiply in double lanes (the float-accuracy erfc core of
-// simd/erf-inl.h, its argument −v/√2 exact to 2^-53 as the far tail needs), one rounding to float, then the rounding to
-// the output dtype. The double path uses the double-double erfc with the argument's low part.
+// min(v, 0), then multiply·gelu(v). Float path: the float-lane core of simd/gelu_float-inl.h (16 lanes on AVX-512, one
+// rounding per result) for v in (−7.875, −2^-32], (multiply/2)·v above; a vector holding any other lane (the far
+// tail, −inf, NaN) recomputes those lanes in double lanes, (0.5·v·multiply)·erfc(−v/√2) with the float-accuracy erfc
+// core of simd/erf-inl.h, as do multiply values that are 0, not finite or below 2^-80 in magnitude; then the rounding
+// to the output dtype. The double path uses the
+// double-double erfc with the argument's low part.
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "simd/gelu_epilogue.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
+#include <cmath>
+
 #include "hwy/highway.h"
 #include "simd/erf-inl.h"
+#include "simd/gelu_float-inl.h"
 #include "simd/round_dtype-inl.h"
 #include "simd/span_loop-inl.h"
 
@@ -26,20 +32,67 @@ HWY_INLINE hn::Vec<D> MinZero(D d, hn::Vec<D> v) {
 #endif
 }
 
+// (0.5·v·multiply)·erfc(−v/√2) in double lanes with the float-accuracy erfc core (relative error ≤ 2^-28 before the one
+// rounding to float): the path for what the float-lane core does not cover.
+template <class DD>
+HWY_INLINE hn::Vec<DD> GeluTimesViaDouble(DD dd, hn::Vec<DD> v, hn::Vec<DD> half_mul) {
+  return (v * half_mul) * ErfcCore<false>(dd, v * hn::Set(dd, -0.70710678118654752440));
+}
+
+// The same for the lanes of a float vector (the rare vectors that hold a lane outside the float-lane core's range).
+template <class DF>
+HWY_NOINLINE hn::Vec<DF> GeluTimesViaDoubleLanes(DF df, hn::Vec<DF> v, float multiply_value) {
+  const hn::ScalableTag<double> dd;
+  const hn::Rebind<float, decltype(dd)> dh;
+  const auto half_mul = hn::Set(dd, 0.5 * static_cast<double>(multiply_value));  // exact
+  HWY_ALIGN float buf[HWY_MAX_BYTES / sizeof(float)];
+  HWY_ALIGN double wide[HWY_MAX_BYTES / sizeof(float)];
+  hn::Store(v, df, buf);
+  for (size_t i = 0; i < hn::Lanes(df); i += hn::Lanes(dh)) {
+    hn::Store(GeluTimesViaDouble(dd, hn::PromoteTo(dd, hn::Load(dh, buf + i)), half_mul), dd, wide + i);
+  }
+  // The IEEE conversion (as cvtpd2ps): Highway's scalar DemoteTo clamps ±inf (multiply = ±inf) to ±FLT_MAX.
+  for (size_t i = 0; i < hn::Lanes(df); ++i) buf[i] = static_cast<float>(wide[i]);
+  return hn::Load(df, buf);
+}
+
+template <int kKind, class DF>
+HWY_INLINE hn::Vec<DF> RoundToKind(DF df, hn::Vec<DF> y) {
+  if constexpr (kKind == 1) return RoundToHalf(df, y);
+  if constexpr (kKind == 2) return RoundToBf16(df, y);
+  return y;
+}
+
 // kind: 0 float32, 1 float16, 2 bfloat16 (the order of gate::DType).
 template <int kKind>
 HWY_INLINE void GeluFloatLoop(const float* in, size_t count, float add_value, float multiply_value, float* out) {
-  const hn::ScalableTag<double> dd;
-  const hn::Rebind<float, decltype(dd)> df;
+  const hn::ScalableTag<float> df;
   const auto add = hn::Set(df, add_value);
-  const auto half_mul = hn::Set(dd, 0.5 * static_cast<double>(multiply_value));  // exact
-  const auto neg_rsqrt2 = hn::Set(dd, -0.70710678118654752440);
-  MapSpan(df, in, count, out, [&](auto, auto x) {
-    const auto v = hn::PromoteTo(dd, MinZero(df, x + add));
-    const auto y = hn::DemoteTo(df, (v * half_mul) * ErfcCore<false>(dd, v * neg_rsqrt2));
-    if constexpr (kKind == 1) return RoundToHalf(df, y);
-    if constexpr (kKind == 2) return RoundToBf16(df, y);
-    return y;
+  if (!(std::isfinite(multiply_value) && std::fabs(multiply_value) >= kGeluFloatMinMultiply)) {
+    // 0·(−x) = −0 and inf·(…) need the plain product order of the double path (the pairs would mix the signs), and
+    // below 2^-80 the core's error budget does not hold (simd/gelu_float-inl.h).
+    MapSpan(df, in, count, out, [&](auto, auto x) {
+      return RoundToKind<kKind>(df, GeluTimesViaDoubleLanes(df, MinZero(df, x + add), multiply_value));
+    });
+    return;
+  }
+  const auto mul = hn::Set(df, multiply_value);
+  const auto half_mul = hn::Set(df, 0.5f * multiply_value);
+  const auto low = hn::Set(df, kGeluFloatLow);
+  const auto tiny_limit = hn::Set(df, kGeluFloatTiny);
+  // always_inline: GCC otherwise keeps the float16/bfloat16 instances as calls, one per vector
+  MapSpan(df, in, count, out, [&](auto, auto x) HWY_ATTR __attribute__((always_inline)) {
+    const auto v = MinZero(df, x + add);
+    const auto tiny = v > tiny_limit;  // includes every v = ±0: most of the seed workload's outputs
+    auto y = half_mul * v;
+    if (!hn::AllTrue(df, tiny)) {
+      y = hn::IfThenElse(tiny, y, GeluTimesFloat(df, v, mul));
+      const auto inside = v > low;  // false for NaN
+      if (HWY_UNLIKELY(!hn::AllTrue(df, inside))) {
+        y = hn::IfThenElse(inside, y, GeluTimesViaDoubleLanes(df, v, multiply_value));
+      }
+    }
+    return RoundToKind<kKind>(df, y);
   });
 }
 

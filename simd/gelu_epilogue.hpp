@@ -15,15 +15,17 @@ namespace gate::simd {
 // normal float, else an absolute error at most kGeluFloatSubnormalMaxAbsErr (FLT_MIN). float16/bfloat16 outputs are
 // that float rounded once more by gate::round_to_dtype. The double path: at most kGeluDoubleMaxUlp ulp of double from
 // MPFR's multiply·gelu(min(in + add, 0)) (in + add rounded in double) where that is a normal double.
-// Checked by tests/simd/gelu_epilogue_test.cpp (dense sweeps vs MPFR; all targets bitwise equal) and, for float32 with
-// add -0.0 and multiply 1 over every negative float down to -37, by build/tests/simd/gate_simd_exhaustive_check.
+// The float path's derivation (≤ 1.38 ulp): simd/gelu_float-inl.h. Checked by tests/simd/gelu_epilogue_test.cpp (dense
+// sweeps vs MPFR; all targets bitwise equal) and, for float32 with add -0.0 and multiply 1 and -3.7 over every negative
+// float down to -37, by build/tests/simd/gate_simd_exhaustive_check 2 --gelu-only.
 inline constexpr double kGeluFloatMaxUlp = 2.0;
 inline constexpr double kGeluFloatSubnormalMaxAbsErr = 0x1p-126;
 inline constexpr double kGeluDoubleMaxUlp = 2.0;
 
 // Float path (the CPU candidate's epilogue): v = in + add in float32 (as PyTorch adds its float32 scalar), min(v, 0),
-// then multiply·gelu(v) evaluated in double lanes and rounded once to float, then to out_dtype by gate::round_to_dtype's
-// rule (float16/bfloat16 results are stored as floats holding the rounded value). in and out may alias.
+// then multiply·gelu(v) in float lanes with the products carried as pairs (double lanes for v ≤ -7.875, NaN, -inf and
+// multiply 0, ±inf or below 2^-80), rounded once to float, then to out_dtype by gate::round_to_dtype's rule
+// (float16/bfloat16 results are stored as floats holding the rounded value). in and out may alias.
 void gelu_epilogue_float(const float* in, std::size_t count, float add_value, float multiply_value, DType out_dtype,
                          float* out);
 

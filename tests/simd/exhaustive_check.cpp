@@ -7,7 +7,9 @@
 // within those few double ulps of a float rounding boundary, so every value whose relative neighbourhood ±2^-45
 // (≥ 128 double ulps) straddles a boundary is recomputed with MPFR at 256 bits ("settled" in the output): the oracle
 // is thus correctly rounded everywhere. GELU's oracle: 0.5·v·erfc(−v/√2) in double with glibc's erfc (relative error
-// < 4e-13 for v ≥ -37, the bound derived in reference/epilogue.hpp), i.e. < 2^-17 of a float ulp.
+// < 4e-13 for v ≥ -37, the bound derived in reference/epilogue.hpp), i.e. < 2^-17 of a float ulp. The GELU part runs with
+// multiply 1 and with multiply −3.7 (kGeluMultiplies: a value that is no power of two, so the epilogue's last products
+// round), add −0.0 (v = x exactly); the oracle's product by −3.7 in double adds 2^-53.
 //
 // Run: build/tests/simd/gate_simd_exhaustive_check [threads] [--gelu-only]   (prints markdown tables)
 // The GELU part also measures the PyTorch-style float formula 0.5·v·(1 + erff(v·fl(1/√2))) with glibc's erff.
@@ -33,6 +35,7 @@
 namespace {
 
 constexpr uint64_t kChunk = 1 << 16;
+constexpr float kGeluMultiplies[] = {1.0f, -3.7f};
 
 float from_bits(uint32_t b) {
   float f;
@@ -162,15 +165,17 @@ int main(int argc, char** argv) {
         ++col;
       }
       }
-      // GELU on the negative half (sign bit set), add = -0.0 (v = x exactly), multiply = 1.
+      // GELU on the negative half (sign bit set), add = -0.0 (v = x exactly), each multiply of kGeluMultiplies.
       if (c >= 0x80000000ull) {
-        gate::simd::gelu_epilogue_float(x.data(), kChunk, -0.0f, 1.0f, gate::DType::kFloat32, got.data());
-        for (uint64_t i = 0; i < kChunk; ++i) {
-          const double v = x[i];
-          if (!(v >= -37.0)) continue;  // NaN, -inf and the region where the oracle's bound stops (result 0 anyway)
-          const double exact = 0.5 * v * std::erfc(-v * 0.70710678118654752440);
-          gelu.see(got[i], x[i], exact);
-          naive.see(0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678f)), x[i], exact);
+        for (const float mul : kGeluMultiplies) {
+          gate::simd::gelu_epilogue_float(x.data(), kChunk, -0.0f, mul, gate::DType::kFloat32, got.data());
+          for (uint64_t i = 0; i < kChunk; ++i) {
+            const double v = x[i];
+            if (!(v >= -37.0)) continue;  // NaN, -inf and the region where the oracle's bound stops (result 0 anyway)
+            const double exact = mul * (0.5 * v * std::erfc(-v * 0.70710678118654752440));
+            gelu.see(got[i], x[i], exact);
+            if (mul == 1.0f) naive.see(0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678f)), x[i], exact);
+          }
         }
       }
     }
@@ -196,11 +201,14 @@ int main(int argc, char** argv) {
                 s.worst_x, s.worst_x, static_cast<unsigned long long>(s.over_1ulp),
                 static_cast<unsigned long long>(s.abs_over_1));
   }
-  std::printf("\nGELU epilogue float (add -0.0, multiply 1), all 2^31 negative floats down to -37: max %.4f ulp at v = %a "
+  std::printf("\nGELU epilogue float (add -0.0, multiply 1 and -3.7), all 2^31 negative floats down to -37: "
+              "max %.4f ulp "
+              "at v = %a "
               "(%.9g) where the exact result is normal (claim %g); max abs error %.3g where subnormal (claim %g)\n",
               gelu_total.max_ulp, gelu_total.worst_x, gelu_total.worst_x, gate::simd::kGeluFloatMaxUlp,
               gelu_total.max_abs, gate::simd::kGeluFloatSubnormalMaxAbsErr);
-  std::printf("PyTorch-style float formula 0.5*v*(1 + erff(v*0.70710678f)) with glibc erff, same inputs: max %.6g ulp at "
+  std::printf("PyTorch-style float formula 0.5*v*(1 + erff(v*0.70710678f)) with glibc erff, same inputs (multiply 1): "
+              "max %.6g ulp at "
               "v = %a (%.9g) where the exact result is normal; max abs error %.3g where subnormal\n",
               naive_total.max_ulp, naive_total.worst_x, naive_total.worst_x, naive_total.max_abs);
   const bool erf_ok =

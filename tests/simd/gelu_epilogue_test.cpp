@@ -30,13 +30,30 @@ bool same_value(float a, float b) {  // NaN matches NaN, zeros must agree in sig
   return a == b && std::signbit(a) == std::signbit(b);
 }
 
+// The 8 floats on either side of x (x included).
+void push_neighbours(std::vector<float>* s, float x) {
+  float lo = x, hi = x;
+  s->push_back(x);
+  for (int i = 0; i < 8; ++i) {
+    lo = std::nextafter(lo, -INFINITY);
+    hi = std::nextafter(hi, INFINITY);
+    s->push_back(lo);
+    s->push_back(hi);
+  }
+}
+
 // Negative floats every 262147th bit pattern (all binades, down to -inf's neighbours), a fine sweep of [-20, 0] where
-// GELU lives, and some positives (mapped to 0 by min(·, 0)).
+// GELU lives, some positives (mapped to 0 by min(·, 0)), and the edges of simd/gelu_float-inl.h's scheme: its pieces
+// (v = -(j + 1/2)/4), its exp table steps (v²/2 = (n + 1/2)·ln2/32), its range ends -7.875 and -2^-32.
 std::vector<float> gelu_sample() {
   std::vector<float> s;
   for (uint64_t b = 0x80000000u; b < 0xFF800000u; b += 262147) s.push_back(from_bits(static_cast<uint32_t>(b)));
   for (float x = -20.0f; x <= 0.0f; x += 0.002f) s.push_back(x);
   for (uint64_t b = 0; b < 0x7F800000u; b += 1000003) s.push_back(from_bits(static_cast<uint32_t>(b)));
+  for (int j = 0; j <= 32; ++j) push_neighbours(&s, -(static_cast<float>(j) + 0.5f) / 4.0f);
+  for (int n = 0; n < 1450; ++n) push_neighbours(&s, static_cast<float>(-std::sqrt((n + 0.5) * std::log(2.0) / 16.0)));
+  push_neighbours(&s, -7.875f);
+  push_neighbours(&s, -0x1p-32f);
   return s;
 }
 
@@ -50,7 +67,9 @@ TEST_CASE("gelu_epilogue_float is within kGeluFloatMaxUlp of MPFR, or FLT_MIN wh
     float add, multiply;
   };
   // the seed workload's scalars, the identity, and a large multiply that lifts the deep tail into normal floats
-  for (const Scalars sc : {Scalars{0.0f, 1.0f}, Scalars{0.5f, 2.0f}, Scalars{-1.25f, 1e30f}, Scalars{0.0f, -3.0f}}) {
+  // and the smallest |multiply| the float-lane core takes (2^-80) beside one just below it (the double lanes')
+  for (const Scalars sc : {Scalars{0.0f, 1.0f}, Scalars{0.5f, 2.0f}, Scalars{-1.25f, 1e30f}, Scalars{0.0f, -3.0f},
+                           Scalars{0.0f, 0x1p-80f}, Scalars{0.0f, -0x1.fffffep-81f}, Scalars{0.0f, 3.3e38f}}) {
     {
       std::vector<float> got(xs.size());
       gate::simd::gelu_epilogue_float(xs.data(), xs.size(), sc.add, sc.multiply, DType::kFloat32, got.data());
@@ -109,6 +128,20 @@ TEST_CASE("gelu epilogue keeps DESIGN.md's special values: -0.0, NaN, +inf to 0,
       CHECK((y[5] == 0.0f && !std::signbit(y[5])));
       CHECK((y[6] == 0.0f && std::signbit(y[6])));   // the true value -1e-2173 rounds to -0.0
     }
+    // multiply 0 and inf: IEEE products with gelu(v), as PyTorch's y * multiply gives them
+    for (const DType dt : {DType::kFloat32, DType::kBFloat16}) {
+      const std::vector<float> vs = {-1.0f, -0.0f, 0.0f};
+      std::vector<float> y0(vs.size()), yn0(vs.size()), yinf(vs.size());
+      gate::simd::gelu_epilogue_float(vs.data(), vs.size(), -0.0f, 0.0f, dt, y0.data());
+      gate::simd::gelu_epilogue_float(vs.data(), vs.size(), -0.0f, -0.0f, dt, yn0.data());
+      gate::simd::gelu_epilogue_float(vs.data(), vs.size(), -0.0f, inf, dt, yinf.data());
+      CHECK((y0[0] == 0.0f && std::signbit(y0[0])));     // gelu(-1)·(+0) = -0
+      CHECK((yn0[0] == 0.0f && !std::signbit(yn0[0])));  // gelu(-1)·(-0) = +0
+      CHECK((y0[1] == 0.0f && std::signbit(y0[1])));     // gelu(-0)·(+0) = -0
+      CHECK((y0[2] == 0.0f && !std::signbit(y0[2])));
+      CHECK((std::isinf(yinf[0]) && yinf[0] < 0));       // gelu(-1)·inf = -inf
+      CHECK(std::isnan(yinf[2]));                        // 0·inf = NaN
+    }
     const std::vector<double> xd(xs.begin(), xs.end());
     std::vector<double> yd(xd.size());
     gate::simd::gelu_epilogue_double(xd.data(), xd.size(), -0.0f, 1.0f, yd.data());
@@ -147,19 +180,31 @@ TEST_CASE("float16 and bfloat16 outputs are the float32 output rounded by gate::
 TEST_CASE("every target returns the same bits as the portable scalar baseline for the GELU epilogue", "[simd]") {
   static const std::vector<float> xs = gelu_sample();
   const auto targets = gate::simd::supported_targets();
-  std::vector<float> base(xs.size());
+  // float32 and bfloat16 outputs; the seed's scalars, and a large multiply that keeps the deep tail's products normal
+  struct Run {
+    DType dtype;
+    float add, multiply;
+  };
+  const std::vector<Run> runs = {{DType::kBFloat16, 0.5f, 2.0f}, {DType::kFloat32, 0.5f, 2.0f},
+                                 {DType::kFloat32, -1.25f, 1e30f}};
+  std::vector<std::vector<float>> base(runs.size(), std::vector<float>(xs.size()));
   std::vector<double> xd(xs.begin(), xs.end()), base_d(xs.size());
   {
     const gate::simd_test::TargetPin pin(targets.back());
-    gate::simd::gelu_epilogue_float(xs.data(), xs.size(), 0.5f, 2.0f, DType::kBFloat16, base.data());
+    for (size_t r = 0; r < runs.size(); ++r)
+      gate::simd::gelu_epilogue_float(xs.data(), xs.size(), runs[r].add, runs[r].multiply, runs[r].dtype,
+                                      base[r].data());
     gate::simd::gelu_epilogue_double(xd.data(), xd.size(), 0.5f, 2.0f, base_d.data());
   }
   FOR_EACH_SIMD_TARGET {
     std::vector<float> y(xs.size());
     std::vector<double> yd(xs.size());
-    gate::simd::gelu_epilogue_float(xs.data(), xs.size(), 0.5f, 2.0f, DType::kBFloat16, y.data());
+    for (size_t r = 0; r < runs.size(); ++r) {
+      gate::simd::gelu_epilogue_float(xs.data(), xs.size(), runs[r].add, runs[r].multiply, runs[r].dtype, y.data());
+      INFO("run " << r);
+      CHECK(std::memcmp(y.data(), base[r].data(), y.size() * sizeof(float)) == 0);
+    }
     gate::simd::gelu_epilogue_double(xd.data(), xd.size(), 0.5f, 2.0f, yd.data());
-    CHECK(std::memcmp(y.data(), base.data(), y.size() * sizeof(float)) == 0);
     CHECK(std::memcmp(yd.data(), base_d.data(), yd.size() * sizeof(double)) == 0);
   }
 }
