@@ -50,4 +50,12 @@ constexpr double magnitude_inflation(int64_t n) {
   return 1.0 / (1.0 - gamma_n(n + 1, kMagnitudeUnitRoundoff)) * (1.0 + 0x1p-50);
 }
 
+// The float32 magnitude of fused_output.hpp: the magnitude above rounded up to float32, one more step of at most 2^-23
+// relative (normal results) or 2^-149 absolute (subnormal ones), so
+//     S ≤ magnitude_f ≤ S · (1 + magnitude_float_max_rel_excess(n)) + magnitude_float_abs_excess(n).
+constexpr double magnitude_float_max_rel_excess(int64_t n) {
+  return (1.0 + magnitude_max_rel_excess(n)) * (1.0 + 0x1p-23) * (1.0 + 0x1p-50) - 1.0;
+}
+constexpr double magnitude_float_abs_excess(int64_t n) { return static_cast<double>(n + 2) * 0x1p-149; }
+
 }  // namespace gate

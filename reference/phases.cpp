@@ -2,6 +2,8 @@
 // exactly when k·dilation ≡ r (mod stride), from input i = q - (k·dilation - r)/stride.
 #include "reference/phases.hpp"
 
+#include <algorithm>
+
 namespace gate {
 
 std::vector<AxisPhase> axis_phases(int64_t in_size, int64_t out_size, int64_t kernel, int64_t stride, int64_t padding,
@@ -23,6 +25,24 @@ std::vector<AxisPhase> axis_phases(int64_t in_size, int64_t out_size, int64_t ke
     }
   }
   return phases;
+}
+
+std::vector<PhaseGroup> group_phases(const std::vector<AxisPhase>& phases) {
+  std::vector<PhaseGroup> groups;
+  for (const AxisPhase& ph : phases) {
+    if (ph.count == 0) continue;
+    auto same = [&](const PhaseGroup& g) {
+      const AxisPhase& m = *g.members[0];
+      return m.first_q == ph.first_q && m.offsets == ph.offsets && m.count == ph.count;
+    };
+    auto it = std::find_if(groups.begin(), groups.end(), same);
+    if (it == groups.end()) {
+      groups.push_back({{&ph}});
+    } else {
+      it->members.push_back(&ph);
+    }
+  }
+  return groups;
 }
 
 }  // namespace gate

@@ -24,4 +24,15 @@ struct AxisPhase {
 std::vector<AxisPhase> axis_phases(int64_t in_size, int64_t out_size, int64_t kernel, int64_t stride, int64_t padding,
                                    int64_t dilation);
 
+// Phases of one axis that read the same input positions: equal first_q, offsets and count (their taps differ; on the
+// seed workload both phases of each axis qualify). Their im2col blocks are identical, so the reference builds one
+// block for all of them and stacks their weights into one GEMM (phase_gemm.hpp).
+struct PhaseGroup {
+  std::vector<const AxisPhase*> members;  // ascending residue; members[0] stands for the group's input positions
+  int64_t count() const { return members[0]->count; }
+};
+
+// The non-empty phases in groups, in order of their first member (pointers into `phases`).
+std::vector<PhaseGroup> group_phases(const std::vector<AxisPhase>& phases);
+
 }  // namespace gate

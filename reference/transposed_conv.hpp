@@ -4,12 +4,15 @@
 // Accuracy (error_bound.hpp): |conv − exact| ≤ reference_conv_error_bound(terms_per_output(p), magnitude), and
 // S ≤ magnitude ≤ S·(1 + magnitude_max_rel_excess(n)) + magnitude_abs_excess(n), n = terms_per_output(p);
 // tests/reference/transposed_conv_test.cpp checks both against exact MPFR sums.
-// Method: phase decomposition (phases.hpp), one double GEMM per (image, group, phase pair, block of output rows) written
-// to output positions no other GEMM touches; the list of GEMMs and their shapes depend only on p, never on the thread
-// count. The magnitude is a float32 GEMM of |w| and |x| on the same blocks (error_bound.hpp says why that suffices).
+// Method (phase_gemm.hpp): phase decomposition (phases.hpp); phases that read the same input positions share one im2col
+// block and one GEMM with their weights stacked; one double GEMM per (image, group, row-phase group, block of phase
+// rows, column-phase group), each output row written by exactly one of them; the list of GEMMs and their shapes
+// depend only on p, never on the thread count. The magnitude is a float32 GEMM of |w| and |x| on the same blocks
+// (error_bound.hpp says why that suffices).
 // Non-finite weights: their terms are added after the GEMMs, so NaN and ±inf appear exactly where PyTorch's definition
 // puts them (never from 0·inf with the zeros that stand for input outside the image).
 // Memory: the two returned vectors, 16 bytes per output element (4.4 GB on the seed workload), plus per-thread blocks.
+// Callers that need only the epilogue's output and S: fused_output.hpp (one pass, 8 bytes per output element).
 #pragma once
 
 #include <vector>

@@ -1,9 +1,10 @@
 // Benchmark of the bit-careful reference on the seed workload (KernelBench level 2, problem 93: N=128, Cin=64,
-// Cout=128, 64×64, k=4, stride 2, add 0.5, multiply 2.0): conv + magnitude S + epilogue, elapsed and peak RSS, and in
-// the same run its peers: oneDNN 2.6 fp32 deconvolution with the epilogue as separate eltwise passes, and the plain
+// Cout=128, 64×64, k=4, stride 2, add 0.5, multiply 2.0): conv + magnitude S + epilogue, elapsed and peak RSS, in one
+// pass (reference_fused_output, twice: cold, then warm) and in the two-pass form (reference_transposed_conv, then the
+// epilogue), checked equal bit for bit, and in the same run its peers: oneDNN 2.6 fp32 deconvolution with the epilogue as separate eltwise passes, and the plain
 // direct loop (reference/direct_conv) on N=16, scaled ×8. A plain timed executable, not a ctest test.
 // Build: cmake --build <dir> --target reference_bench
-// Run:   OMP_NUM_THREADS=2 <dir>/bench/reference/reference_bench [--skip-direct] [--n N]
+// Run:   OMP_NUM_THREADS=2 <dir>/bench/reference/reference_bench [--skip-direct] [--one-pass-only] [--runs R] [--n N]
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -19,6 +20,7 @@
 #include "core/dtype.hpp"
 #include "reference/direct_conv.hpp"
 #include "reference/epilogue.hpp"
+#include "reference/fused_output.hpp"
 #include "reference/transposed_conv.hpp"
 
 #ifdef GATE_HAVE_DNNL
@@ -58,12 +60,17 @@ double peak_rss_gib() {
   return static_cast<double>(u.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB on Linux
 }
 
-// Uniform in [lo, hi) from a hash of (seed, index): the inputs do not depend on the thread count.
-float uniform_at(uint64_t seed, uint64_t i, float lo, float hi) {
+// 64 hashed bits of (seed, index) (splitmix64's finaliser).
+uint64_t uniform_bits(uint64_t seed, uint64_t i) {
   uint64_t z = seed * 0x9E3779B97F4A7C15ull + i + 0x632BE59BD9B4E019ull;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
+  return z ^ (z >> 31);
+}
+
+// Uniform in [lo, hi) from a hash of (seed, index): the inputs do not depend on the thread count.
+float uniform_at(uint64_t seed, uint64_t i, float lo, float hi) {
+  const uint64_t z = uniform_bits(seed, i);
   const float u01 = static_cast<float>(z >> 40) * 0x1p-24f;
   return lo + (hi - lo) * u01;
 }
@@ -102,6 +109,21 @@ Inputs make_inputs(const gate::Problem& p) {
   fill(in.weight, 2, -bound, bound);
   fill(in.bias, 3, -bound, bound);
   return in;
+}
+
+// An order-independent digest of n float values' bits and positions (equal arrays give equal digests; a difference
+// goes unnoticed with probability about 2^-64).
+template <class At>
+uint64_t digest(size_t n, At at) {
+  uint64_t sum = 0;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    const float v = at(i);
+    std::memcpy(&bits, &v, sizeof bits);
+    sum += uniform_bits(i, bits);
+  }
+  return sum;
 }
 
 void apply_epilogue(const std::vector<double>& conv, const gate::Problem& p, std::vector<float>& y) {
@@ -169,12 +191,15 @@ std::pair<double, double> run_onednn(const gate::Problem& p, const Inputs& in, s
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool skip_direct = false;
+  bool skip_direct = false, one_pass_only = false;
+  int runs = 2;
   int64_t N = 128, direct_N = 16;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--skip-direct")) skip_direct = true;
+    else if (!std::strcmp(argv[i], "--one-pass-only")) one_pass_only = true;  // for profiling the one-pass path
+    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(2, std::stoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--n") && i + 1 < argc) N = std::stoll(argv[++i]);
-    else { std::fprintf(stderr, "usage: reference_bench [--skip-direct] [--n N]\n"); return 2; }
+    else { std::fprintf(stderr, "usage: reference_bench [--skip-direct] [--one-pass-only] [--runs R] [--n N]\n"); return 2; }
   }
   const gate::Problem p = seed_problem(N);
   std::printf("reference_bench: %s, %d OpenMP threads, load average %s\n", gate::describe(p).c_str(),
@@ -182,9 +207,30 @@ int main(int argc, char** argv) {
   Inputs in = make_inputs(p);
   const double rss_inputs = peak_rss_gib();
 
-  // 1. The reference: conv + S, then the epilogue rounded to float32, twice (the first run pays the first touch of
-  // 5.5 GB of fresh pages, see bench/RESULTS.md). Peak RSS is read before any peer runs.
+  // 1. The reference in one pass (reference/fused_output.hpp: conv + S + epilogue; y and S in float32), twice (or
+  // --runs R times): the first run pays the first touch of 2.2 GB of fresh pages (bench/RESULTS.md). Peak RSS is read before anything else.
   std::printf("%-46s %9s %9s %9s %9s\n", "path", "wall s", "user s", "sys s", "peak GiB");
+  gate::FusedReference fused;
+  for (int run = 1; run <= runs; ++run) {
+    fused = {};
+    const CpuTimes c0 = cpu_times();
+    auto t0 = Clock::now();
+    fused = gate::reference_fused_output(p, in.x, in.weight, &in.bias);
+    const double t_fused = seconds_since(t0);
+    const CpuTimes c1 = cpu_times();
+    std::printf("%-46s %9.3f %9.2f %9.2f %9.2f\n", ("run " + std::to_string(run) + ": reference one pass, total").c_str(),
+                t_fused, c1.user - c0.user, c1.sys - c0.sys, peak_rss_gib());
+  }
+
+  if (one_pass_only) return 0;
+  // The one-pass arrays are compared with the two-pass ones through a digest, so that both never coexist (peak RSS).
+  const uint64_t y_digest = digest(fused.y.size(), [&](size_t i) { return fused.y[i]; });
+  const uint64_t mag_digest = digest(fused.magnitude.size(), [&](size_t i) { return fused.magnitude[i]; });
+  fused = {};
+
+  // 2. The two-pass form verify/ uses today: conv and S in double (reference_transposed_conv), then the epilogue
+  // rounded to float32, twice (its first run touches 3.3 GB more than the one-pass runs did); its y must equal the
+  // one-pass y bit for bit, and its S rounded up the one-pass S.
   gate::ConvReference ref;
   std::vector<float> y;
   for (int run = 1; run <= 2; ++run) {
@@ -201,17 +247,23 @@ int main(int argc, char** argv) {
     const double t_epi = seconds_since(t1);
     const double t_ref = seconds_since(t0);
     const CpuTimes c2 = cpu_times();
-    std::printf("%-46s %9.3f %9.2f %9.2f\n", ("run " + std::to_string(run) + ": reference conv + S").c_str(), t_conv,
-                c1.user - c0.user, c1.sys - c0.sys);
-    std::printf("%-46s %9.3f %9.2f %9.2f\n", ("run " + std::to_string(run) + ": reference epilogue to float32").c_str(),
-                t_epi, c2.user - c1.user, c2.sys - c1.sys);
-    std::printf("%-46s %9.3f %9.2f %9.2f %9.2f\n", ("run " + std::to_string(run) + ": reference total").c_str(), t_ref,
-                c2.user - c0.user, c2.sys - c0.sys, peak_rss_gib());
+    const std::string name = "two-pass run " + std::to_string(run);
+    std::printf("%-46s %9.3f %9.2f %9.2f\n", (name + ": conv + S (double)").c_str(), t_conv, c1.user - c0.user,
+                c1.sys - c0.sys);
+    std::printf("%-46s %9.3f %9.2f %9.2f\n", (name + ": epilogue to float32").c_str(), t_epi, c2.user - c1.user,
+                c2.sys - c1.sys);
+    std::printf("%-46s %9.3f %9.2f %9.2f %9.2f\n", (name + ": total").c_str(), t_ref, c2.user - c0.user,
+                c2.sys - c0.sys, peak_rss_gib());
   }
   int64_t nonzero = 0;
   for (float v : y) nonzero += (v != 0.0f);
-  std::printf("  (inputs alone: %.2f GiB peak RSS; nonzero outputs: %lld of %zu)\n", rss_inputs,
-              static_cast<long long>(nonzero), y.size());
+  const bool y_same = digest(y.size(), [&](size_t i) { return y[i]; }) == y_digest;
+  const bool mag_same =
+      digest(ref.magnitude.size(), [&](size_t i) { return gate::round_up_to_float(ref.magnitude[i]); }) == mag_digest;
+  std::printf("  (inputs alone: %.2f GiB peak RSS; nonzero outputs: %lld of %zu; one pass vs two-pass: y %s, S %s)\n",
+              rss_inputs, static_cast<long long>(nonzero), y.size(), y_same ? "equal" : "DIFFERENT",
+              mag_same ? "equal" : "DIFFERENT");
+  if (!y_same || !mag_same) return 1;
 
 #ifdef GATE_HAVE_DNNL
   {

@@ -1,5 +1,6 @@
 // Tests of reference/transposed_conv.cpp: agreement with the direct loop on many random shapes, the error bound of
-// error_bound.hpp against MPFR sums, bitwise determinism across thread counts, and the exact tier.
+// error_bound.hpp against MPFR sums (the one-pass float32 magnitude of fused_output.hpp too), bitwise determinism
+// across thread counts, and the exact tier.
 #include "reference/transposed_conv.hpp"
 
 #include <mpfr.h>
@@ -12,6 +13,7 @@
 #include <random>
 
 #include "reference/direct_conv.hpp"
+#include "reference/fused_output.hpp"
 #include "tests/reference/fill.hpp"
 
 namespace gate {
@@ -22,7 +24,9 @@ using test::Inputs;
 // The reference's per-element results for every output, checked against exact MPFR sums of the same products (each
 // exact in double; serial, small shapes only). 256 bits hold every partial sum of fill_spread values exactly: products
 // span 2^-40 .. 2^9 with 48-bit significands, and fewer than 2^11 of them are added.
-void check_against_mpfr(const Problem& p, const Inputs& in, const ConvReference& ref) {
+// With `fused`, the one-pass reference's float32 magnitude (fused_output.hpp) is held to its own stated relation too.
+void check_against_mpfr(const Problem& p, const Inputs& in, const ConvReference& ref,
+                        const FusedReference* fused = nullptr) {
   const int64_t Hout = out_h(p), Wout = out_w(p), Cin_g = p.Cin / p.groups, Cout_g = p.Cout / p.groups;
   const int64_t n_terms = terms_per_output(p);
   mpfr_t sum, abs_sum, term;
@@ -58,6 +62,11 @@ void check_against_mpfr(const Problem& p, const Inputs& in, const ConvReference&
           REQUIRE(err <= reference_conv_error_bound(n_terms, ref.magnitude[o]));
           REQUIRE(ref.magnitude[o] >= S_up);
           REQUIRE(ref.magnitude[o] <= S_down * (1.0 + magnitude_max_rel_excess(n_terms)) + magnitude_abs_excess(n_terms));
+          if (fused) {
+            const double mf = fused->magnitude[o];
+            REQUIRE(mf >= S_up);
+            REQUIRE(mf <= S_down * (1.0 + magnitude_float_max_rel_excess(n_terms)) + magnitude_float_abs_excess(n_terms));
+          }
           ++checked;
         }
   mpfr_clears(sum, abs_sum, term, static_cast<mpfr_ptr>(nullptr));
@@ -100,7 +109,8 @@ TEST_CASE("transposed_conv: conv and magnitude stay within their stated bounds o
     test::fill_spread(in.x, 400 + trial);
     test::fill_spread(in.weight, 500 + trial);
     test::fill_spread(in.bias, 600 + trial);
-    check_against_mpfr(p, in, reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p)));
+    const FusedReference fused = reference_fused_output(p, in.x, in.weight, in.bias_ptr(p));
+    check_against_mpfr(p, in, reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p)), &fused);
   }
   SECTION("and on a wide reduction (Cin = 96, k = 5x3: up to 1,440 terms an output)") {
     Problem p;
@@ -109,7 +119,8 @@ TEST_CASE("transposed_conv: conv and magnitude stay within their stated bounds o
     test::fill_spread(in.x, 11);
     test::fill_spread(in.weight, 12);
     test::fill_spread(in.bias, 13);
-    check_against_mpfr(p, in, reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p)));
+    const FusedReference fused = reference_fused_output(p, in.x, in.weight, in.bias_ptr(p));
+    check_against_mpfr(p, in, reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p)), &fused);
   }
 }
 
