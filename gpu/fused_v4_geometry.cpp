@@ -36,9 +36,12 @@ V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_b
   g.m_tiles = (g.w.QH * g.wp + kV4ItemM - 1) / kV4ItemM;
   g.k_steps = s.Cin / kV3ChunkCi * (elem_bytes == 4 ? 4 : 2);
   g.b_bytes = g.k_steps * kV4BStepBytes;
-  g.box_bytes = kV3ChunkCi * g.a_ld * elem_bytes;
+  const int unit_ci = elem_bytes == 4 ? kV4UnitCi<4> : kV4UnitCi<2>;
+  const int stages = elem_bytes == 4 ? kV4Stages<4> : kV4Stages<2>;
+  g.units = s.Cin / unit_ci;
+  g.box_bytes = unit_ci * g.a_ld * elem_bytes;
   g.stage_bytes = kV4StagePad + (g.box_bytes + 127) / 128 * 128;
-  g.smem_bytes = g.b_bytes + 2 * kV4Stages * g.stage_bytes + 2 * kV4Stages * 8;
+  g.smem_bytes = g.b_bytes + 2 * stages * (g.stage_bytes + 2 * 8);
   g.items = g.w.N * g.m_tiles;
   g.ctas_per_tile = std::clamp(resident_blocks / g.w.n_tiles, 1, (g.items + 1) / 2);
   if (int64_t(g.ctas_per_tile) * g.w.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
@@ -51,6 +54,7 @@ bool v4_supports(const KernelShape& s, int elem_bytes, int smem_optin, const cha
     return false;
   };
   if (!v3_supports(s, why_not)) return false;
+  if (s.Cin % (elem_bytes == 4 ? kV4UnitCi<4> : kV4UnitCi<2>) != 0) return no("Cin not a multiple of the pipeline unit (16 for TF32, 8 for 16-bit)");
   if (s.W * elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
   const V4Geometry g = make_v4_geometry(s, elem_bytes, 1);
   if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");

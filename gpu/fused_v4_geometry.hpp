@@ -16,7 +16,13 @@ namespace gate::gpu {
 
 inline constexpr int kV4Threads = 256;        // two warpgroups of 128
 inline constexpr int kV4ItemM = 64;           // q-pixels per item (one wgmma M)
-inline constexpr int kV4Stages = 4;           // TMA stages of each warpgroup's input window
+// The pipeline per element size, chosen by measurement on the H100 (bench/NOTES.md §7d): a unit (one TMA box, one
+// wgmma group) of 16 input channels in 3 stages for TF32 (one block per SM: 128 KB of weights), of 8 channels in 4
+// stages for 16-bit (two blocks per SM).
+template <int kElemBytes>
+inline constexpr int kV4UnitCi = kElemBytes == 4 ? 16 : 8;
+template <int kElemBytes>
+inline constexpr int kV4Stages = kElemBytes == 4 ? 3 : 4;
 inline constexpr int kV4StagePad = 128;       // zero bytes before each stage: the tap (th, tw) = (1, 1) of the first
                                               // pixel reads one element (16-bit: two) before channel 0's window
 inline constexpr int kV4BStepBytes = 4096;    // one k-step of packed weights: 128 columns × 32 bytes of K
@@ -31,14 +37,15 @@ struct V4Geometry {
   int k_steps;        // wgmma k-steps per n-tile: chunks × 4 taps (TF32, k8) or chunks × 2 tap rows (16-bit, k16)
   int b_bytes;        // packed weights of one n-tile in shared memory: k_steps × kV4BStepBytes
   int stage_bytes;    // one window stage incl. its zero pad, a multiple of 128
-  int box_bytes;      // bytes one TMA box writes: 8 · a_ld · elem
-  int smem_bytes;     // b_bytes + 2 warpgroups × kV4Stages × stage_bytes + their mbarriers
+  int units;          // pipeline units per item: Cin / kV4UnitCi
+  int box_bytes;      // bytes one TMA box writes: kV4UnitCi · a_ld · elem
+  int smem_bytes;     // b_bytes + 2 warpgroups × kV4Stages × (stage_bytes + full and empty mbarriers)
   int items;          // (image, m-tile) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
 };
 
 // True when v4 computes s with elements of elem_bytes (4: TF32, 2: float16/bfloat16) on a device that offers
-// smem_optin bytes of shared memory per block: v3's conditions, W·elem a multiple of 16 bytes (TMA row strides), the
+// smem_optin bytes of shared memory per block: v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), the
 // box within the TMA's 256 per dimension, and the n-tile's packed weights and the stages in shared memory.
 bool v4_supports(const KernelShape& s, int elem_bytes, int smem_optin, const char** why_not);
 // ctas_per_tile from the number of blocks the device runs at once (multiprocessors × blocks per multiprocessor).

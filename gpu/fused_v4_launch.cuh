@@ -46,11 +46,11 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed));
   GATE_CUDA_CHECK(cudaGetLastError());
-  // x as a 3-D tensor [N·Cin][H][W]; a box is [8 channels][rows][wp columns] (columns >= W and rows outside [0, H) are
+  // x as a 3-D tensor [N·Cin][H][W]; a box is [unit channels][rows][wp columns] (columns >= W and rows outside [0, H) are
   // the TMA's zero fill).
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
   const uint64_t strides[2] = {uint64_t(s.W) * kElem, uint64_t(s.H) * s.W * kElem};
-  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(kV3ChunkCi)};
+  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(kV4UnitCi<kElem>)};
   const CUtensorMap x_map = make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.w.n_tiles), kV4Threads, g.smem_bytes, stream>>>(
       g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));

@@ -15,7 +15,7 @@
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
 // Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major layout with the 32-byte swizzle, v4_b_offset)
-// then kV4Stages input-window stages (v3's layout).
+// then kV4Stages input-window stages per warpgroup.
 #pragma once
 
 #include <cstdint>
@@ -185,6 +185,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   using Bits = typename Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
   constexpr int kSteps = Flavor::kStepsPerChunk;
+  constexpr int kUnitCi = kV4UnitCi<kElem>, kStages = kV4Stages<kElem>, kHalves = kUnitCi / kV3ChunkCi;
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   const int n_tile = blockIdx.x % g.n_tiles;
@@ -193,8 +194,11 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
-  const int stage_base = G.b_bytes + wg * kV4Stages * G.stage_bytes;  // this warpgroup's window stages
-  const uint32_t bar_base = smem_addr + uint32_t(G.b_bytes + 2 * kV4Stages * G.stage_bytes + wg * kV4Stages * 8);
+  const int stage_base = G.b_bytes + wg * kStages * G.stage_bytes;  // this warpgroup's window stages
+  // Per warpgroup and stage two mbarriers: full (the TMA's bytes have landed; 1 arrival + transactions) and empty (all
+  // four warps have read the stage; 4 arrivals), so that no warpgroup-wide barrier is needed per unit.
+  const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + 2 * kStages * G.stage_bytes + wg * kStages * 8);
+  const uint32_t empty_base = full_base + uint32_t(2 * kStages * 8);
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
   // starts; from here on the two warpgroups synchronise only with themselves.
@@ -203,11 +207,12 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     for (int off = tid * 16; off < G.b_bytes; off += kV4Threads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
     v3_cp_async_commit();
     // The zero pads in front of the window stages (never written by the TMA) and the stages' mbarriers.
-    for (int i = tid; i < 2 * kV4Stages * kV4StagePad / 4; i += kV4Threads) {
+    for (int i = tid; i < 2 * kStages * kV4StagePad / 4; i += kV4Threads) {
       const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
       reinterpret_cast<uint32_t*>(smem_v4 + G.b_bytes + stage * G.stage_bytes)[word] = 0;
     }
-    if (tid < 2 * kV4Stages) mbarrier_init(smem_addr + uint32_t(G.b_bytes + 2 * kV4Stages * G.stage_bytes + tid * 8), 1);
+    if (tid < 4 * kStages)
+      mbarrier_init(smem_addr + uint32_t(G.b_bytes + 2 * kStages * G.stage_bytes + tid * 8), tid < 2 * kStages ? 1 : 4);
     mbarrier_init_fence();
     v3_cp_async_wait<0>();
     fence_proxy_async_shared();
@@ -218,11 +223,12 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int item_step = 2 * G.ctas_per_tile;
   const int first_item = cta + wg * G.ctas_per_tile;
   const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
-  const int units = my_items * g.chunks;  // unit = (item, chunk), in order
+  const int units = my_items * G.units;  // unit = (item, 16 input channels), in order
 
-  // Window loads: one TMA box per unit, issued kV4Stages − 1 units ahead by the warpgroup's thread 0 (every thread
-  // keeps the loader's counters; divisions only when it moves to the next item). Box coordinates: column 0, input row
-  // qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H read as zeros), channel img·Cin + 8·chunk.
+  // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
+  // warps have released the stage (every thread keeps the loader's counters; divisions only when it moves to the next
+  // item). Box coordinates: column 0, input row qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H read as zeros),
+  // channel img·Cin + unit·v4_unit_ci.
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
   auto ld_start_item = [&]() {
     const int img = ld_item / G.m_tiles, m0 = (ld_item - img * G.m_tiles) * kV4ItemM;
@@ -232,15 +238,16 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
     if (wtid == 0) {
-      const int slot = ld_unit % kV4Stages;
-      const uint32_t bar = bar_base + uint32_t(slot * 8);
-      fence_proxy_async_shared();  // the warpgroup's reads of this slot (ordered by its barrier) before the TMA's writes
+      const int slot = ld_unit % kStages;
+      if (ld_unit >= kStages) mbarrier_wait(empty_base + uint32_t(slot * 8), uint32_t((ld_unit / kStages - 1) & 1));
+      fence_proxy_async_shared();  // the warps' reads of this slot (ordered by the empty barrier) before the TMA's writes
+      const uint32_t bar = full_base + uint32_t(slot * 8);
       mbarrier_arrive_expect_tx(bar, uint32_t(G.box_bytes));
       tma_load_3d(smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
-                  ld_channel + ld_chunk * kV3ChunkCi, bar);
+                  ld_channel + ld_chunk * kUnitCi, bar);
     }
     ++ld_unit;
-    if (++ld_chunk == g.chunks) {
+    if (++ld_chunk == G.units) {
       ld_chunk = 0;
       ld_item += item_step;
       if (ld_unit < units) ld_start_item();
@@ -248,7 +255,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   };
   if (my_items > 0) ld_start_item();
 #pragma unroll
-  for (int s = 0; s < kV4Stages - 1; ++s) load_next_unit();
+  for (int s = 0; s < kStages - 1; ++s) load_next_unit();
 
   // The warp's 16 item rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
   const int row0 = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);  // row g + 8 is row0 + 8 (TF32) or row0 + 1 (16-bit)
@@ -294,7 +301,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   bool staggered = wg == 1;
 #pragma unroll
   for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
-  uint32_t frag[2][kSteps][4];
+  uint32_t frag[2][kHalves][kSteps][4];  // [buffer][8 channels of the unit][k-step]
   int chunk = 0, item = first_item;
   auto item_offset = [&](int it) {  // (m0 mod wp) + wp for item it
     const int m0 = (it % G.m_tiles) * kV4ItemM;
@@ -303,19 +310,24 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   int a_item = my_items > 0 ? a_lane + item_offset(item) : 0;
   auto unit = [&](auto buf_c, int u) {
     constexpr int buf = decltype(buf_c)::value;
-    mbarrier_wait(bar_base + uint32_t((u % kV4Stages) * 8), uint32_t((u / kV4Stages) & 1));
-    v4_bar_sync(1 + wg, 128);
-    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + (u % kV4Stages) * G.stage_bytes) + a_item;
-    Flavor::load_a(frag[buf], As, G.wp, G.a_ld);
+    const int slot = u % kStages;
+    mbarrier_wait(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
+    const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
+#pragma unroll
+    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+    __syncwarp();
+    if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
     wgmma_fence();
 #pragma unroll
-    for (int s = 0; s < kSteps; ++s) {
-      const uint32_t b = smem_addr + uint32_t((chunk * kSteps + s) * kV4BStepBytes);
-      Flavor::mma(acc, frag[buf][s], wgmma_desc_k_major_sw32(b, kV4BStrideBytes), (chunk > 0 || s > 0) ? 1 : 0);
-    }
+    for (int h = 0; h < kHalves; ++h)
+#pragma unroll
+      for (int s = 0; s < kSteps; ++s) {
+        const uint32_t b = smem_addr + uint32_t(((kHalves * chunk + h) * kSteps + s) * kV4BStepBytes);
+        Flavor::mma(acc, frag[buf][h][s], wgmma_desc_k_major_sw32(b, kV4BStrideBytes), (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
+      }
     wgmma_commit();
     load_next_unit();
-    if (++chunk == g.chunks) {
+    if (++chunk == G.units) {
       wgmma_wait<0>();
       wgmma_pin(acc);
       if (!staggered) {

@@ -147,7 +147,7 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
           "[gpu]") {
   // 10 × 40 input: q-grid 11 × 44 (WP = 44, not a divisor of the 128-pixel tile), 4 m-tiles per image of which the last
   // is partial; 3 images × 4 m-tiles = 12 items over the persistent grid's blocks; 3 n-tiles of 32 channels.
-  Problem p = base("fastpath", 3, 24, 96, 10, 40, 4, 4);
+  Problem p = base("fastpath", 3, 32, 96, 10, 40, 4, 4);
   p.stride = {2, 2};
   p.has_bias = false;
   p.multiply_value = -1.5f;
