@@ -30,14 +30,14 @@ gate::Problem from_abi(const gate_problem_v1& a) {
   return p;
 }
 
-// Fastest first (bench/RESULTS.md, H100, seed workload: v3 f16/bf16 0.91 ms, v3 tf32 1.36 ms, where v3 applies (stride 2,
-// k 4, no padding); else v2 f16/bf16 2.04, v2 tf32 2.27; FFMA 4.40 ms beat 3xTF32 4.75 ms); fused_v1_direct runs every
-// valid problem.
+// Fastest first (bench/RESULTS.md, H100, seed workload: v4 f16/bf16 ~0.75 ms and v4 tf32 ~1.1 ms where v4 applies
+// (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.91, v3 tf32 1.36; v2 f16/bf16 2.04, v2 tf32
+// 2.27; FFMA 4.40 ms beat 3xTF32 4.75 ms); fused_v1_direct runs every valid problem.
 constexpr gate::gpu::Variant kPreference[] = {
-    gate::gpu::Variant::kV3MmaF16, gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,
-    gate::gpu::Variant::kV2MmaF16, gate::gpu::Variant::kV2MmaBf16,
-    gate::gpu::Variant::kV2MmaTf32,
-    gate::gpu::Variant::kV2Ffma,   gate::gpu::Variant::kV2Mma3xTf32, gate::gpu::Variant::kV1Direct,
+    gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,
+    gate::gpu::Variant::kV3MmaF16,   gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,
+    gate::gpu::Variant::kV2MmaF16,   gate::gpu::Variant::kV2MmaBf16,   gate::gpu::Variant::kV2MmaTf32,
+    gate::gpu::Variant::kV2Ffma,     gate::gpu::Variant::kV2Mma3xTf32, gate::gpu::Variant::kV1Direct,
 };
 
 }  // namespace
