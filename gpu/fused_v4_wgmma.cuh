@@ -1,21 +1,23 @@
-// fused_v4_wgmma: the stride-2, k=4 fast path on Hopper (sm_90a), issue 6. Same phase-GEMM and input window as v3
-// (fused_v3_tap_tile.cuh: M = q-pixels, N = 4 phases × 32 output channels, K = 8 input channels × 4 taps per chunk), with
-// the three costs the H100 profile of v3 named removed (bench/NOTES.md §7):
-//   - instructions: v3 issued ~8 instructions per m16n8k8 mma (register moves building A fragments, 64 mma.sync per
-//     chunk and warp); here one warpgroup instruction wgmma.m64n128k8 (TF32) / m64n128k16 (16-bit) does the work of 64
-//     / 32 mma.sync, with A from registers (scalar shared loads straight into the fragment) and B from shared memory;
-//   - weight traffic: each v3 block re-read its n-tile's packed weights from L2 (2.3 GB per seed launch); here a block
-//     keeps them in shared memory and walks a strided list of (image, m-tile) items of one n-tile (persistent grid);
-//   - the epilogue staging: a thread's accumulators hold both column phases rw = 0, 1 of its output channels, so the
-//     (rw = 0, 1) pair of one output row is written straight from registers (8-byte streaming stores).
+// fused_v4_wgmma: the stride-2, k=4 fast path on Hopper (sm_90a), issue 6. Same phase-GEMM as v3 (fused_v3_tap_tile.cuh:
+// M = q-pixels, N = 4 phases × 32 output channels, K = input channels × 4 taps), rebuilt on Hopper's units after the
+// H100 profile of v3 (bench/NOTES.md §7):
+//   - tensor work: one warpgroup instruction wgmma.m64n128k8 (TF32) / m64n128k16 (16-bit) does the work of 64 / 32
+//     mma.sync, A from registers (scalar shared loads straight into the fragment: v3 spent ~3 register moves per mma
+//     assembling fragments), B from shared memory;
+//   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
+//     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
+//   - input: two independent warpgroups per block, each walking its own strided list of 64-pixel (image, m-tile)
+//     items; its window stages are TMA boxes [unit channels][rows][wp] of x (fused_v4_geometry.hpp), loaded by its
+//     thread 0 through full/empty mbarriers, with the TMA's zero fill at the image edges and the gap columns;
+//   - epilogue: from the accumulators (a thread holds rw = 0 and 1 of its channels), streaming stores, no staging.
 // Flavours (the only template parameter):
 //   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
 //                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
-// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major layout with the 32-byte swizzle, v4_b_offset)
-// then kV4Stages input-window stages per warpgroup.
+// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major layout with the 32-byte swizzle, v4_b_offset),
+// then per warpgroup kV4Stages window stages (each behind a 128-byte zero pad), then the stages' mbarriers.
 #pragma once
 
 #include <cstdint>
@@ -79,7 +81,8 @@ struct FlavorV4Tf32 {
 #pragma unroll
           for (int j = 0; j < 2; ++j) {
             const int t0 = 8 * rh + tt;  // phase (rh, rw = 0); t0 + 4 is (rh, rw = 1)
-            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, acc[4 * t0 + 2 * r + j], acc[4 * (t0 + 4) + 2 * r + j]);
+            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, acc[4 * t0 + 2 * r + j],
+                          acc[4 * (t0 + 4) + 2 * r + j]);
           }
     }
   }
@@ -106,7 +109,9 @@ struct FlavorV4SixteenBit {
       }
     }
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) { Mma(d, a, desc, acc); }
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) {
+    Mma(d, a, desc, acc);
+  }
   // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each channel and rh it
   // holds four consecutive outputs (2p .. 2p + 3): one 8-byte store where the address allows (even output rows), else
   // two 4-byte ones; the 8 lanes of a channel cover 64 contiguous bytes either way.
@@ -123,8 +128,10 @@ struct FlavorV4SixteenBit {
 #pragma unroll
         for (int j = 0; j < 2; ++j) {
           const int t0 = 8 * rh + tt;
-          const uint32_t lo = uint32_t(StorageT::from_float(acc[4 * t0 + j])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + j])) << 16);
-          const uint32_t hi = uint32_t(StorageT::from_float(acc[4 * t0 + 2 + j])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + 2 + j])) << 16);
+          auto pair = [&](int i) {  // (rw = 0, rw = 1) of accumulator row i / 2, as one word
+            return uint32_t(StorageT::from_float(acc[4 * t0 + i])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + i])) << 16);
+          };
+          const uint32_t lo = pair(j), hi = pair(2 + j);
           uint16_t* p = y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout;
           if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
             __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
@@ -166,19 +173,10 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
   }
 }
 
-__device__ __forceinline__ void v4_bar_sync(int id, int threads) {
-  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
-}
-__device__ __forceinline__ void v4_bar_arrive(int id, int threads) {
-  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
-}
-
-// Named barriers: 0 is __syncthreads; 1 + wg each warpgroup's own; kV4PhaseBarrier staggers the two warpgroups.
-inline constexpr int kV4PhaseBarrier = 3;
-
 template <class Flavor>
 __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
-    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map, const typename Flavor::Storage::Bits* __restrict__ wpack,
+    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map,
+                   const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
@@ -291,14 +289,11 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     Flavor::store_item(acc, y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane, m0 + row0, G.wp, g, plane, cl);
   };
 
-  // ---- main loop over units (item, chunk). Unit u: wait for its window stage, barrier of the warpgroup (every thread
-  // is done reading the stage the next copy overwrites), A fragments into buffer u % 2, the chunk's wgmma group, then
-  // the next copy (its address arithmetic overlaps the tensor work); wait_group 1 keeps one group in flight, so the
-  // fragments and barrier of unit u + 1 overlap unit u's wgmma. The last chunk of an item waits for everything and
-  // runs the epilogue. Warpgroup 1 starts when warpgroup 0 reaches its first epilogue, so that one's stores overlap the
-  // other's tensor work (the two then keep about that distance: their items cost the same).
-  if (wg == 1) v4_bar_sync(kV4PhaseBarrier, kV4Threads);
-  bool staggered = wg == 1;
+  // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments
+  // into buffer u % 2, the warp's arrival on the stage's empty barrier (the producer may overwrite it), the unit's wgmma
+  // group, then the next TMA box (thread 0 only); wait_group 1 keeps one group in flight, so the fragment loads of unit
+  // u + 1 overlap unit u's wgmma. The last unit of an item waits for everything and runs the epilogue. (Starting warpgroup 1 half an item late, so that one's stores would overlap the other's tensor
+  // work, measured the same: bench/NOTES.md §7c.)
 #pragma unroll
   for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
   uint32_t frag[2][kHalves][kSteps][4];  // [buffer][8 channels of the unit][k-step]
@@ -330,10 +325,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     if (++chunk == G.units) {
       wgmma_wait<0>();
       wgmma_pin(acc);
-      if (!staggered) {
-        v4_bar_arrive(kV4PhaseBarrier, kV4Threads);
-        staggered = true;
-      }
       epilogue(item);
       chunk = 0;
       item += item_step;
@@ -347,7 +338,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     unit(std::integral_constant<int, 0>{}, u);
     if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
   }
-  if (!staggered) v4_bar_arrive(kV4PhaseBarrier, kV4Threads);  // warpgroup 0 without items still releases warpgroup 1
 #endif
 }
 
