@@ -2,22 +2,15 @@
 // the magnitude up to float32 on each row, then streams both rows out.
 #include "reference/fused_output.hpp"
 
-#include <algorithm>
 #include <span>
 
 #include "reference/epilogue.hpp"
 #include "reference/phase_gemm.hpp"
 #include "reference/prefault.hpp"
-#include "reference/stream_store.hpp"
+#include "reference/row_outputs.hpp"
 #include "reference/transposed_conv.hpp"
 
 namespace gate {
-namespace {
-
-// Output values a sink converts at once: two float buffers of this size stay in L1.
-constexpr int64_t kChunk = 256;
-
-}  // namespace
 
 FusedReference reference_fused_output(const Problem& p, const HostTensor& x, const HostTensor& weight,
                                       const HostTensor* bias) {
@@ -38,36 +31,12 @@ FusedReference reference_fused_output(const Problem& p, const HostTensor& x, con
     return out;
   }
 
-  const int64_t Hout = out_h(p), Wout = out_w(p);
-  const double add = static_cast<double>(p.add_value);
-  // conv + add > 0 (almost every element of the seed workload) gives one value, computed once by the same function
-  // (epilogue_rounded's span form does the same); every other element (NaN included) takes the scalar path.
+  // conv + add > 0 gives one value, computed once by the same function (epilogue_rounded's span form does the same).
   const float positive_out = epilogue_rounded(1.0, 0.0f, p.multiply_value, p.dtype);
-  float* y = out.y.data();
-  float* mag = out.magnitude.data();
-  detail::run_phase_gemms(
-      p, x.values.data(), weight.values.data(), p.has_bias ? bias->values.data() : nullptr,
-      [&](int64_t n, int64_t c, int64_t oh, const double* conv_row, const double* mag_row) {
-        const int64_t row_base = ((n * p.Cout + c) * Hout + oh) * Wout;
-        alignas(64) float y_buf[kChunk];
-        alignas(64) float mag_buf[kChunk];
-        for (int64_t j0 = 0; j0 < Wout; j0 += kChunk) {
-          const int64_t len = std::min(kChunk, Wout - j0);
-          const double* cv = conv_row + j0;
-          int positive = 0;
-          for (int64_t j = 0; j < len; ++j) positive += cv[j] + add > 0.0;
-          if (positive == len) {
-            std::fill(y_buf, y_buf + len, positive_out);
-          } else {
-            for (int64_t j = 0; j < len; ++j)
-              y_buf[j] = cv[j] + add > 0.0 ? positive_out
-                                           : epilogue_rounded(cv[j], p.add_value, p.multiply_value, p.dtype);
-          }
-          for (int64_t j = 0; j < len; ++j) mag_buf[j] = round_up_to_float(mag_row[j0 + j]);
-          detail::stream_copy(y + row_base + j0, y_buf, len);
-          detail::stream_copy(mag + row_base + j0, mag_buf, len);
-        }
-      });
+  detail::run_rows_to_outputs(
+      p, x, weight, bias, out.y.data(), out.magnitude.data(), positive_out,
+      [&](double conv) { return epilogue_rounded(conv, p.add_value, p.multiply_value, p.dtype); },
+      [](double s) { return round_up_to_float(s); });
   return out;
 }
 

@@ -1,7 +1,8 @@
-// The reference in one pass, for callers that need the epilogue's output and the magnitude but not the double conv
-// values (reference_bench; verify could, see bench/RESULTS.md): each output row leaves the phase-GEMM engine
-// (phase_gemm.hpp) as the epilogue's result and the magnitude, both float32, while it is still in L1. No 2.2 GB double
-// conv array, no separate epilogue pass, no zero fill, half the magnitude's bytes.
+// The reference in one pass, for callers that need the epilogue's output and the magnitude in float32 but not the
+// double conv values (reference_bench; verify's double y and scale come from epilogue_scale.hpp, the same engine):
+// each output row leaves the phase-GEMM engine (phase_gemm.hpp) as the epilogue's result and the magnitude, both
+// float32, while it is still in L1. No 2.2 GB double conv array, no separate epilogue pass, no zero fill, half the
+// magnitude's bytes.
 // Contract, bit for bit, with r = reference_transposed_conv(p, x, weight, bias) (tests/reference/fused_output_test.cpp):
 //   y[i]         == epilogue_rounded(r.conv[i], p.add_value, p.multiply_value, p.dtype)
 //   magnitude[i] == round_up_to_float(r.magnitude[i])

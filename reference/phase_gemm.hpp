@@ -3,7 +3,7 @@
 // their weights stacked serve them all, one double GEMM (conv) and one float32 GEMM of |w| and |x| (magnitude) per
 // work item and column group, and each output row assembled in an L1 buffer and handed to a sink, which stores it in
 // whatever form its interface wants (transposed_conv.cpp: conv and magnitude in double; fused_output.cpp: the
-// epilogue and the magnitude in float32).
+// epilogue and the magnitude in float32; epilogue_scale.cpp: the epilogue and verify's scale in double).
 //
 // Determinism: the work items (image, channel group, row-phase group, block of its phase rows) and their GEMM shapes
 // are a function of the problem alone; each item is computed by one thread with single-threaded GEMMs

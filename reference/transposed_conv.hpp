@@ -12,7 +12,8 @@
 // Non-finite weights: their terms are added after the GEMMs, so NaN and ±inf appear exactly where PyTorch's definition
 // puts them (never from 0·inf with the zeros that stand for input outside the image).
 // Memory: the two returned vectors, 16 bytes per output element (4.4 GB on the seed workload), plus per-thread blocks.
-// Callers that need only the epilogue's output and S: fused_output.hpp (one pass, 8 bytes per output element).
+// Callers that need only the epilogue's output and S: fused_output.hpp (one pass, float32, 8 bytes per output element)
+// and epilogue_scale.hpp (one pass, double, what verify compares against; no zero fill).
 #pragma once
 
 #include <vector>

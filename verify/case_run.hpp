@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "reference/uninit_vector.hpp"
 #include "verify/compare.hpp"
 
 namespace gate::verify {
 
 struct ReferenceOutput {
-  std::vector<double> y;      // multiply·gelu(min(conv + add, 0)) in double, not rounded
-  std::vector<double> scale;  // S = |multiply|·(magnitude + |add|)
+  // Both from reference_epilogue_and_scale (reference/epilogue_scale.hpp), moved in: no copy, no zero fill.
+  UninitVector<double> y;      // multiply·gelu(min(conv + add, 0)) in double, not rounded
+  UninitVector<double> scale;  // S = |multiply|·(magnitude + |add|)
   std::vector<int64_t> shape;
   ErrorContract contract;
   std::vector<uint8_t> nan_tolerated;  // padding_nan_mask (nan_tolerance.hpp); empty when every weight is finite

@@ -3,8 +3,12 @@
 // pass (reference_fused_output, twice: cold, then warm) and in the two-pass form (reference_transposed_conv, then the
 // epilogue), checked equal bit for bit, and in the same run its peers: oneDNN 2.6 fp32 deconvolution with the epilogue as separate eltwise passes, and the plain
 // direct loop (reference/direct_conv) on N=16, scaled ×8. A plain timed executable, not a ctest test.
+// --verify-arrays one|two times only the arrays verify's compute_reference needs (y and the scale, both double), by
+// the one-pass route it uses (reference/epilogue_scale.hpp) or by the two-pass one it used before, R runs, and prints a
+// digest of both arrays (equal digests: equal bits); one route per process, so /usr/bin/time gives each its peak RSS.
 // Build: cmake --build <dir> --target reference_bench
 // Run:   OMP_NUM_THREADS=2 <dir>/bench/reference/reference_bench [--skip-direct] [--one-pass-only] [--runs R] [--n N]
+//        OMP_NUM_THREADS=2 <dir>/bench/reference/reference_bench --verify-arrays one|two [--runs R] [--n N]
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -20,6 +24,7 @@
 #include "core/dtype.hpp"
 #include "reference/direct_conv.hpp"
 #include "reference/epilogue.hpp"
+#include "reference/epilogue_scale.hpp"
 #include "reference/fused_output.hpp"
 #include "reference/transposed_conv.hpp"
 
@@ -126,6 +131,67 @@ uint64_t digest(size_t n, At at) {
   return sum;
 }
 
+// The same for n double values.
+template <class At>
+uint64_t digest_double(size_t n, At at) {
+  uint64_t sum = 0;
+#pragma omp parallel for schedule(static) reduction(+ : sum)
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t bits;
+    const double v = at(i);
+    std::memcpy(&bits, &v, sizeof bits);
+    sum += uniform_bits(i, bits);
+  }
+  return sum;
+}
+
+// --verify-arrays: verify's y (the epilogue in double) and scale |multiply|·(S + |add|), by the one-pass route
+// (one = true) or by the two-pass one verify used before it: reference_transposed_conv, then this loop over its two
+// arrays in place (verify/case_run.cpp until the one-pass route replaced it).
+int run_verify_arrays(const gate::Problem& p, const Inputs& in, bool one, int runs) {
+  std::printf("%-46s %9s %9s %9s %9s\n", "path", "wall s", "user s", "sys s", "peak GiB");
+  uint64_t y_digest = 0, scale_digest = 0;
+  for (int run = 1; run <= runs; ++run) {
+    const CpuTimes c0 = cpu_times();
+    const auto t0 = Clock::now();
+    size_t n = 0;
+    if (one) {
+      const gate::EpilogueScaleReference r = gate::reference_epilogue_and_scale(p, in.x, in.weight, &in.bias);
+      const double t = seconds_since(t0);
+      const CpuTimes c1 = cpu_times();
+      std::printf("%-46s %9.3f %9.2f %9.2f %9.2f\n",
+                  ("run " + std::to_string(run) + ": verify arrays, one pass").c_str(), t, c1.user - c0.user,
+                  c1.sys - c0.sys, peak_rss_gib());
+      n = r.y.size();
+      y_digest = digest_double(n, [&](size_t i) { return r.y[i]; });
+      scale_digest = digest_double(n, [&](size_t i) { return r.scale[i]; });
+    } else {
+      gate::ConvReference r = gate::reference_transposed_conv(p, in.x, in.weight, &in.bias);
+      const double t_conv = seconds_since(t0);
+      const double add_abs = std::fabs(static_cast<double>(p.add_value));
+      const double mul_abs = std::fabs(static_cast<double>(p.multiply_value));
+      n = r.conv.size();
+      const int64_t count = static_cast<int64_t>(n);
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < count; ++i) {
+        r.conv[i] = gate::epilogue(r.conv[i], p.add_value, p.multiply_value);
+        r.magnitude[i] = mul_abs * (r.magnitude[i] + add_abs);
+      }
+      const double t = seconds_since(t0);
+      const CpuTimes c1 = cpu_times();
+      std::printf("%-46s %9.3f %9.2f %9.2f %9.2f\n",
+                  ("run " + std::to_string(run) + ": verify arrays, two-pass").c_str(), t, c1.user - c0.user,
+                  c1.sys - c0.sys, peak_rss_gib());
+      std::printf("%-46s %9.3f\n", "  of which conv + S (double)", t_conv);
+      y_digest = digest_double(n, [&](size_t i) { return r.conv[i]; });
+      scale_digest = digest_double(n, [&](size_t i) { return r.magnitude[i]; });
+    }
+  }
+  std::printf("  (digests of the last run: y %016llx, scale %016llx)\n", static_cast<unsigned long long>(y_digest),
+              static_cast<unsigned long long>(scale_digest));
+  return 0;
+}
+
 void apply_epilogue(const std::vector<double>& conv, const gate::Problem& p, std::vector<float>& y) {
   gate::epilogue_rounded(conv, p.add_value, p.multiply_value, p.dtype, y);
 }
@@ -192,6 +258,7 @@ std::pair<double, double> run_onednn(const gate::Problem& p, const Inputs& in, s
 
 int main(int argc, char** argv) {
   bool skip_direct = false, one_pass_only = false;
+  const char* verify_arrays = nullptr;
   int runs = 2;
   int64_t N = 128, direct_N = 16;
   for (int i = 1; i < argc; ++i) {
@@ -199,13 +266,20 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--one-pass-only")) one_pass_only = true;  // for profiling the one-pass path
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(2, std::stoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--n") && i + 1 < argc) N = std::stoll(argv[++i]);
-    else { std::fprintf(stderr, "usage: reference_bench [--skip-direct] [--one-pass-only] [--runs R] [--n N]\n"); return 2; }
+    else if (!std::strcmp(argv[i], "--verify-arrays") && i + 1 < argc &&
+             (!std::strcmp(argv[i + 1], "one") || !std::strcmp(argv[i + 1], "two"))) verify_arrays = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: reference_bench [--skip-direct] [--one-pass-only] [--runs R] [--n N]\n"
+                           "       reference_bench --verify-arrays one|two [--runs R] [--n N]\n");
+      return 2;
+    }
   }
   const gate::Problem p = seed_problem(N);
   std::printf("reference_bench: %s, %d OpenMP threads, load average %s\n", gate::describe(p).c_str(),
               omp_get_max_threads(), load_average().c_str());
   Inputs in = make_inputs(p);
   const double rss_inputs = peak_rss_gib();
+  if (verify_arrays) return run_verify_arrays(p, in, !std::strcmp(verify_arrays, "one"), runs);
 
   // 1. The reference in one pass (reference/fused_output.hpp: conv + S + epilogue; y and S in float32), twice (or
   // --runs R times): the first run pays the first touch of 2.2 GB of fresh pages (bench/RESULTS.md). Peak RSS is read before anything else.
