@@ -4,7 +4,6 @@
 // in x, the weights, the bias and the scalars; and it is bitwise identical for 1, 2 and 7 threads.
 #include "reference/epilogue_scale.hpp"
 
-#include <omp.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -16,6 +15,7 @@
 #include "reference/epilogue.hpp"
 #include "reference/transposed_conv.hpp"
 #include "tests/reference/fill.hpp"
+#include "tests/reference/thread_determinism.hpp"
 
 namespace gate {
 namespace {
@@ -133,33 +133,11 @@ TEST_CASE("epilogue_scale: rows wider than the sink's chunk, both GELU branches,
 }
 
 TEST_CASE("epilogue_scale: bitwise identical for 1, 2 and 7 threads", "[reference]") {
-  Problem problems[3];
-  problems[0].N = 3, problems[0].Cin = 8, problems[0].Cout = 12, problems[0].groups = 2, problems[0].H = 40,
-  problems[0].W = 37, problems[0].kH = 3, problems[0].kW = 4, problems[0].stride = {2, 3}, problems[0].padding = {1, 2},
-  problems[0].dilation = {1, 2}, problems[0].output_padding = {1, 0}, problems[0].add_value = -0.25f;
-  problems[1].N = 5, problems[1].Cin = 16, problems[1].Cout = 8, problems[1].H = 33, problems[1].W = 33,
-  problems[1].kH = 4, problems[1].kW = 4, problems[1].stride = {2, 2}, problems[1].add_value = 0.1f;
-  problems[2].N = 2, problems[2].Cin = 128, problems[2].Cout = 4, problems[2].H = 20, problems[2].W = 20,
-  problems[2].kH = 4, problems[2].kW = 4, problems[2].stride = {2, 2}, problems[2].dtype = DType::kBFloat16,
-  problems[2].precision = Precision::kTf32, problems[2].multiply_value = -1.5f;
-  const int saved_threads = omp_get_max_threads();
-  for (const Problem& p : problems) {
-    Inputs in = test::make_inputs(p);
-    test::fill_spread(in.x, 31);
-    test::fill_spread(in.weight, 32);
-    test::fill_spread(in.bias, 33);
-    omp_set_num_threads(1);
-    const EpilogueScaleReference one = reference_epilogue_and_scale(p, in.x, in.weight, in.bias_ptr(p));
-    for (int threads : {2, 7}) {
-      omp_set_num_threads(threads);
-      const EpilogueScaleReference many = reference_epilogue_and_scale(p, in.x, in.weight, in.bias_ptr(p));
-      INFO(describe(p) << " with " << threads << " threads");
-      REQUIRE(many.y.size() == one.y.size());
-      REQUIRE(std::memcmp(many.y.data(), one.y.data(), one.y.size() * sizeof(double)) == 0);
-      REQUIRE(std::memcmp(many.scale.data(), one.scale.data(), one.scale.size() * sizeof(double)) == 0);
-    }
-  }
-  omp_set_num_threads(saved_threads);
+  test::require_same_bytes_for_1_2_7_threads(
+      [](const Problem& p, const test::Inputs& in) {
+        return reference_epilogue_and_scale(p, in.x, in.weight, in.bias_ptr(p));
+      },
+      [](const EpilogueScaleReference& r) { return std::vector{test::bytes_of(r.y), test::bytes_of(r.scale)}; });
 }
 
 }  // namespace

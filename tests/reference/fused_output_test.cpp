@@ -3,7 +3,6 @@
 // bitwise identical for 1, 2 and 7 threads, and round_up_to_float is the smallest float32 not below its argument.
 #include "reference/fused_output.hpp"
 
-#include <omp.h>
 
 #include <catch2/catch.hpp>
 #include <cfloat>
@@ -15,6 +14,7 @@
 #include "reference/epilogue.hpp"
 #include "reference/transposed_conv.hpp"
 #include "tests/reference/fill.hpp"
+#include "tests/reference/thread_determinism.hpp"
 
 namespace gate {
 namespace {
@@ -76,32 +76,9 @@ TEST_CASE("fused_output: the seed workload's shape on a small batch, and non-fin
 }
 
 TEST_CASE("fused_output: bitwise identical for 1, 2 and 7 threads", "[reference]") {
-  Problem problems[3];
-  problems[0].N = 3, problems[0].Cin = 8, problems[0].Cout = 12, problems[0].groups = 2, problems[0].H = 40,
-  problems[0].W = 37, problems[0].kH = 3, problems[0].kW = 4, problems[0].stride = {2, 3}, problems[0].padding = {1, 2},
-  problems[0].dilation = {1, 2}, problems[0].output_padding = {1, 0};
-  problems[1].N = 5, problems[1].Cin = 16, problems[1].Cout = 8, problems[1].H = 33, problems[1].W = 33, problems[1].kH = 4,
-  problems[1].kW = 4, problems[1].stride = {2, 2}, problems[1].add_value = 0.1f;
-  problems[2].N = 2, problems[2].Cin = 128, problems[2].Cout = 4, problems[2].H = 20, problems[2].W = 20, problems[2].kH = 4,
-  problems[2].kW = 4, problems[2].stride = {2, 2}, problems[2].dtype = DType::kBFloat16;
-  const int saved_threads = omp_get_max_threads();
-  for (const Problem& p : problems) {
-    Inputs in = test::make_inputs(p);
-    test::fill_spread(in.x, 31);
-    test::fill_spread(in.weight, 32);
-    test::fill_spread(in.bias, 33);
-    omp_set_num_threads(1);
-    const FusedReference one = reference_fused_output(p, in.x, in.weight, in.bias_ptr(p));
-    for (int threads : {2, 7}) {
-      omp_set_num_threads(threads);
-      const FusedReference many = reference_fused_output(p, in.x, in.weight, in.bias_ptr(p));
-      INFO(describe(p) << " with " << threads << " threads");
-      REQUIRE(many.y.size() == one.y.size());
-      REQUIRE(std::memcmp(many.y.data(), one.y.data(), one.y.size() * sizeof(float)) == 0);
-      REQUIRE(std::memcmp(many.magnitude.data(), one.magnitude.data(), one.magnitude.size() * sizeof(float)) == 0);
-    }
-  }
-  omp_set_num_threads(saved_threads);
+  test::require_same_bytes_for_1_2_7_threads(
+      [](const Problem& p, const test::Inputs& in) { return reference_fused_output(p, in.x, in.weight, in.bias_ptr(p)); },
+      [](const FusedReference& r) { return std::vector{test::bytes_of(r.y), test::bytes_of(r.magnitude)}; });
 }
 
 TEST_CASE("fused_output: round_up_to_float is the smallest float32 not below its argument", "[reference]") {

@@ -4,17 +4,16 @@
 #include "reference/transposed_conv.hpp"
 
 #include <mpfr.h>
-#include <omp.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <random>
 
 #include "reference/direct_conv.hpp"
 #include "reference/fused_output.hpp"
 #include "tests/reference/fill.hpp"
+#include "tests/reference/thread_determinism.hpp"
 
 namespace gate {
 namespace {
@@ -125,36 +124,9 @@ TEST_CASE("transposed_conv: conv and magnitude stay within their stated bounds o
 }
 
 TEST_CASE("transposed_conv: results are bitwise identical for 1, 2 and 7 threads", "[reference]") {
-  // Shapes where the split matters: several images, groups and row phases; the last has a wide reduction
-  // (K = 128·2·2 = 512), so each row phase is split into several row blocks.
-  std::vector<Problem> problems(4);
-  problems[0].N = 3, problems[0].Cin = 8, problems[0].Cout = 12, problems[0].groups = 2, problems[0].H = 40,
-  problems[0].W = 37, problems[0].kH = 3, problems[0].kW = 4, problems[0].stride = {2, 3}, problems[0].padding = {1, 2},
-  problems[0].dilation = {1, 2}, problems[0].output_padding = {1, 0};
-  problems[1].N = 5, problems[1].Cin = 16, problems[1].Cout = 8, problems[1].H = 33, problems[1].W = 33, problems[1].kH = 4,
-  problems[1].kW = 4, problems[1].stride = {2, 2};
-  problems[2].N = 2, problems[2].Cin = 6, problems[2].Cout = 6, problems[2].groups = 3, problems[2].H = 30,
-  problems[2].W = 31, problems[2].kH = 2, problems[2].kW = 5, problems[2].stride = {1, 1}, problems[2].has_bias = false;
-  problems[3].N = 2, problems[3].Cin = 128, problems[3].Cout = 4, problems[3].H = 20, problems[3].W = 20, problems[3].kH = 4,
-  problems[3].kW = 4, problems[3].stride = {2, 2};
-  const int saved_threads = omp_get_max_threads();
-  for (const Problem& p : problems) {
-    Inputs in = test::make_inputs(p);
-    test::fill_spread(in.x, 21);
-    test::fill_spread(in.weight, 22);
-    test::fill_spread(in.bias, 23);
-    omp_set_num_threads(1);
-    const ConvReference one = reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
-    for (int threads : {2, 7}) {
-      omp_set_num_threads(threads);
-      const ConvReference many = reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p));
-      INFO(describe(p) << " with " << threads << " threads");
-      REQUIRE(many.conv.size() == one.conv.size());
-      REQUIRE(std::memcmp(many.conv.data(), one.conv.data(), one.conv.size() * sizeof(double)) == 0);
-      REQUIRE(std::memcmp(many.magnitude.data(), one.magnitude.data(), one.magnitude.size() * sizeof(double)) == 0);
-    }
-  }
-  omp_set_num_threads(saved_threads);
+  test::require_same_bytes_for_1_2_7_threads(
+      [](const Problem& p, const test::Inputs& in) { return reference_transposed_conv(p, in.x, in.weight, in.bias_ptr(p)); },
+      [](const ConvReference& r) { return std::vector{test::bytes_of(r.conv), test::bytes_of(r.magnitude)}; });
 }
 
 TEST_CASE("transposed_conv: integer-valued inputs give exact sums, equal bit for bit to the direct loop", "[reference]") {
