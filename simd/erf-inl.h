@@ -47,6 +47,18 @@ HWY_INLINE hn::Vec<D> Fma(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> c) {
 #endif
 }
 
+// a·b − c with one rounding on every target (vfmsub on FMA targets); err(a·b) = FmaSub(a, b, a·b) is exact where the
+// product is far from the subnormal range.
+template <class D>
+HWY_INLINE hn::Vec<D> FmaSub(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> c) {
+#if HWY_NATIVE_FMA
+  (void)d;
+  return hn::MulSub(a, b, c);
+#else
+  return Fma(d, a, b, hn::Neg(c));
+#endif
+}
+
 // c − a*b with one rounding (vfnmadd on FMA targets).
 template <class D>
 HWY_INLINE hn::Vec<D> NegFma(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> c) {
@@ -377,7 +389,6 @@ HWY_INLINE hn::Vec<DD> ErfcD(DD dd, hn::Vec<DD> z) {
 
 template <class DD>
 HWY_INLINE hn::Vec<DD> ErfD(DD dd, hn::Vec<DD> x) {
-  using VD = hn::Vec<DD>;
   const auto ax = hn::Abs(x);
   const auto small = ax < hn::Set(dd, 0.5);
   const auto small_value = [&] {

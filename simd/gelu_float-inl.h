@@ -34,8 +34,9 @@
 // Measured: build/tests/simd/gate_simd_exhaustive_check 2 --gelu-only (every negative float, two multiply values) and
 // tests/simd/gelu_epilogue_test.cpp (dense sweeps vs MPFR, piece and range boundaries); figures in bench/RESULTS.md.
 //
-// Bitwise reproducibility: IEEE float add, mul and FMA (the Fma wrapper of simd/erf-inl.h), comparisons, selects,
-// unsigned integer bit operations and exact table lookups (a two-register permute on AVX-512, a gather elsewhere).
+// Bitwise reproducibility: IEEE float add, mul and FMA (the Fma and FmaSub wrappers of simd/erf-inl.h), comparisons,
+// selects, unsigned integer bit operations and exact table lookups (a two-register permute on AVX-512, a gather
+// elsewhere).
 
 #if defined(GATE_SIMD_GELU_FLOAT_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef GATE_SIMD_GELU_FLOAT_INL_H_
@@ -53,18 +54,6 @@
 HWY_BEFORE_NAMESPACE();
 namespace gate::simd::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-// a·b − c with one rounding on every target (vfmsub on FMA targets); err(a·b) = FmaSub(a, b, a·b) is exact where the
-// product is far from the subnormal range.
-template <class D>
-HWY_INLINE hn::Vec<D> FmaSub(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> c) {
-#if HWY_NATIVE_FMA
-  (void)d;
-  return hn::MulSub(a, b, c);
-#else
-  return Fma(d, a, b, hn::Neg(c));
-#endif
-}
 
 // table[idx & 31] per lane, table 64-byte aligned. AVX-512: one vpermt2ps over the table's two registers (it reads only
 // the low 5 bits of each index); other targets: a gather. Both are exact, so every target gets the same bits.

@@ -116,30 +116,17 @@ Inputs make_inputs(const gate::Problem& p) {
   return in;
 }
 
-// An order-independent digest of n float values' bits and positions (equal arrays give equal digests; a difference
-// goes unnoticed with probability about 2^-64).
+// An order-independent digest of n float or double values' bits and positions (equal arrays give equal digests; a
+// difference goes unnoticed with probability about 2^-64). A float's bits are its 32-bit pattern, zero-extended.
 template <class At>
 uint64_t digest(size_t n, At at) {
   uint64_t sum = 0;
 #pragma omp parallel for schedule(static) reduction(+ : sum)
   for (size_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    const float v = at(i);
-    std::memcpy(&bits, &v, sizeof bits);
-    sum += uniform_bits(i, bits);
-  }
-  return sum;
-}
-
-// The same for n double values.
-template <class At>
-uint64_t digest_double(size_t n, At at) {
-  uint64_t sum = 0;
-#pragma omp parallel for schedule(static) reduction(+ : sum)
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t bits;
-    const double v = at(i);
-    std::memcpy(&bits, &v, sizeof bits);
+    const auto v = at(i);
+    static_assert(sizeof v <= sizeof(uint64_t));
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof v);
     sum += uniform_bits(i, bits);
   }
   return sum;
@@ -163,8 +150,8 @@ int run_verify_arrays(const gate::Problem& p, const Inputs& in, bool one, int ru
                   ("run " + std::to_string(run) + ": verify arrays, one pass").c_str(), t, c1.user - c0.user,
                   c1.sys - c0.sys, peak_rss_gib());
       n = r.y.size();
-      y_digest = digest_double(n, [&](size_t i) { return r.y[i]; });
-      scale_digest = digest_double(n, [&](size_t i) { return r.scale[i]; });
+      y_digest = digest(n, [&](size_t i) { return r.y[i]; });
+      scale_digest = digest(n, [&](size_t i) { return r.scale[i]; });
     } else {
       gate::ConvReference r = gate::reference_transposed_conv(p, in.x, in.weight, &in.bias);
       const double t_conv = seconds_since(t0);
@@ -183,8 +170,8 @@ int run_verify_arrays(const gate::Problem& p, const Inputs& in, bool one, int ru
                   ("run " + std::to_string(run) + ": verify arrays, two-pass").c_str(), t, c1.user - c0.user,
                   c1.sys - c0.sys, peak_rss_gib());
       std::printf("%-46s %9.3f\n", "  of which conv + S (double)", t_conv);
-      y_digest = digest_double(n, [&](size_t i) { return r.conv[i]; });
-      scale_digest = digest_double(n, [&](size_t i) { return r.magnitude[i]; });
+      y_digest = digest(n, [&](size_t i) { return r.conv[i]; });
+      scale_digest = digest(n, [&](size_t i) { return r.magnitude[i]; });
     }
   }
   std::printf("  (digests of the last run: y %016llx, scale %016llx)\n", static_cast<unsigned long long>(y_digest),

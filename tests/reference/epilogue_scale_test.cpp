@@ -55,18 +55,6 @@ size_t check_against_two_pass(const Problem& p, const Inputs& in) {
   return ref.y.size();
 }
 
-void fill(Inputs& in, int trial) {
-  if (trial % 2) {
-    test::fill_spread(in.x, 100 + trial);
-    test::fill_spread(in.weight, 200 + trial);
-    test::fill_spread(in.bias, 300 + trial);
-  } else {
-    test::fill_uniform(in.x, 100 + trial, -1.0f, 1.0f);
-    test::fill_uniform(in.weight, 200 + trial, -1.0f, 1.0f);
-    test::fill_uniform(in.bias, 300 + trial, -1.0f, 1.0f);
-  }
-}
-
 TEST_CASE("epilogue_scale: equals verify's two-pass computation bit for bit on random shapes", "[reference]") {
   std::mt19937_64 rng(2026);
   const DType dtypes[] = {DType::kFloat32, DType::kFloat16, DType::kBFloat16};
@@ -82,7 +70,7 @@ TEST_CASE("epilogue_scale: equals verify's two-pass computation bit for bit on r
     p.add_value = adds[trial % 4];
     p.multiply_value = muls[(trial / 4) % 4];
     Inputs in = test::make_inputs(p);
-    fill(in, trial);
+    test::fill_trial(in, trial);
     // Every fifth trial: NaN or ±inf in x or the weights (the two-pass fallback), every seventh one in the bias (the
     // engine adds the bias: no fallback).
     if (trial % 5 == 1) in.x.values[rng() % in.x.values.size()] = static_cast<float>(nan);

@@ -82,4 +82,18 @@ inline Inputs make_inputs(const Problem& p) {
           make_tensor(bias_shape(p), DType::kFloat32, "bias")};
 }
 
+// The inputs of random trial number `trial`: hash-spread values (fill_spread) on odd trials, uniform in [−1, 1) on
+// even ones, each tensor with its own seed.
+inline void fill_trial(Inputs& in, int trial) {
+  if (trial % 2) {
+    fill_spread(in.x, 100 + trial);
+    fill_spread(in.weight, 200 + trial);
+    fill_spread(in.bias, 300 + trial);
+  } else {
+    fill_uniform(in.x, 100 + trial, -1.0f, 1.0f);
+    fill_uniform(in.weight, 200 + trial, -1.0f, 1.0f);
+    fill_uniform(in.bias, 300 + trial, -1.0f, 1.0f);
+  }
+}
+
 }  // namespace gate::test

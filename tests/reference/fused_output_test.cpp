@@ -46,15 +46,7 @@ TEST_CASE("fused_output: equals the two-pass reference bit for bit on random sha
     p.add_value = trial % 2 ? 0.25f : -0.5f;
     p.multiply_value = trial % 4 < 2 ? 2.0f : -0.75f;
     Inputs in = test::make_inputs(p);
-    if (trial % 2) {
-      test::fill_spread(in.x, 100 + trial);
-      test::fill_spread(in.weight, 200 + trial);
-      test::fill_spread(in.bias, 300 + trial);
-    } else {
-      test::fill_uniform(in.x, 100 + trial, -1.0f, 1.0f);
-      test::fill_uniform(in.weight, 200 + trial, -1.0f, 1.0f);
-      test::fill_uniform(in.bias, 300 + trial, -1.0f, 1.0f);
-    }
+    test::fill_trial(in, trial);
     check_against_two_pass(p, in);
   }
 }
