@@ -37,7 +37,8 @@ constexpr gate::gpu::Variant kPreference[] = {
     gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,
     gate::gpu::Variant::kV3MmaF16,   gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,
     gate::gpu::Variant::kV2MmaF16,   gate::gpu::Variant::kV2MmaBf16,   gate::gpu::Variant::kV2MmaTf32,
-    gate::gpu::Variant::kV2Ffma,     gate::gpu::Variant::kV2Mma3xTf32, gate::gpu::Variant::kV1Direct,
+    gate::gpu::Variant::kV4Wgmma3xTf32, gate::gpu::Variant::kV2Ffma, gate::gpu::Variant::kV2Mma3xTf32,
+    gate::gpu::Variant::kV1Direct,
 };
 
 }  // namespace

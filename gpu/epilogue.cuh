@@ -53,16 +53,17 @@ __device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
   return clamped == 0.0f ? clamped : gelu_nonpositive(clamped);
 }
 
-// GELU over a warp's 4×4×4 tile of clamped accumulators, skipped by the whole warp when no lane holds a non-zero value
-// (gelu(±0) = ±0, and on the seed workload + 0.5 clamps almost every value to exactly 0). Shared by v2 and v3.
-__device__ __forceinline__ void epilogue_gelu_tile(float (&v)[4][4][4], bool any_nonzero) {
+// GELU over the clamped accumulators a thread holds, skipped by the whole warp when no lane holds a non-zero value
+// (gelu(±0) = ±0, and on the seed workload + 0.5 clamps almost every value to exactly 0).
+template <int kN>
+__device__ __forceinline__ void epilogue_gelu_values(float (&v)[kN], bool any_nonzero) {
   if (!__any_sync(0xFFFFFFFFu, any_nonzero)) return;
 #pragma unroll
-  for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-    for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-      for (int i = 0; i < 4; ++i) v[mt][nt][i] = epilogue_gelu_if_nonzero(v[mt][nt][i]);
+  for (int i = 0; i < kN; ++i) v[i] = epilogue_gelu_if_nonzero(v[i]);
+}
+// The same over a warp's 4×4×4 mma.sync tile (v2 and v3).
+__device__ __forceinline__ void epilogue_gelu_tile(float (&v)[4][4][4], bool any_nonzero) {
+  epilogue_gelu_values(*reinterpret_cast<float(*)[64]>(&v), any_nonzero);
 }
 
 }  // namespace gate::gpu

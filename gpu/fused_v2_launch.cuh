@@ -19,7 +19,8 @@ inline int device_smem_per_block() {
 }
 
 template <class Flavor, class T>
-void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream) {
+void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
+                    const uint32_t* run_if_set) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kSmem = PhaseGemmSmem<T>::kBytes;
   GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v2_phase_gemm<Flavor, T>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem));
@@ -27,14 +28,17 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
   const int64_t blocks = m_tiles * g.n_tiles;
   if (blocks > 0x7fffffff) throw GpuError("fused_v2_phase_gemm: " + std::to_string(blocks) + " blocks exceed the grid limit");
   fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
-      g, static_cast<const Bits*>(x), static_cast<const Bits*>(w), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
+      g, static_cast<const Bits*>(x), static_cast<const Bits*>(w), static_cast<const Bits*>(bias), static_cast<Bits*>(y), run_if_set);
   GATE_CUDA_CHECK(cudaGetLastError());
 }
 
 template <class Flavor>
-void launch_v2(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream) {
+void launch_v2(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
+               const uint32_t* run_if_set = nullptr) {
   const int smem = device_smem_per_block();
-  if (smem >= PhaseGemmSmem<TileSmall>::kBytes) return launch_v2_tile<Flavor, TileSmall>(g, x, w, bias, y, stream);
+  if (smem >= PhaseGemmSmem<TileSmall>::kBytes) {
+    return launch_v2_tile<Flavor, TileSmall>(g, x, w, bias, y, stream, run_if_set);
+  }
   throw GpuError("fused_v2_phase_gemm needs " + std::to_string(PhaseGemmSmem<TileSmall>::kBytes) +
                  " bytes of shared memory per block; this device offers " + std::to_string(smem));
 }

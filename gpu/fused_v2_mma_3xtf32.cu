@@ -4,8 +4,9 @@
 
 namespace gate::gpu {
 
-void launch_v2_mma_3xtf32(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, CUstream_st* s) {
-  launch_v2<Flavor3xTf32>(g, x, w, bias, y, s);
+void launch_v2_mma_3xtf32(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, CUstream_st* s,
+                          const uint32_t* run_if_set) {
+  launch_v2<Flavor3xTf32>(g, x, w, bias, y, s, run_if_set);
 }
 
 }  // namespace gate::gpu

@@ -16,7 +16,8 @@ int window_rows(int wp) { return (wp - 1 + kV4ItemM - 1) / wp + 2; }
 
 }  // namespace
 
-V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_blocks) {
+V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks) {
+  const int elem_bytes = c.elem_bytes;
   V4Geometry g{};
   g.w = make_v3_geometry(s, elem_bytes);
   // Lane (g, c) loads channel c's element at offset c·a_ld + g: conflict-free when a_ld in 32-bit words is ≡ 8 or 24
@@ -34,29 +35,28 @@ V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_b
   g.rows = window_rows(g.wp);
   g.a_ld = g.rows * g.wp;
   g.m_tiles = (g.w.QH * g.wp + kV4ItemM - 1) / kV4ItemM;
+  g.n_tiles = g.w.n_tiles * (128 / c.n_cols);
   g.k_steps = s.Cin / kV3ChunkCi * (elem_bytes == 4 ? 4 : 2);
-  g.b_bytes = g.k_steps * kV4BStepBytes;
-  const int unit_ci = elem_bytes == 4 ? kV4UnitCi<4> : kV4UnitCi<2>;
-  const int stages = elem_bytes == 4 ? kV4Stages<4> : kV4Stages<2>;
-  g.units = s.Cin / unit_ci;
-  g.box_bytes = unit_ci * g.a_ld * elem_bytes;
+  g.b_bytes = c.b_copies * g.k_steps * v4_b_step_bytes(c);
+  g.units = s.Cin / c.unit_ci;
+  g.box_bytes = c.unit_ci * g.a_ld * elem_bytes;
   g.stage_bytes = kV4StagePad + (g.box_bytes + 127) / 128 * 128;
-  g.smem_bytes = g.b_bytes + 2 * stages * (g.stage_bytes + 2 * 8);
+  g.smem_bytes = g.b_bytes + 2 * c.stages * (g.stage_bytes + 2 * 8);
   g.items = g.w.N * g.m_tiles;
-  g.ctas_per_tile = std::clamp(resident_blocks / g.w.n_tiles, 1, (g.items + 1) / 2);
-  if (int64_t(g.ctas_per_tile) * g.w.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
+  g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + 1) / 2);
+  if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
   return g;
 }
 
-bool v4_supports(const KernelShape& s, int elem_bytes, int smem_optin, const char** why_not) {
+bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const char** why_not) {
   auto no = [&](const char* why) {
     if (why_not) *why_not = why;
     return false;
   };
   if (!v3_supports(s, why_not)) return false;
-  if (s.Cin % (elem_bytes == 4 ? kV4UnitCi<4> : kV4UnitCi<2>) != 0) return no("Cin not a multiple of the pipeline unit (16 for TF32, 8 for 16-bit)");
-  if (s.W * elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
-  const V4Geometry g = make_v4_geometry(s, elem_bytes, 1);
+  if (s.Cin % c.unit_ci != 0) return no("Cin not a multiple of the pipeline unit (16 for TF32, 8 for 16-bit)");
+  if (s.W * c.elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
+  const V4Geometry g = make_v4_geometry(s, c, 1);
   if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");
   if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
   if (g.smem_bytes > smem_optin) return no("Cin too large: one n-tile's weights and the window stages exceed shared memory");

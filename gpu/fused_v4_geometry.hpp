@@ -16,17 +16,28 @@ namespace gate::gpu {
 
 inline constexpr int kV4Threads = 256;        // two warpgroups of 128
 inline constexpr int kV4ItemM = 64;           // q-pixels per item (one wgmma M)
-// The pipeline per element size, chosen by measurement on the H100 (bench/NOTES.md §7d): a unit (one TMA box, one
-// wgmma group) of 16 input channels in 3 stages for TF32 (one block per SM: 128 KB of weights), of 8 channels in 4
-// stages for 16-bit (two blocks per SM).
-template <int kElemBytes>
-inline constexpr int kV4UnitCi = kElemBytes == 4 ? 16 : 8;
-template <int kElemBytes>
-inline constexpr int kV4Stages = kElemBytes == 4 ? 3 : 4;
 inline constexpr int kV4StagePad = 128;       // zero bytes before each stage: the tap (th, tw) = (1, 1) of the first
                                               // pixel reads one element (16-bit: two) before channel 0's window
-inline constexpr int kV4BStepBytes = 4096;    // one k-step of packed weights: 128 columns × 32 bytes of K
 inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns (one 32-byte-swizzle atom along N)
+
+// What distinguishes the flavours on the host side (the kernel reads the same constants from its Flavor):
+//   elem_bytes  4 (float32 storage) or 2 (float16, bfloat16)
+//   unit_ci     input channels per pipeline unit (one TMA box, one wgmma group)
+//   stages      window stages per warpgroup
+//   n_cols      wgmma N of a block: 128 = 4 phases × 32 output channels, or 64 = the 2 phases (rh, 0), (rh, 1) of one rh
+//   b_copies    packed weight arrays in shared memory: 1, or 2 for 3xTF32 (the TF32 big and small parts)
+// Chosen by measurement on the H100 (bench/NOTES.md §7c): TF32 units of 16 channels in 3 stages (one block per SM:
+// 128 KB of weights), 16-bit units of 8 channels in 4 stages (two blocks per SM). 3xTF32 needs both weight parts
+// resident, 2 × 128 KB at n_cols 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB)
+// and reads each input window twice as often (bench/NOTES.md §8).
+struct V4Config {
+  int elem_bytes, unit_ci, stages, n_cols, b_copies;
+};
+inline constexpr V4Config kV4ConfigTf32{4, 16, 3, 128, 1};
+inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2};
+// One k-step of one packed weight array: n_cols columns × 32 bytes of K.
+constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
 
 struct V4Geometry {
   V3Geometry w;       // problem sizes, QH, n_tiles, chunks, epilogue constants (its WP and tile fields are v3's, unused)
@@ -34,21 +45,23 @@ struct V4Geometry {
   int rows;           // input rows per window stage (the TMA box height)
   int a_ld;           // elements per channel in a stage: rows · wp
   int m_tiles;        // 64-pixel items per image: ceil(QH·wp / 64)
+  int n_tiles;        // the blocks' column tiles: (Cout / 32) × (128 / n_cols); tile t is channels 32·(t / splits)..
+                      // and, for n_cols 64, the output row parity rh = t % splits (splits = 128 / n_cols)
   int k_steps;        // wgmma k-steps per n-tile: chunks × 4 taps (TF32, k8) or chunks × 2 tap rows (16-bit, k16)
-  int b_bytes;        // packed weights of one n-tile in shared memory: k_steps × kV4BStepBytes
+  int b_bytes;        // packed weights of one n-tile in shared memory: b_copies × k_steps × v4_b_step_bytes
   int stage_bytes;    // one window stage incl. its zero pad, a multiple of 128
-  int units;          // pipeline units per item: Cin / kV4UnitCi
-  int box_bytes;      // bytes one TMA box writes: kV4UnitCi · a_ld · elem
-  int smem_bytes;     // b_bytes + 2 warpgroups × kV4Stages × (stage_bytes + full and empty mbarriers)
+  int units;          // pipeline units per item: Cin / unit_ci
+  int box_bytes;      // bytes one TMA box writes: unit_ci · a_ld · elem
+  int smem_bytes;     // b_bytes + 2 warpgroups × stages × (stage_bytes + full and empty mbarriers)
   int items;          // (image, m-tile) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
 };
 
-// True when v4 computes s with elements of elem_bytes (4: TF32, 2: float16/bfloat16) on a device that offers
-// smem_optin bytes of shared memory per block: v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), the
-// box within the TMA's 256 per dimension, and the n-tile's packed weights and the stages in shared memory.
-bool v4_supports(const KernelShape& s, int elem_bytes, int smem_optin, const char** why_not);
+// True when v4 computes s in configuration c on a device that offers smem_optin bytes of shared memory per block:
+// v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), the box within the
+// TMA's 256 per dimension, and the n-tile's packed weights and the stages in shared memory.
+bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const char** why_not);
 // ctas_per_tile from the number of blocks the device runs at once (multiprocessors × blocks per multiprocessor).
-V4Geometry make_v4_geometry(const KernelShape& s, int elem_bytes, int resident_blocks);  // requires v3_supports(s)
+V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks);  // requires v3_supports(s)
 
 }  // namespace gate::gpu

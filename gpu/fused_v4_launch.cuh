@@ -1,7 +1,9 @@
 // The launcher shared by fused_v4_wgmma's per-flavour translation units: packs the weights into a stream-ordered
-// scratch buffer (cudaMallocAsync, Cin·Cout·16 elements, freed on the same stream after the launch), then runs the
-// persistent main kernel with as many blocks as the device holds at once, x read through a TMA tensor map. Pointers not
-// aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go to the v3 launcher of the same flavour.
+// scratch buffer (cudaMallocAsync, b_copies · Cin·Cout·16 elements and the 3xTF32 flag word, freed on the same stream
+// after the launch), then runs the persistent main kernel with as many blocks as the device holds at once, x read
+// through a TMA tensor map. Pointers not aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go
+// to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also queues
+// `flagged` behind the kernel: it runs (and rewrites all of y) only if an operand was outside the split.
 #pragma once
 
 #include <cstdint>
@@ -22,10 +24,12 @@ constexpr CUtensorMapDataType v4_tma_type() {
 }
 
 using V3Launcher = void (*)(const KernelShape&, const void*, const void*, const void*, void*, CUstream_st*);
+using FlaggedLauncher = void (*)(const KernelShape&, const void*, const void*, const void*, void*, CUstream_st*,
+                                 const uint32_t* run_if_set);
 
 template <class Flavor>
 void launch_v4(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
-               V3Launcher fallback) {
+               V3Launcher fallback, FlaggedLauncher flagged = nullptr) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % (2 * kElem) != 0) {
@@ -34,27 +38,34 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   int device = 0, sms = 0;
   GATE_CUDA_CHECK(cudaGetDevice(&device));
   GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  const int smem = make_v4_geometry(s, kElem, 1).smem_bytes;
+  const int smem = make_v4_geometry(s, Flavor::kConfig, 1).smem_bytes;
   GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v4_wgmma<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
   int per_sm = 0;
   GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, kV4Threads, smem));
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
-  const V4Geometry g = make_v4_geometry(s, kElem, sms * per_sm);
-  const int64_t pack_elems = int64_t(g.w.n_tiles) * g.b_bytes / kElem;
+  const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, sms * per_sm);
+  const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
   void* packed = nullptr;
-  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem, stream));
+  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem + 16, stream));
+  uint32_t* outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
+  GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
-  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed));
+  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed),
+                                                                  outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   // x as a 3-D tensor [N·Cin][H][W]; a box is [unit channels][rows][wp columns] (columns >= W and rows outside [0, H) are
   // the TMA's zero fill).
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
   const uint64_t strides[2] = {uint64_t(s.W) * kElem, uint64_t(s.H) * s.W * kElem};
-  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(kV4UnitCi<kElem>)};
+  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(Flavor::kConfig.unit_ci)};
   const CUtensorMap x_map = make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
-  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.w.n_tiles), kV4Threads, g.smem_bytes, stream>>>(
-      g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
+  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), kV4Threads, g.smem_bytes, stream>>>(
+      g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
+  if constexpr (Flavor::kSplit) {
+    if (flagged == nullptr) throw GpuError("fused_v4_wgmma: a splitting flavour needs its fallback");
+    flagged(s, x, w, bias, y, stream, outside_flag);
+  }
   GATE_CUDA_CHECK(cudaFreeAsync(packed, stream));
 }
 

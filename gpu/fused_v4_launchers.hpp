@@ -10,6 +10,7 @@ struct CUstream_st;
 namespace gate::gpu {
 
 void launch_v4_wgmma_tf32(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
+void launch_v4_wgmma_3xtf32(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
 void launch_v4_wgmma_f16(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
 void launch_v4_wgmma_bf16(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
 

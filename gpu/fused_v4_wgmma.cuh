@@ -10,14 +10,21 @@
 //     items; its window stages are TMA boxes [unit channels][rows][wp] of x (fused_v4_geometry.hpp), loaded by its
 //     thread 0 through full/empty mbarriers, with the TMA's zero fill at the image edges and the gap columns;
 //   - epilogue: from the accumulators (a thread holds rw = 0 and 1 of its channels), streaming stores, no staging.
-// Flavours (the only template parameter):
+// Flavours (the only template parameter; each names its V4Config, fused_v4_geometry.hpp):
 //   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
 //                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
+//   FlavorV4Tf32x3  float32 storage, the fp32 contract by 3xTF32 (v2's Flavor3xTf32 split: big = truncated TF32,
+//                 small = cvt.rna of the rest; small·big + big·small + big·big, three m64n64k8 wgmma per k-step), A split
+//                 in registers, B's two parts packed side by side; a block computes the 2 phases of one output row
+//                 parity (n_cols 64: both parts of 128 columns would not fit shared memory). An operand its split cannot
+//                 carry (kSplitMin/kSplitMax) raises a device flag; the launcher queues v2's 3xTF32 behind the kernel,
+//                 which recomputes the whole output only when the flag is set.
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
-// Shared memory: the n-tile's weights (k_steps × 4 KB, wgmma's K-major layout with the 32-byte swizzle, v4_b_offset),
-// then per warpgroup kV4Stages window stages (each behind a 128-byte zero pad), then the stages' mbarriers.
+// Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
+// swizzle, v4_b_offset),
+// then per warpgroup `stages` window stages (each behind a 128-byte zero pad), then the stages' mbarriers.
 #pragma once
 
 #include <cstdint>
@@ -41,32 +48,13 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
   return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
 }
 
-struct FlavorV4Tf32 {
-  using Storage = StorageF32;
-  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
-  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
-  static constexpr int kMinBlocks = 1;
-  // Byte offset of B(n, k) in one k-step, and the value stored there.
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
-  static __device__ __forceinline__ float pack_b(float w) { return __uint_as_float(tf32_round(w)); }
-  // A fragments of the chunk's four taps; `a` points at the lane's element (channel c, q-pixel g) of the stage.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
-#pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) {
-      const float* p = a - (s >> 1) * wp - (s & 1);
-      f[s][0] = __float_as_uint(p[0]);
-      f[s][1] = __float_as_uint(p[8]);
-      f[s][2] = __float_as_uint(p[4 * a_ld]);
-      f[s][3] = __float_as_uint(p[4 * a_ld + 8]);
-    }
-  }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) {
-    wgmma_m64n128k8_tf32(d, a, desc, acc);
-  }
-  // The item's outputs from the finished accumulators: row r (q-pixel m_row0 + 8r) holds, for each channel of the lane
-  // and each rh, the (rw = 0, 1) pair of one output row: an 8-byte store; the 8 lanes of a channel write 64 contiguous
-  // bytes. y_tile is y at (image, first channel of the n-tile, 0, 0).
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], float* y_tile, int m_row0, int wp,
+// The float32 flavours' stores. kRh output row parities per block (2 at n_cols 128, 1 at 64, where y_tile already
+// points at the block's parity row): accumulator row r (q-pixel m_row0 + 8r) holds, for each channel of the lane and
+// each rh, the (rw = 0, 1) pair of one output row: an 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
+// y_tile is y at (image, first channel of the n-tile, row parity, 0).
+template <int kRh>
+struct FlavorV4Float32Stores {
+  static __device__ __forceinline__ void store_item(const float (&acc)[32 * kRh], float* y_tile, int m_row0, int wp,
                                                     const V3Geometry& g, int64_t plane, int cl) {
 #pragma unroll
     for (int r = 0; r < 2; ++r) {
@@ -75,7 +63,7 @@ struct FlavorV4Tf32 {
       if (qh >= g.QH || qw > g.W) continue;
       float* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
 #pragma unroll
-      for (int rh = 0; rh < 2; ++rh)
+      for (int rh = 0; rh < kRh; ++rh)
 #pragma unroll
         for (int tt = 0; tt < 4; ++tt)
 #pragma unroll
@@ -88,16 +76,89 @@ struct FlavorV4Tf32 {
   }
 };
 
+// A fragments of one k-step from a float32 stage: rows g, g + 8 (q-pixels), channels c, c + 4 of the lane; tap
+// s = (th, tw) = (s / 2, s % 2) is the shift −th·wp − tw. `a` points at the lane's element (channel c, q-pixel g).
+__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, int wp, int a_ld) {
+  const float* p = a - (s >> 1) * wp - (s & 1);
+  f[0] = __float_as_uint(p[0]);
+  f[1] = __float_as_uint(p[8]);
+  f[2] = __float_as_uint(p[4 * a_ld]);
+  f[3] = __float_as_uint(p[4 * a_ld + 8]);
+}
+
+struct FlavorV4Tf32 : FlavorV4Float32Stores<2> {
+  using Storage = StorageF32;
+  static constexpr V4Config kConfig = kV4ConfigTf32;
+  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
+  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
+  static constexpr int kMinBlocks = 1;
+  static constexpr int kFragRegs = 4;
+  static constexpr bool kSplit = false;
+  // Byte offset of B(n, k) in one k-step, and the value stored there (copy 0: the only one).
+  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
+  static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
+  // A fragments of the chunk's four taps.
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld, bool&) {
+#pragma unroll
+    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, wp, a_ld);
+  }
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
+    wgmma_m64n128k8_tf32(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
+  }
+};
+
+struct FlavorV4Tf32x3 : FlavorV4Float32Stores<1> {
+  using Storage = StorageF32;
+  static constexpr V4Config kConfig = kV4Config3xTf32;
+  static constexpr int kStepsPerChunk = 4;
+  static constexpr bool kPairRows = false;
+  static constexpr int kMinBlocks = 1;
+  static constexpr int kFragRegs = 8;  // the big part in 0..3, the small part in 4..7
+  static constexpr bool kSplit = true;
+  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
+  // copy 0: big, copy 1: small (Flavor3xTf32::split).
+  static __device__ __forceinline__ float pack_b(float w, int copy) {
+    uint32_t big, small;
+    Flavor3xTf32::split(__float_as_uint(w), big, small);
+    return __uint_as_float(copy == 0 ? big : small);
+  }
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, int wp, int a_ld,
+                                                bool& outside) {
+#pragma unroll
+    for (int s = 0; s < kStepsPerChunk; ++s) {
+      uint32_t raw[4];
+      v4_load_a_f32(raw, a, s, wp, a_ld);
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        outside |= Flavor3xTf32::outside(raw[i]);
+        Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
+      }
+    }
+  }
+  // Small products first (as v2), so they are not absorbed by a large partial sum before the big one arrives. b is the
+  // big part's k-step; the small part's is b_small bytes further.
+  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint32_t b, int b_small, int acc) {
+    const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
+    const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
+    wgmma_m64n64k8_tf32(d, small, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
+    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b + uint32_t(b_small), kV4BStrideBytes), 1);
+    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), 1);
+  }
+};
+
 template <class StorageT, void (*Mma)(float (&)[64], const uint32_t (&)[4], uint64_t, int)>
 struct FlavorV4SixteenBit {
   using Storage = StorageT;
+  static constexpr V4Config kConfig = kV4Config16Bit;
   static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
   static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
   static constexpr int kMinBlocks = 2;
+  static constexpr int kFragRegs = 4;
+  static constexpr bool kSplit = false;
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
-  static __device__ __forceinline__ uint16_t pack_b(uint16_t w) { return w; }
+  static __device__ __forceinline__ uint16_t pack_b(uint16_t w, int) { return w; }
   // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld, bool&) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
 #pragma unroll
@@ -109,8 +170,8 @@ struct FlavorV4SixteenBit {
       }
     }
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t desc, int acc) {
-    Mma(d, a, desc, acc);
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
+    Mma(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
   }
   // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each channel and rh it
   // holds four consecutive outputs (2p .. 2p + 3): one 8-byte store where the address allows (even output rows), else
@@ -145,20 +206,25 @@ struct FlavorV4SixteenBit {
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
 using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
 
-// Packed weights: for each n-tile, k-step after k-step, the 128 × K tile B(n, k) at Flavor::b_offset, with
-// n = 32·phase + co_local (phase = 2·rh + rw) and
+// Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
+// Flavor::b_offset, with n = 32·p + co_local and phase = (n_cols / 32)·sub + p (sub = n-tile % (128 / n_cols): 0 at
+// n_cols 128, the row parity rh at 64; phase = 2·rh + rw), and
 //   TF32:   k-step = 4·chunk + 2·th + tw,  k = ci_local;             value w[ci, co, rh + 2·th, rw + 2·tw]
 //   16-bit: k-step = 2·chunk + th,        k = 2·ci_local + (tw == 0).
+// A flavour that splits (3xTF32) sets *outside when a weight is outside what its split carries.
 template <class Flavor>
 __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Storage::Bits* __restrict__ w,
-                                      typename Flavor::Storage::Bits* __restrict__ packed) {
+                                      typename Flavor::Storage::Bits* __restrict__ packed, uint32_t* outside) {
   using Bits = typename Flavor::Storage::Bits;
+  constexpr V4Config kC = Flavor::kConfig;
   constexpr int kK = Flavor::kStepsPerChunk == 4 ? 8 : 16;
-  const int64_t total = int64_t(g.w.n_tiles) * g.k_steps * 128 * kK;
+  constexpr int kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC), a host function
+  const int64_t total = int64_t(g.n_tiles) * kC.b_copies * g.k_steps * kC.n_cols * kK;
   for (int64_t e = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; e < total; e += int64_t(gridDim.x) * blockDim.x) {
-    const int k = int(e % kK), n = int(e / kK % 128);
-    const int64_t step_global = e / (kK * 128);
-    const int step = int(step_global % g.k_steps), n_tile = int(step_global / g.k_steps);
+    const int k = int(e % kK), n = int(e / kK % kC.n_cols);
+    const int64_t step_global = e / (kK * kC.n_cols);  // ((n_tile · b_copies) + copy) · k_steps + step
+    const int step = int(step_global % g.k_steps);
+    const int copy = int(step_global / g.k_steps % kC.b_copies), n_tile = int(step_global / g.k_steps / kC.b_copies);
     const int chunk = step / Flavor::kStepsPerChunk, s = step % Flavor::kStepsPerChunk;
     int th, tw, ci_local;
     if constexpr (Flavor::kStepsPerChunk == 4) {
@@ -166,10 +232,15 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
     } else {
       th = s, tw = (k & 1) ? 0 : 1, ci_local = k >> 1;
     }
-    const int phase = n >> 5, co = n_tile * kV3CoutPerBlock + (n & 31), ci = chunk * kV3ChunkCi + ci_local;
+    const int phase = (kC.n_cols / 32) * (n_tile % kSplits) + (n >> 5);
+    const int co = n_tile / kSplits * kV3CoutPerBlock + (n & 31), ci = chunk * kV3ChunkCi + ci_local;
     const int kh = (phase >> 1) + 2 * th, kw = (phase & 1) + 2 * tw;
-    const int64_t dst = (step_global * kV4BStepBytes + Flavor::b_offset(n, k)) / int64_t(sizeof(Bits));
-    packed[dst] = Flavor::pack_b(w[((int64_t(ci) * g.w.Cout + co) * 4 + kh) * 4 + kw]);
+    const int64_t dst = (step_global * kBStep + Flavor::b_offset(n, k)) / int64_t(sizeof(Bits));
+    const Bits v = w[((int64_t(ci) * g.w.Cout + co) * 4 + kh) * 4 + kw];
+    if constexpr (Flavor::kSplit) {
+      if (copy == 0 && Flavor3xTf32::outside(__float_as_uint(v))) *outside = 1u;
+    }
+    packed[dst] = Flavor::pack_b(v, copy);
   }
 }
 
@@ -177,18 +248,32 @@ template <class Flavor>
 __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
-                   const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y) {
+                   const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
+                   uint32_t* outside_flag) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
   using Bits = typename Storage::Bits;
+  constexpr V4Config kC = Flavor::kConfig;
   constexpr int kElem = int(sizeof(Bits));
-  constexpr int kSteps = Flavor::kStepsPerChunk;
-  constexpr int kUnitCi = kV4UnitCi<kElem>, kStages = kV4Stages<kElem>, kHalves = kUnitCi / kV3ChunkCi;
+  static_assert(kElem == kC.elem_bytes, "the flavour's storage and configuration disagree");
+  constexpr int kSteps = Flavor::kStepsPerChunk, kFrag = Flavor::kFragRegs;
+  constexpr int kUnitCi = kC.unit_ci, kStages = kC.stages, kHalves = kUnitCi / kV3ChunkCi;
+  constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC)
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
-  const int n_tile = blockIdx.x % g.n_tiles;
-  const int cta = blockIdx.x / g.n_tiles;
-  const int tid = threadIdx.x, wg = tid >> 7, wtid = tid & 127, warp = (tid >> 5) & 3, lane = tid & 31;
+  // A splitting flavour whose weights (or another block's inputs) were already found outside its split leaves the
+  // whole output to the fallback (the decision is block-uniform: one barrier's OR).
+  if constexpr (Flavor::kSplit) {
+    if (__syncthreads_or(*reinterpret_cast<volatile uint32_t*>(outside_flag) != 0u)) return;
+  }
+  const int n_tile = blockIdx.x % G.n_tiles;
+  const int cta = blockIdx.x / G.n_tiles;
+  const int co_tile = n_tile / kSplits, rh_tile = n_tile % kSplits;  // rh_tile: the block's row parity at n_cols 64
+  // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
+  // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
+  // (ptxas C7518/C7520: each wgmma waits for the previous one).
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127, warp = (tid >> 5) & 3,
+            lane = tid & 31;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
@@ -235,15 +320,10 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   };
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
-    if (wtid == 0) {
-      const int slot = ld_unit % kStages;
-      if (ld_unit >= kStages) mbarrier_wait(empty_base + uint32_t(slot * 8), uint32_t((ld_unit / kStages - 1) & 1));
-      fence_proxy_async_shared();  // the warps' reads of this slot (ordered by the empty barrier) before the TMA's writes
-      const uint32_t bar = full_base + uint32_t(slot * 8);
-      mbarrier_arrive_expect_tx(bar, uint32_t(G.box_bytes));
-      tma_load_3d(smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
-                  ld_channel + ld_chunk * kUnitCi, bar);
-    }
+    const int slot = ld_unit % kStages;
+    if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), uint32_t((ld_unit / kStages - 1) & 1));
+    tma_load_3d_if(wtid == 0, smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
+                   ld_channel + ld_chunk * kUnitCi, full_base + uint32_t(slot * 8), uint32_t(G.box_bytes));
     ++ld_unit;
     if (++ld_chunk == G.units) {
       ld_chunk = 0;
@@ -262,7 +342,8 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int64_t plane = int64_t(g.Hout) * g.Wout;
 
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) ----
-  float acc[64];
+  float acc[kAcc];
+  bool outside = false;  // an A operand outside the split (kSplit only)
   auto epilogue = [&](int item) {
     const int img = item / G.m_tiles;
     const int m0 = (item - img * G.m_tiles) * kV4ItemM;
@@ -273,20 +354,21 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     for (int tt = 0; tt < 4; ++tt)
 #pragma unroll
       for (int j = 0; j < 2; ++j)
-        bias_v[tt][j] = g.has_bias ? Storage::load(bias[n_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
+        bias_v[tt][j] = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
     bool any_nonzero = false;
 #pragma unroll
-    for (int t = 0; t < 16; ++t)
+    for (int t = 0; t < kAcc / 4; ++t)
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 3][i & 1], g.add_value);
         acc[4 * t + i] = v;
         any_nonzero |= !(v == 0.0f);
       }
-    epilogue_gelu_tile(*reinterpret_cast<float(*)[4][4][4]>(acc), any_nonzero);
+    epilogue_gelu_values(acc, any_nonzero);
 #pragma unroll
-    for (int t = 0; t < 64; ++t) acc[t] *= g.multiply_value;
-    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + n_tile * kV3CoutPerBlock) * plane, m0 + row0, G.wp, g, plane, cl);
+    for (int t = 0; t < kAcc; ++t) acc[t] *= g.multiply_value;
+    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout, m0 + row0,
+                       G.wp, g, plane, cl);
   };
 
   // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments
@@ -295,8 +377,9 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   // u + 1 overlap unit u's wgmma. The last unit of an item waits for everything and runs the epilogue. (Starting warpgroup 1 half an item late, so that one's stores would overlap the other's tensor
   // work, measured the same: bench/NOTES.md §7c.)
 #pragma unroll
-  for (int i = 0; i < 64; ++i) acc[i] = 0.0f;
-  uint32_t frag[2][kHalves][kSteps][4];  // [buffer][8 channels of the unit][k-step]
+  for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
+  uint32_t frag[2][kHalves][kSteps][kFrag];  // [buffer][8 channels of the unit][k-step]
+  const int b_small = G.k_steps * kBStep;    // the second weight copy (3xTF32's small part)
   int chunk = 0, item = first_item;
   auto item_offset = [&](int it) {  // (m0 mod wp) + wp for item it
     const int m0 = (it % G.m_tiles) * kV4ItemM;
@@ -306,10 +389,11 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   auto unit = [&](auto buf_c, int u) {
     constexpr int buf = decltype(buf_c)::value;
     const int slot = u % kStages;
-    mbarrier_wait(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
+    mbarrier_wait_uniform(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
     const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
 #pragma unroll
-    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld, outside);
+    wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[buf]));
     __syncwarp();
     if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
     wgmma_fence();
@@ -317,8 +401,8 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     for (int h = 0; h < kHalves; ++h)
 #pragma unroll
       for (int s = 0; s < kSteps; ++s) {
-        const uint32_t b = smem_addr + uint32_t(((kHalves * chunk + h) * kSteps + s) * kV4BStepBytes);
-        Flavor::mma(acc, frag[buf][h][s], wgmma_desc_k_major_sw32(b, kV4BStrideBytes), (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
+        const uint32_t b = smem_addr + uint32_t(((kHalves * chunk + h) * kSteps + s) * kBStep);
+        Flavor::mma(acc, frag[buf][h][s], b, b_small, (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
       }
     wgmma_commit();
     load_next_unit();
@@ -337,6 +421,9 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   for (int u = 0; u < units; u += 2) {
     unit(std::integral_constant<int, 0>{}, u);
     if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
+  }
+  if constexpr (Flavor::kSplit) {
+    if (outside) atomicOr(outside_flag, 1u);
   }
 #endif
 }

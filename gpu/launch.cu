@@ -20,7 +20,8 @@ const std::vector<Variant>& all_variants() {
   static const std::vector<Variant> v{Variant::kV1Direct, Variant::kV2MmaTf32, Variant::kV2Mma3xTf32,
                                       Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16,
                                       Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16,
-                                      Variant::kV4WgmmaTf32, Variant::kV4WgmmaF16, Variant::kV4WgmmaBf16};
+                                      Variant::kV4WgmmaTf32, Variant::kV4Wgmma3xTf32, Variant::kV4WgmmaF16,
+                                      Variant::kV4WgmmaBf16};
   return v;
 }
 
@@ -36,6 +37,7 @@ const char* variant_name(Variant v) {
     case Variant::kV3MmaF16: return "fused_v3_mma_f16";
     case Variant::kV3MmaBf16: return "fused_v3_mma_bf16";
     case Variant::kV4WgmmaTf32: return "fused_v4_wgmma_tf32";
+    case Variant::kV4Wgmma3xTf32: return "fused_v4_wgmma_3xtf32";
     case Variant::kV4WgmmaF16: return "fused_v4_wgmma_f16";
     case Variant::kV4WgmmaBf16: return "fused_v4_wgmma_bf16";
   }
@@ -76,15 +78,22 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
   };
   if (v == Variant::kV1Direct) return true;  // fp32 fma: meets every contract
   const bool f32 = p.dtype == DType::kFloat32;
-  if (v == Variant::kV4WgmmaTf32 || v == Variant::kV4WgmmaF16 || v == Variant::kV4WgmmaBf16) {
-    if (v == Variant::kV4WgmmaTf32 && !f32) return no("float32 storage only");
+  if (v == Variant::kV4WgmmaTf32 || v == Variant::kV4Wgmma3xTf32 || v == Variant::kV4WgmmaF16 ||
+      v == Variant::kV4WgmmaBf16) {
+    if ((v == Variant::kV4WgmmaTf32 || v == Variant::kV4Wgmma3xTf32) && !f32) return no("float32 storage only");
     if (v == Variant::kV4WgmmaTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
     if (v == Variant::kV4WgmmaF16 && p.dtype != DType::kFloat16) return no("float16 storage only");
     if (v == Variant::kV4WgmmaBf16 && p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
     int smem_optin = 0;
     if (!sm90_device(&smem_optin)) return no("wgmma needs a compute capability 9.0 GPU (built for sm_90a)");
+    const KernelShape s = make_kernel_shape(p);
+    const V4Config config = v == Variant::kV4WgmmaTf32     ? kV4ConfigTf32
+                            : v == Variant::kV4Wgmma3xTf32 ? kV4Config3xTf32
+                                                           : kV4Config16Bit;
     const char* why = nullptr;
-    if (!v4_supports(make_kernel_shape(p), f32 ? 4 : 2, smem_optin, &why)) return no(std::string("fused_v4: ") + why);
+    if (!v4_supports(s, config, smem_optin, &why)) return no(std::string("fused_v4: ") + why);
+    // 3xTF32's fallback (operands outside its split, unaligned pointers) is v2's 3xTF32 kernel.
+    if (v == Variant::kV4Wgmma3xTf32 && !phase_gemm_supports(s, &why)) return no(std::string("phase-GEMM: ") + why);
     return true;
   }
   if (v == Variant::kV3MmaTf32 || v == Variant::kV3MmaF16 || v == Variant::kV3MmaBf16) {
@@ -116,6 +125,7 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     case Variant::kV3MmaF16:
     case Variant::kV3MmaBf16:
     case Variant::kV4WgmmaTf32:
+    case Variant::kV4Wgmma3xTf32:
     case Variant::kV4WgmmaF16:
     case Variant::kV4WgmmaBf16: break;
   }
@@ -162,6 +172,7 @@ void launch_fused(const Problem& p, Variant v, const void* x, const void* weight
     case Variant::kV3MmaF16: return launch_v3_mma_f16(s, x, weight, bias, y, stream);
     case Variant::kV3MmaBf16: return launch_v3_mma_bf16(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaTf32: return launch_v4_wgmma_tf32(s, x, weight, bias, y, stream);
+    case Variant::kV4Wgmma3xTf32: return launch_v4_wgmma_3xtf32(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaF16: return launch_v4_wgmma_f16(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaBf16: return launch_v4_wgmma_bf16(s, x, weight, bias, y, stream);
   }

@@ -47,6 +47,21 @@ __device__ __forceinline__ void mbarrier_wait(uint32_t bar, uint32_t parity) {
       : "memory");
 #endif
 }
+// The same wait with a warp-uniform exit (a vote on each poll), for code that runs between a wgmma issue and its wait:
+// ptxas serialises every wgmma of a kernel in which such code sits on a path it cannot prove uniform (C7518).
+__device__ __forceinline__ void mbarrier_wait_uniform(uint32_t bar, uint32_t parity) {
+#ifdef GATE_WGMMA_AVAILABLE
+  for (;;) {
+    uint32_t done;
+    asm volatile(
+        "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
+        : "=r"(done)
+        : "r"(bar), "r"(parity)
+        : "memory");
+    if (__all_sync(0xFFFFFFFFu, done != 0)) return;
+  }
+#endif
+}
 // Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned);
 // its bytes complete transactions on bar.
 __device__ __forceinline__ void tma_load_3d(uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2, uint32_t bar) {
@@ -54,6 +69,23 @@ __device__ __forceinline__ void tma_load_3d(uint32_t dst, const CUtensorMap* map
   asm volatile(
       "cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4}], [%5];\n" ::"r"(dst),
       "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(bar)
+      : "memory");
+#endif
+}
+
+// Issued by the threads with `issue` set (one per warpgroup), as predicated instructions rather than a branch (see
+// mbarrier_wait_uniform): the proxy fence that orders the consumers' earlier reads of dst before the TMA's writes,
+// the arrival that announces `bytes` on bar, and the box copy (tma_load_3d).
+__device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2,
+                                               uint32_t bar, uint32_t bytes) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.u32 p, %0, 0;\n"
+      "@p fence.proxy.async.shared::cta;\n"
+      "@p mbarrier.arrive.expect_tx.shared::cta.b64 _, [%6], %7;\n"
+      "@p cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%1], [%2, {%3, %4, %5}], [%6];\n}\n" ::"r"(
+          uint32_t(issue)),
+      "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(bar), "r"(bytes)
       : "memory");
 #endif
 }

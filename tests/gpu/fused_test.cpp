@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "gpu/fused.hpp"
 #include "tests/gpu/gpu_case.hpp"
@@ -134,6 +135,46 @@ TEST_CASE("gpu: NaN and infinite inputs propagate as the reference says", "[gpu]
   }
 }
 
+TEST_CASE("gpu: fused_v4's 3xTF32 hands operands its split cannot carry to v2 and still passes", "[gpu]") {
+  // A shape v4 takes (W·4 bytes a multiple of 16, Cin a multiple of 16), float32 under the fp32 contract. Each section
+  // puts values outside [2^-50, 2^60) (Flavor3xTf32::outside) into x or the weights; v4 raises its flag and the queued
+  // v2 3xTF32 kernel rewrites the output.
+  Problem p = base("split_range", 2, 16, 32, 6, 8, 4, 4);
+  p.stride = {2, 2};
+  p.add_value = 0.3f;
+  const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
+  const auto names = gate::gpu::kernel_variants(p);
+  CHECK((std::find(names.begin(), names.end(), "fused_v4_wgmma_3xtf32") != names.end()) == sm90);
+  auto check = [&](gate::gpu_test::Inputs& in) {
+    const auto expected = gate::gpu_test::make_expected(p, in);
+    for (const auto& v : names) {
+      const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
+      INFO(gate::gpu_test::summary(v, r));
+      CHECK(r.passed());
+      CHECK(r.signed_zero_mismatches == 0);
+    }
+  };
+  auto in = gate::gpu_test::make_inputs(p, 21, -1.0f, 1.0f);
+  SECTION("inputs in range: v4 alone") { check(in); }
+  SECTION("NaN and ±inf in x") {
+    in.x.values[5] = std::numeric_limits<float>::quiet_NaN();
+    in.x.values[77] = std::numeric_limits<float>::infinity();
+    in.x.values[300] = -std::numeric_limits<float>::infinity();
+    check(in);
+  }
+  SECTION("subnormal, tiny and huge x") {
+    in.x.values[9] = 1e-40f;
+    in.x.values[130] = -3e-20f;
+    in.x.values[400] = 0x1p70f;
+    check(in);
+  }
+  SECTION("a subnormal and a huge weight") {
+    in.weight.values[3] = 1e-41f;
+    in.weight.values[200] = -0x1p62f;
+    check(in);
+  }
+}
+
 TEST_CASE("gpu: an unknown variant and a variant outside its contract are refused with a GpuError", "[gpu]") {
   Problem p = base("refuse", 1, 4, 4, 3, 3, 2, 2);
   p.stride = {2, 2};
@@ -152,14 +193,15 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
   p.has_bias = false;
   p.multiply_value = -1.5f;
   const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
-  for (DType d : {DType::kFloat32, DType::kFloat16, DType::kBFloat16}) {
+  for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
+                       std::pair{DType::kFloat16, Precision::kFp32}, std::pair{DType::kBFloat16, Precision::kFp32}}) {
     p.dtype = d;
-    p.precision = d == DType::kFloat32 ? Precision::kTf32 : Precision::kFp32;
+    p.precision = pr;
     const auto names = gate::gpu::kernel_variants(p);
     const bool has_v3 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v3", 0) == 0; });
     const bool has_v4 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v4", 0) == 0; });
-    CHECK(has_v3);
-    CHECK(has_v4 == sm90);  // offered exactly where its sm_90a code can run
+    CHECK(has_v3 == (pr == Precision::kTf32 || d != DType::kFloat32));  // v3 has no fp32-contract flavour
+    CHECK(has_v4 == sm90);  // offered exactly where its sm_90a code can run (3xTF32 under the fp32 contract)
     CHECK(check_all_variants(p, 8) == int(names.size()));
   }
 }

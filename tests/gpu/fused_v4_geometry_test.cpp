@@ -12,7 +12,10 @@
 
 namespace {
 
+using gate::gpu::V4Config;
 using gate::gpu::V4Geometry;
+
+constexpr V4Config kConfigs[] = {gate::gpu::kV4ConfigTf32, gate::gpu::kV4Config16Bit, gate::gpu::kV4Config3xTf32};
 
 constexpr int kH100SmemOptin = 232448;  // cudaDevAttrMaxSharedMemoryPerBlockOptin on the H100 (227 KB)
 
@@ -42,46 +45,59 @@ void check_windows(const V4Geometry& g) {
 
 TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", "[v4]") {
   const auto s = shape(128, 64, 128, 64, 64);
-  for (int elem : {4, 2}) {
-    INFO("element bytes " << elem);
+  for (const V4Config& c : kConfigs) {
+    const int elem = c.elem_bytes;
+    INFO("element bytes " << elem << ", n_cols " << c.n_cols);
     const char* why = nullptr;
-    REQUIRE(gate::gpu::v4_supports(s, elem, kH100SmemOptin, &why));
-    const V4Geometry g = gate::gpu::make_v4_geometry(s, elem, 132);
+    REQUIRE(gate::gpu::v4_supports(s, c, kH100SmemOptin, &why));
+    const V4Geometry g = gate::gpu::make_v4_geometry(s, c, 132);
     CHECK(g.wp > s.W);
     CHECK(g.wp * elem % 16 == 0);  // TMA box rows of whole 16-byte groups
     CHECK(g.a_ld == g.rows * g.wp);
     const int words = g.a_ld * elem / 4;  // lane (g, c) reads word c·a_ld + g: distinct banks for c < 4, g < 8
     CHECK((words % 32 == 8 || words % 32 == 24));
     CHECK(g.smem_bytes <= kH100SmemOptin);
-    CHECK(g.b_bytes == s.Cin * s.Cout / g.w.n_tiles * 16 * elem);  // one n-tile of weights, every tap
+    CHECK(g.n_tiles * c.n_cols == s.Cout * 4);                                   // every (phase, channel) column once
+    CHECK(g.b_bytes == c.b_copies * c.n_cols * s.Cin * 4 * elem);  // one n-tile: its columns × Cin × 4 taps
     CHECK(g.items == s.N * g.m_tiles);
-    CHECK(g.ctas_per_tile * g.w.n_tiles <= 132);
+    CHECK(g.ctas_per_tile * g.n_tiles <= 132);
     check_windows(g);
   }
   // The TF32 seed configuration as measured (bench/NOTES.md §7): pitch 72, 3 rows, one block per SM.
-  const V4Geometry t = gate::gpu::make_v4_geometry(s, 4, 132);
+  const V4Geometry t = gate::gpu::make_v4_geometry(s, gate::gpu::kV4ConfigTf32, 132);
   CHECK(t.wp == 72);
   CHECK(t.rows == 3);
   CHECK(2 * t.smem_bytes > kH100SmemOptin);
+  // 3xTF32: both weight parts of a 64-column n-tile take what one part of a 128-column tile takes (128 KB).
+  const V4Geometry x3 = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config3xTf32, 132);
+  CHECK(x3.b_bytes == t.b_bytes);
+  CHECK(x3.n_tiles == 2 * t.n_tiles);
+  CHECK(x3.smem_bytes == t.smem_bytes);
 }
 
 TEST_CASE("v4 geometry across widths keeps every window inside its box", "[v4]") {
   for (int W = 8; W <= 120; W += 8)
-    for (int elem : {4, 2}) {
-      INFO("W " << W << ", element bytes " << elem);
+    for (const V4Config& c : kConfigs) {
+      INFO("W " << W << ", element bytes " << c.elem_bytes << ", n_cols " << c.n_cols);
       const auto s = shape(2, 32, 64, 9, W);
-      REQUIRE(gate::gpu::v4_supports(s, elem, kH100SmemOptin, nullptr));
-      check_windows(gate::gpu::make_v4_geometry(s, elem, 264));
+      REQUIRE(gate::gpu::v4_supports(s, c, kH100SmemOptin, nullptr));
+      check_windows(gate::gpu::make_v4_geometry(s, c, 264));
     }
 }
 
 TEST_CASE("v4 declines what its TMA boxes or pipeline units cannot express", "[v4]") {
+  using gate::gpu::kV4Config16Bit;
+  using gate::gpu::kV4Config3xTf32;
+  using gate::gpu::kV4ConfigTf32;
   const char* why = nullptr;
-  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), 4, kH100SmemOptin, &why));  // TF32 units of 16 channels
+  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4ConfigTf32, kH100SmemOptin, &why));  // units of 16
   CHECK(std::string(why).find("Cin") != std::string::npos);
-  CHECK(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), 2, kH100SmemOptin, &why));  // 16-bit units of 8
-  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 32, 64, 9, 12), 2, kH100SmemOptin, &why));  // 24-byte rows
+  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4Config3xTf32, kH100SmemOptin, &why));
+  CHECK(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4Config16Bit, kH100SmemOptin, &why));  // 16-bit units of 8
+  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 32, 64, 9, 12), kV4Config16Bit, kH100SmemOptin, &why));  // 24-byte rows
   CHECK(std::string(why).find("16 bytes") != std::string::npos);
-  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 64, 64, 9, 16), 4, 160 * 1024, &why));  // weights + stages > 160 KB
-  CHECK(std::string(why).find("shared memory") != std::string::npos);
+  for (const V4Config& c : {kV4ConfigTf32, kV4Config3xTf32}) {
+    CHECK_FALSE(gate::gpu::v4_supports(shape(2, 64, 64, 9, 16), c, 160 * 1024, &why));  // weights + stages > 160 KB
+    CHECK(std::string(why).find("shared memory") != std::string::npos);
+  }
 }
