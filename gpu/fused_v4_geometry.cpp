@@ -41,7 +41,8 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.box_bytes = c.unit_ci * g.a_ld * elem_bytes;
   g.stage_bytes = kV4StagePad + (g.box_bytes + 127) / 128 * 128;
-  g.smem_bytes = g.b_bytes + 2 * c.stages * (g.stage_bytes + 2 * 8);
+  g.bias_offset = g.b_bytes + 2 * c.stages * (g.stage_bytes + 2 * 8);
+  g.smem_bytes = g.bias_offset + kV3CoutPerBlock * 4;
   g.items = g.w.N * g.m_tiles;
   g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + 1) / 2);
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
@@ -59,6 +60,8 @@ bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const 
   const V4Geometry g = make_v4_geometry(s, c, 1);
   if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");
   if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
+  // Output offsets within one item's 32 channels are 32-bit in the kernel.
+  if (int64_t(kV3CoutPerBlock) * s.Hout * s.Wout > INT32_MAX) return no("output planes too large for 32-bit offsets");
   if (g.smem_bytes > smem_optin) return no("Cin too large: one n-tile's weights and the window stages exceed shared memory");
   return true;
 }

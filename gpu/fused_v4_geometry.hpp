@@ -52,7 +52,8 @@ struct V4Geometry {
   int stage_bytes;    // one window stage incl. its zero pad, a multiple of 128
   int units;          // pipeline units per item: Cin / unit_ci
   int box_bytes;      // bytes one TMA box writes: unit_ci · a_ld · elem
-  int smem_bytes;     // b_bytes + 2 warpgroups × stages × (stage_bytes + full and empty mbarriers)
+  int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
+  int smem_bytes;     // b_bytes + 2 warpgroups × stages × (stage_bytes + full and empty mbarriers) + 128 bytes of bias
   int items;          // (image, m-tile) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
 };

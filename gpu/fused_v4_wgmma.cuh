@@ -9,7 +9,11 @@
 //   - input: two independent warpgroups per block, each walking its own strided list of 64-pixel (image, m-tile)
 //     items; its window stages are TMA boxes [unit channels][rows][wp] of x (fused_v4_geometry.hpp), loaded by its
 //     thread 0 through full/empty mbarriers, with the TMA's zero fill at the image edges and the gap columns;
-//   - epilogue: from the accumulators (a thread holds rw = 0 and 1 of its channels), streaming stores, no staging.
+//   - epilogue: from the accumulators, streaming stores, no staging. The wgmma columns are ordered so that a thread's
+//     accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the (rw = 0, rw = 1) pair of one
+//     output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row parity rh = t / 8 (v4_column),
+//     so a pair goes out as one 8-byte store straight from its registers; the bias of the block's 32 channels is
+//     staged in shared memory once, in the order the lanes read it.
 // Flavours (the only template parameter; each names its V4Config, fused_v4_geometry.hpp):
 //   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
 //                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
@@ -48,30 +52,35 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
   return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
 }
 
-// The float32 flavours' stores. kRh output row parities per block (2 at n_cols 128, 1 at 64, where y_tile already
-// points at the block's parity row): accumulator row r (q-pixel m_row0 + 8r) holds, for each channel of the lane and
-// each rh, the (rw = 0, 1) pair of one output row: an 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
-// y_tile is y at (image, first channel of the n-tile, row parity, 0).
-template <int kRh>
+// Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
+// channel 4·(t mod 8) + c of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64).
+struct V4Column {
+  int rw, rh_local, co_local;
+};
+__device__ __forceinline__ V4Column v4_column(int n) {
+  const int t = n >> 3;
+  return {n & 1, t >> 3, 4 * (t & 7) + ((n >> 1) & 3)};
+}
+
+// The float32 flavours' stores, kT = n_cols / 8 accumulator groups. Row r of the lane (q-pixel m_row0 + 8r) holds in
+// (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte
+// store; the 8 lanes of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the
+// block's row parity, 0); offsets from it fit 32 bits (v4_supports).
+template <int kT>
 struct FlavorV4Float32Stores {
-  static __device__ __forceinline__ void store_item(const float (&acc)[32 * kRh], float* y_tile, int m_row0, int wp,
-                                                    const V3Geometry& g, int64_t plane, int cl) {
+  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
+                                                    const V3Geometry& g, int plane, int cl) {
 #pragma unroll
     for (int r = 0; r < 2; ++r) {
       const int m = m_row0 + 8 * r;
       const int qh = m / wp, qw = m - qh * wp;
       if (qh >= g.QH || qw > g.W) continue;
-      float* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
+      const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
 #pragma unroll
-      for (int rh = 0; rh < kRh; ++rh)
-#pragma unroll
-        for (int tt = 0; tt < 4; ++tt)
-#pragma unroll
-          for (int j = 0; j < 2; ++j) {
-            const int t0 = 8 * rh + tt;  // phase (rh, rw = 0); t0 + 4 is (rh, rw = 1)
-            v3_store_pair(y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout, acc[4 * t0 + 2 * r + j],
-                          acc[4 * (t0 + 4) + 2 * r + j]);
-          }
+      for (int t = 0; t < kT; ++t) {
+        const int off = row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
+        __stcs(reinterpret_cast<float2*>(y_item + off), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+      }
     }
   }
 };
@@ -86,7 +95,7 @@ __device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, 
   f[3] = __float_as_uint(p[4 * a_ld + 8]);
 }
 
-struct FlavorV4Tf32 : FlavorV4Float32Stores<2> {
+struct FlavorV4Tf32 : FlavorV4Float32Stores<16> {
   using Storage = StorageF32;
   static constexpr V4Config kConfig = kV4ConfigTf32;
   static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
@@ -107,7 +116,7 @@ struct FlavorV4Tf32 : FlavorV4Float32Stores<2> {
   }
 };
 
-struct FlavorV4Tf32x3 : FlavorV4Float32Stores<1> {
+struct FlavorV4Tf32x3 : FlavorV4Float32Stores<8> {
   using Storage = StorageF32;
   static constexpr V4Config kConfig = kV4Config3xTf32;
   static constexpr int kStepsPerChunk = 4;
@@ -173,42 +182,35 @@ struct FlavorV4SixteenBit {
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
     Mma(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
   }
-  // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each channel and rh it
-  // holds four consecutive outputs (2p .. 2p + 3): one 8-byte store where the address allows (even output rows), else
-  // two 4-byte ones; the 8 lanes of a channel cover 64 contiguous bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_tile, int m_row0, int wp,
-                                                    const V3Geometry& g, int64_t plane, int cl) {
+  // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each accumulator group
+  // t it holds four consecutive outputs 2p .. 2p + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store
+  // where the address allows (even output rows), else two 4-byte ones; the 8 lanes of a channel cover 64 contiguous
+  // bytes either way.
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, int m_row0, int wp,
+                                                    const V3Geometry& g, int plane, int cl) {
     const int qh = m_row0 / wp, qw = m_row0 - qh * wp;
     if (qh >= g.QH || qw > g.W) return;
     const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
-    uint16_t* y_m = y_tile + int64_t(2 * qh) * g.Wout + 2 * qw;
+    const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
 #pragma unroll
-    for (int rh = 0; rh < 2; ++rh)
-#pragma unroll
-      for (int tt = 0; tt < 4; ++tt)
-#pragma unroll
-        for (int j = 0; j < 2; ++j) {
-          const int t0 = 8 * rh + tt;
-          auto pair = [&](int i) {  // (rw = 0, rw = 1) of accumulator row i / 2, as one word
-            return uint32_t(StorageT::from_float(acc[4 * t0 + i])) | (uint32_t(StorageT::from_float(acc[4 * (t0 + 4) + i])) << 16);
-          };
-          const uint32_t lo = pair(j), hi = pair(2 + j);
-          uint16_t* p = y_m + (8 * tt + 2 * cl + j) * plane + rh * g.Wout;
-          if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
-            __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
-          } else {
-            __stcs(reinterpret_cast<unsigned int*>(p), lo);
-            if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
-          }
-        }
+    for (int t = 0; t < 16; ++t) {
+      const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
+      uint16_t* p = y_item + row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
+      if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
+        __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
+      } else {
+        __stcs(reinterpret_cast<unsigned int*>(p), lo);
+        if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
+      }
+    }
   }
 };
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
 using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
 
 // Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
-// Flavor::b_offset, with n = 32·p + co_local and phase = (n_cols / 32)·sub + p (sub = n-tile % (128 / n_cols): 0 at
-// n_cols 128, the row parity rh at 64; phase = 2·rh + rw), and
+// Flavor::b_offset, with column n as v4_column says (phase = 2·rh + rw; rh = the column's own at n_cols 128, the
+// n-tile's parity n-tile mod 2 at n_cols 64), and
 //   TF32:   k-step = 4·chunk + 2·th + tw,  k = ci_local;             value w[ci, co, rh + 2·th, rw + 2·tw]
 //   16-bit: k-step = 2·chunk + th,        k = 2·ci_local + (tw == 0).
 // A flavour that splits (3xTF32) sets *outside when a weight is outside what its split carries.
@@ -232,8 +234,9 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
     } else {
       th = s, tw = (k & 1) ? 0 : 1, ci_local = k >> 1;
     }
-    const int phase = (kC.n_cols / 32) * (n_tile % kSplits) + (n >> 5);
-    const int co = n_tile / kSplits * kV3CoutPerBlock + (n & 31), ci = chunk * kV3ChunkCi + ci_local;
+    const V4Column col = v4_column(n);
+    const int phase = 2 * (n_tile % kSplits + col.rh_local) + col.rw;
+    const int co = n_tile / kSplits * kV3CoutPerBlock + col.co_local, ci = chunk * kV3ChunkCi + ci_local;
     const int kh = (phase >> 1) + 2 * th, kw = (phase & 1) + 2 * tw;
     const int64_t dst = (step_global * kBStep + Flavor::b_offset(n, k)) / int64_t(sizeof(Bits));
     const Bits v = w[((int64_t(ci) * g.w.Cout + co) * 4 + kh) * 4 + kw];
@@ -294,6 +297,11 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
       const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
       reinterpret_cast<uint32_t*>(smem_v4 + G.b_bytes + stage * G.stage_bytes)[word] = 0;
     }
+    // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels 4·t + c) contiguous.
+    if (tid < kV3CoutPerBlock) {
+      const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
+      reinterpret_cast<float*>(smem_v4 + G.bias_offset)[(tid & 3) * 8 + (tid >> 2)] = b;
+    }
     if (tid < 4 * kStages)
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + 2 * kStages * G.stage_bytes + tid * 8), tid < 2 * kStages ? 1 : 4);
     mbarrier_init_fence();
@@ -339,36 +347,33 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int row0 = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);  // row g + 8 is row0 + 8 (TF32) or row0 + 1 (16-bit)
   // The window holds q-pixel m = qh·wp + qw of the item at (qh − qh0 + 1)·wp + qw = m − m0 + (m0 mod wp) + wp.
   const int a_lane = cl * G.a_ld + row0 + kV4StagePad / kElem;
-  const int64_t plane = int64_t(g.Hout) * g.Wout;
+  const int plane = g.Hout * g.Wout;  // offsets within an item's 32 channels fit 32 bits (v4_supports)
 
-  // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) ----
+  // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) (v4_column) ----
   float acc[kAcc];
   bool outside = false;  // an A operand outside the split (kSplit only)
   auto epilogue = [&](int item) {
     const int img = item / G.m_tiles;
     const int m0 = (item - img * G.m_tiles) * kV4ItemM;
-    // The lane's output channels: co_local = 8·tt + 2·c + j for tt < 4, j < 2 (columns n = 32·phase + co_local); the
-    // bias is re-read per item (L1 hits) rather than held in 8 registers for the whole kernel.
-    float bias_v[4][2];
-#pragma unroll
-    for (int tt = 0; tt < 4; ++tt)
-#pragma unroll
-      for (int j = 0; j < 2; ++j)
-        bias_v[tt][j] = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + 8 * tt + 2 * cl + j]) : 0.0f;
-    bool any_nonzero = false;
+    // The lane's output channels are co_local = 4·t' + c for t' < 8; their bias from shared memory (two 16-byte loads).
+    float bias_v[8];
+    *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(smem_v4 + G.bias_offset)[2 * cl];
+    *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(smem_v4 + G.bias_offset)[2 * cl + 1];
+    uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
 #pragma unroll
     for (int t = 0; t < kAcc / 4; ++t)
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
-        const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 3][i & 1], g.add_value);
+        const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 7], g.add_value);
         acc[4 * t + i] = v;
-        any_nonzero |= !(v == 0.0f);
+        bits |= __float_as_uint(v);
       }
+    const bool any_nonzero = (bits & 0x7FFFFFFFu) != 0;
     epilogue_gelu_values(acc, any_nonzero);
 #pragma unroll
     for (int t = 0; t < kAcc; ++t) acc[t] *= g.multiply_value;
-    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout, m0 + row0,
-                       G.wp, g, plane, cl);
+    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
+                       m0 + row0, G.wp, g, plane, cl);
   };
 
   // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments

@@ -20,12 +20,21 @@ struct StorageF16 {
   using Bits = uint16_t;
   static __device__ __forceinline__ float load(Bits v) { return __half2float(__ushort_as_half(v)); }
   static __device__ __forceinline__ Bits from_float(float v) { return __half_as_ushort(__float2half_rn(v)); }
+  // from_float(lo) | from_float(hi) << 16 in one conversion instruction.
+  static __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+    const __half2 h = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<const uint32_t*>(&h);
+  }
 };
 
 struct StorageBF16 {
   using Bits = uint16_t;
   static __device__ __forceinline__ float load(Bits v) { return __bfloat162float(__ushort_as_bfloat16(v)); }
   static __device__ __forceinline__ Bits from_float(float v) { return __bfloat16_as_ushort(__float2bfloat16_rn(v)); }
+  static __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+    const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<const uint32_t*>(&h);
+  }
 };
 
 // Streaming store (st.global.cs): the 1.1 GB output is written once and never read back by this kernel, so keeping it
