@@ -55,7 +55,7 @@ bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const 
     return false;
   };
   if (!v3_supports(s, why_not)) return false;
-  if (s.Cin % c.unit_ci != 0) return no("Cin not a multiple of the pipeline unit (16 for TF32, 8 for 16-bit)");
+  if (s.Cin % c.unit_ci != 0) return no("Cin not a multiple of the pipeline unit's input channels (fused_v4_geometry.hpp)");
   if (s.W * c.elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
   const V4Geometry g = make_v4_geometry(s, c, 1);
   if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");
