@@ -317,9 +317,10 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int units = my_items * G.units;  // unit = (item, 16 input channels), in order
 
   // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
-  // warps have released the stage (every thread keeps the loader's counters; divisions only when it moves to the next
-  // item). Box coordinates: column 0, input row qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H read as zeros),
-  // channel img·Cin + unit·v4_unit_ci.
+  // warps have released the stage. Every thread of the warpgroup waits for that release and keeps the loader's
+  // counters (divisions only when it moves to the next item), so that no branch around the wgmma is divergent
+  // (bench/NOTES.md §8a). Box coordinates: column 0, input row qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H
+  // read as zeros), channel img·Cin + unit·unit_ci.
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
   auto ld_start_item = [&]() {
     const int img = ld_item / G.m_tiles, m0 = (ld_item - img * G.m_tiles) * kV4ItemM;
@@ -378,9 +379,9 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
 
   // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments
   // into buffer u % 2, the warp's arrival on the stage's empty barrier (the producer may overwrite it), the unit's wgmma
-  // group, then the next TMA box (thread 0 only); wait_group 1 keeps one group in flight, so the fragment loads of unit
-  // u + 1 overlap unit u's wgmma. The last unit of an item waits for everything and runs the epilogue. (Starting warpgroup 1 half an item late, so that one's stores would overlap the other's tensor
-  // work, measured the same: bench/NOTES.md §7c.)
+  // group, then the next TMA box; wait_group 1 keeps one group in flight, so the fragment loads of unit u + 1 overlap
+  // unit u's wgmma. The last unit of an item waits for everything and runs the epilogue. (Starting warpgroup 1 half an
+  // item late, so that one's stores would overlap the other's tensor work, measured the same: bench/NOTES.md §7c.)
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
   uint32_t frag[2][kHalves][kSteps][kFrag];  // [buffer][8 channels of the unit][k-step]

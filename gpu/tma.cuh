@@ -24,31 +24,15 @@ __device__ __forceinline__ void mbarrier_init_fence() {
   asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
 #endif
 }
-// One arrival that also announces `bytes` of transactions for the current phase.
-__device__ __forceinline__ void mbarrier_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
-#ifdef GATE_WGMMA_AVAILABLE
-  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
-#endif
-}
 // One plain arrival.
 __device__ __forceinline__ void mbarrier_arrive(uint32_t bar) {
 #ifdef GATE_WGMMA_AVAILABLE
   asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
 #endif
 }
-// Waits until the phase with the given parity has completed.
-__device__ __forceinline__ void mbarrier_wait(uint32_t bar, uint32_t parity) {
-#ifdef GATE_WGMMA_AVAILABLE
-  asm volatile(
-      "{\n.reg .pred done;\nWAIT:\n"
-      "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
-      "@!done bra WAIT;\n}\n" ::"r"(bar),
-      "r"(parity)
-      : "memory");
-#endif
-}
-// The same wait with a warp-uniform exit (a vote on each poll), for code that runs between a wgmma issue and its wait:
-// ptxas serialises every wgmma of a kernel in which such code sits on a path it cannot prove uniform (C7518).
+// Waits until the phase with the given parity has completed, with a warp-uniform exit (a vote on each poll): this runs
+// between a wgmma issue and its wait, and ptxas serialises every wgmma of a kernel in which such code sits on a path it
+// cannot prove uniform (C7518, bench/NOTES.md §8a).
 __device__ __forceinline__ void mbarrier_wait_uniform(uint32_t bar, uint32_t parity) {
 #ifdef GATE_WGMMA_AVAILABLE
   for (;;) {
@@ -62,20 +46,10 @@ __device__ __forceinline__ void mbarrier_wait_uniform(uint32_t bar, uint32_t par
   }
 #endif
 }
-// Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned);
-// its bytes complete transactions on bar.
-__device__ __forceinline__ void tma_load_3d(uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2, uint32_t bar) {
-#ifdef GATE_WGMMA_AVAILABLE
-  asm volatile(
-      "cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4}], [%5];\n" ::"r"(dst),
-      "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(bar)
-      : "memory");
-#endif
-}
-
-// Issued by the threads with `issue` set (one per warpgroup), as predicated instructions rather than a branch (see
-// mbarrier_wait_uniform): the proxy fence that orders the consumers' earlier reads of dst before the TMA's writes,
-// the arrival that announces `bytes` on bar, and the box copy (tma_load_3d).
+// Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned),
+// its bytes completing transactions on bar; issued by the threads with `issue` set (one per warpgroup) as predicated
+// instructions rather than a branch (see mbarrier_wait_uniform), after the proxy fence that orders the consumers'
+// earlier reads of dst before the TMA's writes and the arrival that announces `bytes` on bar.
 __device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2,
                                                uint32_t bar, uint32_t bytes) {
 #ifdef GATE_WGMMA_AVAILABLE
