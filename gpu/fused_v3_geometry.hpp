@@ -21,6 +21,12 @@ inline constexpr int kV3Threads = 256;
 inline constexpr int kV3ChunkCi = 8;
 inline constexpr int kV3CoutPerBlock = 32;
 inline constexpr int kV3Stages = 4;
+// sm_89 (RTX 4090: 128 SMs, 100 KB of shared memory per SM, 99 KB per block, 72 MB of L2), where v4 (wgmma, TMA) does
+// not exist and this kernel is the fast path: the seed workload's block takes 89 KB (TF32: 4 stages × (8 channels ×
+// a_ld 200 × 4 B + 16 KB of B)) or 66 KB (16-bit: the epilogue's staging tile), so one block of 8 warps per SM, the
+// register cap of 128 (__launch_bounds__(256, 2)) unused there; 3 stages would let two TF32 blocks share an SM's
+// 100 KB only below 50 KB each, which the 16 KB B stages alone forbid. Built (CMAKE_CUDA_ARCHITECTURES 80;89;90a),
+// never timed: no Ada card is reachable (bench/RESULTS.md).
 // B stage of one chunk in 32-bit words: TF32 taps × phases × lanes × 8 values = 4096 (16 KB); the 16-bit flavours
 // hold a (tw = 1, tw = 0) pair per word: 2 th × 4 phases × 32 lanes × 8 words = 2048 (8 KB).
 template <int kElemBytes>
