@@ -2,8 +2,9 @@
 // scratch buffer (cudaMallocAsync, b_copies · Cin·Cout·16 elements and the 3xTF32 flag word, freed on the same stream
 // after the launch), then runs the persistent main kernel with as many blocks as the device holds at once, x read
 // through a TMA tensor map. Pointers not aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go
-// to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also queues
-// `flagged` behind the kernel: it runs (and rewrites all of y) only if an operand was outside the split.
+// to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also scans x for
+// values outside its split and queues `flagged` behind the kernel: it runs (and writes all of y) only if an operand
+// was outside the split, in which case the v4 kernel itself returns at once.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,11 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem + 16, stream));
   uint32_t* outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
   GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
+  if constexpr (Flavor::kSplit) {
+    fused_v4_scan_split_range<Flavor><<<unsigned(sms * 8), 256, 0, stream>>>(static_cast<const float*>(x),
+                                                                     int64_t(s.N) * s.Cin * s.H * s.W, outside_flag);
+    GATE_CUDA_CHECK(cudaGetLastError());
+  }
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed),
                                                                   outside_flag);

@@ -21,8 +21,9 @@
 //                 small = cvt.rna of the rest; small·big + big·small + big·big, three m64n64k8 wgmma per k-step), A split
 //                 in registers, B's two parts packed side by side; a block computes the 2 phases of one output row
 //                 parity (n_cols 64: both parts of 128 columns would not fit shared memory). An operand its split cannot
-//                 carry (kSplitMin/kSplitMax) raises a device flag; the launcher queues v2's 3xTF32 behind the kernel,
-//                 which recomputes the whole output only when the flag is set.
+//                 carry (kSplitMin/kSplitMax) raises a device flag before the kernel starts (weights: the pack kernel;
+//                 inputs: fused_v4_scan_split_range); the kernel then does nothing, and v2's 3xTF32 kernel, queued behind
+//                 it, computes the whole output only when the flag is set.
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
@@ -107,7 +108,7 @@ struct FlavorV4Tf32 : FlavorV4Float32Stores<16> {
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
   static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
   // A fragments of the chunk's four taps.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld, bool&) {
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, wp, a_ld);
   }
@@ -131,15 +132,14 @@ struct FlavorV4Tf32x3 : FlavorV4Float32Stores<8> {
     Flavor3xTf32::split(__float_as_uint(w), big, small);
     return __uint_as_float(copy == 0 ? big : small);
   }
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, int wp, int a_ld,
-                                                bool& outside) {
+  // No range test here: fused_v4_scan_split_range has checked every input value before the kernel started.
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, int wp, int a_ld) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
       uint32_t raw[4];
       v4_load_a_f32(raw, a, s, wp, a_ld);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
-        outside |= Flavor3xTf32::outside(raw[i]);
         Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
       }
     }
@@ -167,7 +167,7 @@ struct FlavorV4SixteenBit {
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
   static __device__ __forceinline__ uint16_t pack_b(uint16_t w, int) { return w; }
   // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld, bool&) {
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
 #pragma unroll
@@ -207,6 +207,26 @@ struct FlavorV4SixteenBit {
 };
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
 using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
+
+// Sets *outside when any of x's n values is outside what 3xTF32's split carries (Flavor3xTf32::outside): every input
+// value is an operand of some output (stride 2, kernel 4, no padding), so this is exactly the test of the A operands,
+// made once per launch (the seed workload: 134 MB read, ~0.05 ms) instead of per fragment in the main loop (~0.18 ms
+// there, bench/NOTES.md §8c). x is 16-byte aligned (the TMA requires it of v4's input).
+template <class Flavor>  // a splitting flavour (kSplit); a template so that only its translation unit builds it
+__global__ void fused_v4_scan_split_range(const float* __restrict__ x, int64_t n, uint32_t* outside) {
+  bool found = false;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  const int64_t quads = n / 4;
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += stride) {
+    const float4 v = __ldcs(reinterpret_cast<const float4*>(x) + i);
+    found |= Flavor3xTf32::outside(__float_as_uint(v.x)) | Flavor3xTf32::outside(__float_as_uint(v.y)) |
+             Flavor3xTf32::outside(__float_as_uint(v.z)) | Flavor3xTf32::outside(__float_as_uint(v.w));
+  }
+  for (int64_t i = 4 * quads + blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += stride) {
+    found |= Flavor3xTf32::outside(__float_as_uint(x[i]));
+  }
+  if (__any_sync(0xFFFFFFFFu, found) && (threadIdx.x & 31) == 0) atomicOr(outside, 1u);
+}
 
 // Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
 // Flavor::b_offset, with column n as v4_column says (phase = 2·rh + rw; rh = the column's own at n_cols 128, the
@@ -264,10 +284,10 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC)
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
-  // A splitting flavour whose weights (or another block's inputs) were already found outside its split leaves the
-  // whole output to the fallback (the decision is block-uniform: one barrier's OR).
+  // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
+  // finished before this kernel starts: the flag is final, every thread reads the same) leaves y to the fallback.
   if constexpr (Flavor::kSplit) {
-    if (__syncthreads_or(*reinterpret_cast<volatile uint32_t*>(outside_flag) != 0u)) return;
+    if (*outside_flag != 0u) return;
   }
   const int n_tile = blockIdx.x % G.n_tiles;
   const int cta = blockIdx.x / G.n_tiles;
@@ -352,7 +372,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
 
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) (v4_column) ----
   float acc[kAcc];
-  bool outside = false;  // an A operand outside the split (kSplit only)
   auto epilogue = [&](int item) {
     const int img = item / G.m_tiles;
     const int m0 = (item - img * G.m_tiles) * kV4ItemM;
@@ -398,7 +417,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
     mbarrier_wait_uniform(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
     const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
 #pragma unroll
-    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld, outside);
+    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
     wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[buf]));
     __syncwarp();
     if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
@@ -427,9 +446,6 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   for (int u = 0; u < units; u += 2) {
     unit(std::integral_constant<int, 0>{}, u);
     if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
-  }
-  if constexpr (Flavor::kSplit) {
-    if (outside) atomicOr(outside_flag, 1u);
   }
 #endif
 }
