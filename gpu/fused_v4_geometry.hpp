@@ -1,10 +1,10 @@
 // The geometry of fused_v4_wgmma (the stride-2, k=4 fast path on Hopper), computed on the host from a KernelShape.
 // v4 uses v3's phase-GEMM (fused_v3_geometry.hpp: q-pixels m = qh·WP + qw of one image, 8 input channels per K-chunk,
-// the four taps as constant shifts −th·WP − tw in a window of pitch WP) with its own tiling: a block is two independent
-// warpgroups, each computing 64-pixel items (64 q-pixels × 4 phases × 32 channels = one wgmma m64n128 tile) from its own
-// window stages, while the packed weights of the block's n-tile stay in shared memory for the whole kernel (persistent
-// grid: each warpgroup walks a strided list of (image, m-tile) items of one n-tile). A window stage is one TMA box
-// [8 channels][rows][wp columns] of x: whole input rows qh0 − 1 .. qh0 + rows − 2 around the item's first q-row qh0,
+// the four taps as constant shifts −th·WP − tw in a window of pitch WP) with its own tiling: a block is independent
+// warpgroups (two), each computing 64-pixel items (64 q-pixels × its n-tile's columns: 4 phases × 32 channels, one
+// wgmma m64n128 tile, or for 3xTF32 2 phases × 32 channels) from its own window stages, while the packed weights of the
+// block's n-tile stay in shared memory for the whole kernel (persistent grid: each warpgroup walks a strided list of
+// (image, m-tile) items of one n-tile). A window stage is one TMA box [unit channels][rows][wp columns] of x: whole input rows qh0 − 1 .. qh0 + rows − 2 around the item's first q-row qh0,
 // the columns W .. wp − 1 and the rows outside the image read as zeros (the TMA's out-of-bounds fill), so the taps of
 // the first and last q-column and q-row see the zeros they need.
 #pragma once
@@ -14,7 +14,6 @@
 
 namespace gate::gpu {
 
-inline constexpr int kV4Threads = 256;        // two warpgroups of 128
 inline constexpr int kV4ItemM = 64;           // q-pixels per item (one wgmma M)
 inline constexpr int kV4StagePad = 128;       // zero bytes before each stage: the tap (th, tw) = (1, 1) of the first
                                               // pixel reads one element (16-bit: two) before channel 0's window
@@ -26,18 +25,21 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   stages      window stages per warpgroup
 //   n_cols      wgmma N of a block: 128 = 4 phases × 32 output channels, or 64 = the 2 phases (rh, 0), (rh, 1) of one rh
 //   b_copies    packed weight arrays in shared memory: 1, or 2 for 3xTF32 (the TF32 big and small parts)
+//   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c): TF32 units of 8 channels in 4 stages (1.12 ms on the
 // seed workload; 8 × 3, 8 × 5, 8 × 6, 16 × 2 and 16 × 3 all measured 1.34–1.47 ms), 16-bit units of 8 channels in 4
 // stages (two blocks per SM), 3xTF32 units of 16 channels in 3 stages (2.0 ms; 8 × 3..5 2.16–2.23). Every float32
-// configuration keeps one block per SM (128 KB of weights). 3xTF32 needs both weight parts resident, 2 × 128 KB at
+// configuration keeps one block per SM (128 KB of weights); three TF32 warpgroups per block measured 1.45 ms against
+// two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at
 // n_cols 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input
 // window twice as often (bench/NOTES.md §8b).
 struct V4Config {
-  int elem_bytes, unit_ci, stages, n_cols, b_copies;
+  int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1};
-inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2};
+inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1, 2};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2};
+constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 // One k-step of one packed weight array: n_cols columns × 32 bytes of K.
 constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
 
@@ -55,7 +57,7 @@ struct V4Geometry {
   int units;          // pipeline units per item: Cin / unit_ci
   int box_bytes;      // bytes one TMA box writes: unit_ci · a_ld · elem
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
-  int smem_bytes;     // b_bytes + 2 warpgroups × stages × (stage_bytes + full and empty mbarriers) + 128 bytes of bias
+  int smem_bytes;     // b_bytes + warpgroups × stages × (stage_bytes + full and empty mbarriers) + 128 bytes of bias
   int items;          // (image, m-tile) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
 };

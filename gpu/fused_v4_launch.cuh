@@ -42,7 +42,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const int smem = make_v4_geometry(s, Flavor::kConfig, 1).smem_bytes;
   GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v4_wgmma<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
   int per_sm = 0;
-  GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, kV4Threads, smem));
+  GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, v4_threads(Flavor::kConfig), smem));
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
   const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, sms * per_sm);
   const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
@@ -65,7 +65,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const uint64_t strides[2] = {uint64_t(s.W) * kElem, uint64_t(s.H) * s.W * kElem};
   const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(Flavor::kConfig.unit_ci)};
   const CUtensorMap x_map = make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
-  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), kV4Threads, g.smem_bytes, stream>>>(
+  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   if constexpr (Flavor::kSplit) {

@@ -6,7 +6,7 @@
 //     assembling fragments), B from shared memory;
 //   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
 //     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
-//   - input: two independent warpgroups per block, each walking its own strided list of 64-pixel (image, m-tile)
+//   - input: independent warpgroups (two) per block, each walking its own strided list of 64-pixel (image, m-tile)
 //     items; its window stages are TMA boxes [unit channels][rows][wp] of x (fused_v4_geometry.hpp), loaded by its
 //     thread 0 through full/empty mbarriers, with the TMA's zero fill at the image edges and the gap columns;
 //   - epilogue: from the accumulators, streaming stores, no staging. The wgmma columns are ordered so that a thread's
@@ -268,7 +268,7 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
 }
 
 template <class Flavor>
-__global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
+__global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMinBlocks)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
@@ -282,6 +282,7 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   constexpr int kSteps = Flavor::kStepsPerChunk, kFrag = Flavor::kFragRegs;
   constexpr int kUnitCi = kC.unit_ci, kStages = kC.stages, kHalves = kUnitCi / kV3ChunkCi;
   constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC)
+  constexpr int kWG = kC.warpgroups, kThreads = 128 * kWG;
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
@@ -303,17 +304,17 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
   const int stage_base = G.b_bytes + wg * kStages * G.stage_bytes;  // this warpgroup's window stages
   // Per warpgroup and stage two mbarriers: full (the TMA's bytes have landed; 1 arrival + transactions) and empty (all
   // four warps have read the stage; 4 arrivals), so that no warpgroup-wide barrier is needed per unit.
-  const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + 2 * kStages * G.stage_bytes + wg * kStages * 8);
-  const uint32_t empty_base = full_base + uint32_t(2 * kStages * 8);
+  const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
+  const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
-  // starts; from here on the two warpgroups synchronise only with themselves.
+  // starts; from here on the warpgroups synchronise only with themselves.
   {
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
-    for (int off = tid * 16; off < G.b_bytes; off += kV4Threads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
+    for (int off = tid * 16; off < G.b_bytes; off += kThreads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
     v3_cp_async_commit();
     // The zero pads in front of the window stages (never written by the TMA) and the stages' mbarriers.
-    for (int i = tid; i < 2 * kStages * kV4StagePad / 4; i += kV4Threads) {
+    for (int i = tid; i < kWG * kStages * kV4StagePad / 4; i += kThreads) {
       const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
       reinterpret_cast<uint32_t*>(smem_v4 + G.b_bytes + stage * G.stage_bytes)[word] = 0;
     }
@@ -322,16 +323,17 @@ __global__ void __launch_bounds__(kV4Threads, Flavor::kMinBlocks)
       const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
       reinterpret_cast<float*>(smem_v4 + G.bias_offset)[(tid & 3) * 8 + (tid >> 2)] = b;
     }
-    if (tid < 4 * kStages)
-      mbarrier_init(smem_addr + uint32_t(G.b_bytes + 2 * kStages * G.stage_bytes + tid * 8), tid < 2 * kStages ? 1 : 4);
+    if (tid < 2 * kWG * kStages) {
+      mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
+    }
     mbarrier_init_fence();
     v3_cp_async_wait<0>();
     fence_proxy_async_shared();
     __syncthreads();
   }
 
-  // This warpgroup's items: the block's items cta + j·ctas_per_tile, every other one (j = 2i + wg).
-  const int item_step = 2 * G.ctas_per_tile;
+  // This warpgroup's items: the block's items cta + j·ctas_per_tile, every kWG-th one (j = kWG·i + wg).
+  const int item_step = kWG * G.ctas_per_tile;
   const int first_item = cta + wg * G.ctas_per_tile;
   const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
   const int units = my_items * G.units;  // unit = (item, 16 input channels), in order
