@@ -313,6 +313,10 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
     for (int off = tid * 16; off < G.b_bytes; off += kThreads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
     v3_cp_async_commit();
+    // The copies complete before any other shared-memory write of the prologue (once per block; compute-sanitizer's
+    // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
+    v3_cp_async_wait<0>();
+    __syncthreads();
     // The zero pads in front of the window stages (never written by the TMA) and the stages' mbarriers.
     for (int i = tid; i < kWG * kStages * kV4StagePad / 4; i += kThreads) {
       const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
@@ -327,7 +331,6 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
     }
     mbarrier_init_fence();
-    v3_cp_async_wait<0>();
     fence_proxy_async_shared();
     __syncthreads();
   }
