@@ -30,9 +30,10 @@ gate::Problem from_abi(const gate_problem_v1& a) {
   return p;
 }
 
-// Fastest first (bench/RESULTS.md, H100, seed workload: v4 f16/bf16 ~0.75 ms and v4 tf32 ~1.1 ms where v4 applies
-// (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.91, v3 tf32 1.36; v2 f16/bf16 2.04, v2 tf32
-// 2.27; FFMA 4.40 ms beat 3xTF32 4.75 ms); fused_v1_direct runs every valid problem.
+// Fastest first (bench/RESULTS.md, H100, seed workload, 2026-11-25 18:48 UTC: v4 f16/bf16 ~0.72 ms, v4 tf32 1.16 ms and
+// v4 3xTF32 1.89 ms where v4 applies (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.95, v3
+// tf32 1.41; v2 f16/bf16 2.04, v2 tf32 2.28; FFMA 4.26 ms and 3xTF32 4.29 ms about even); fused_v1_direct runs every
+// valid problem.
 constexpr gate::gpu::Variant kPreference[] = {
     gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,
     gate::gpu::Variant::kV3MmaF16,   gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,
