@@ -14,22 +14,10 @@
 //     output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row parity rh = t / 8 (v4_column),
 //     so a pair goes out as one 8-byte store straight from its registers; the bias of the block's 32 channels is
 //     staged in shared memory once, in the order the lanes read it.
-// Flavours (the only template parameter; each names its V4Config, fused_v4_geometry.hpp):
-//   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
-//                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
-//   FlavorV4Tf32x3  float32 storage, the fp32 contract by 3xTF32 (v2's Flavor3xTf32 split: big = truncated TF32,
-//                 small = cvt.rna of the rest; small·big + big·small + big·big, three m64n64k8 wgmma per k-step), A split
-//                 in registers, B's two parts packed side by side; a block computes the 2 phases of one output row
-//                 parity (n_cols 64: both parts of 128 columns would not fit shared memory). An operand its split cannot
-//                 carry (kSplitMin/kSplitMax) raises a device flag before the kernel starts (weights: the pack kernel;
-//                 inputs: fused_v4_scan_split_range); the kernel then does nothing, and v2's 3xTF32 kernel, queued behind
-//                 it, computes the whole output only when the flag is set.
-//   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
-//                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
-//                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
+// The flavours (TF32, 3xTF32, float16, bfloat16): fused_v4_flavors.cuh.
 // Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
-// swizzle, v4_b_offset),
-// then per warpgroup `stages` window stages (each behind a 128-byte zero pad), then the stages' mbarriers.
+// swizzle, v4_b_offset), then per warpgroup `stages` window stages (each behind a 128-byte zero pad), then the stages'
+// mbarriers, then the n-tile's 32 bias values.
 #pragma once
 
 #include <cstdint>
@@ -37,176 +25,13 @@
 
 #include "gpu/epilogue.cuh"
 #include "gpu/fused_v3_tap_tile.cuh"
+#include "gpu/fused_v4_flavors.cuh"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/storage.cuh"
 #include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
 
 namespace gate::gpu {
-
-// Byte offset of B(n, ·) in one k-step of packed weights: wgmma's K-major layout with the 32-byte swizzle. Column n is
-// a 32-byte row (K = 8 TF32 or 16 half values) at 32·n; its two 16-byte halves (k_half) swap places on the rows with
-// n & 4 (Swizzle<1,4,3>: address bit 4 ^= bit 7), so that the eight rows of a core matrix fall in distinct banks. The
-// unswizzled layout (8-row × 16-byte core matrices, LBO 128, SBO 256) measured the same on the H100 (bench/NOTES.md
-// §7c), so wgmma's B reads were not the limit; the swizzled one is conflict-free by construction. byte_in_half < 16.
-__device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) {
-  return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
-}
-
-// Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
-// channel 4·(t mod 8) + c of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64).
-struct V4Column {
-  int rw, rh_local, co_local;
-};
-__device__ __forceinline__ V4Column v4_column(int n) {
-  const int t = n >> 3;
-  return {n & 1, t >> 3, 4 * (t & 7) + ((n >> 1) & 3)};
-}
-
-// The float32 flavours' stores, kT = n_cols / 8 accumulator groups. Row r of the lane (q-pixel m_row0 + 8r) holds in
-// (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte
-// store; the 8 lanes of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the
-// block's row parity, 0); offsets from it fit 32 bits (v4_supports).
-template <int kT>
-struct FlavorV4Float32Stores {
-  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
-                                                    const V3Geometry& g, int plane, int cl) {
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      const int m = m_row0 + 8 * r;
-      const int qh = m / wp, qw = m - qh * wp;
-      if (qh >= g.QH || qw > g.W) continue;
-      const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
-#pragma unroll
-      for (int t = 0; t < kT; ++t) {
-        const int off = row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
-        __stcs(reinterpret_cast<float2*>(y_item + off), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-      }
-    }
-  }
-};
-
-// A fragments of one k-step from a float32 stage: rows g, g + 8 (q-pixels), channels c, c + 4 of the lane; tap
-// s = (th, tw) = (s / 2, s % 2) is the shift −th·wp − tw. `a` points at the lane's element (channel c, q-pixel g).
-__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, int wp, int a_ld) {
-  const float* p = a - (s >> 1) * wp - (s & 1);
-  f[0] = __float_as_uint(p[0]);
-  f[1] = __float_as_uint(p[8]);
-  f[2] = __float_as_uint(p[4 * a_ld]);
-  f[3] = __float_as_uint(p[4 * a_ld + 8]);
-}
-
-struct FlavorV4Tf32 : FlavorV4Float32Stores<16> {
-  using Storage = StorageF32;
-  static constexpr V4Config kConfig = kV4ConfigTf32;
-  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
-  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
-  static constexpr int kMinBlocks = 1;
-  static constexpr int kFragRegs = 4;
-  static constexpr bool kSplit = false;
-  // Byte offset of B(n, k) in one k-step, and the value stored there (copy 0: the only one).
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
-  static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
-  // A fragments of the chunk's four taps.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
-#pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, wp, a_ld);
-  }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
-    wgmma_m64n128k8_tf32(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
-  }
-};
-
-struct FlavorV4Tf32x3 : FlavorV4Float32Stores<8> {
-  using Storage = StorageF32;
-  static constexpr V4Config kConfig = kV4Config3xTf32;
-  static constexpr int kStepsPerChunk = 4;
-  static constexpr bool kPairRows = false;
-  static constexpr int kMinBlocks = 1;
-  static constexpr int kFragRegs = 8;  // the big part in 0..3, the small part in 4..7
-  static constexpr bool kSplit = true;
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
-  // copy 0: big, copy 1: small (Flavor3xTf32::split).
-  static __device__ __forceinline__ float pack_b(float w, int copy) {
-    uint32_t big, small;
-    Flavor3xTf32::split(__float_as_uint(w), big, small);
-    return __uint_as_float(copy == 0 ? big : small);
-  }
-  // No range test here: fused_v4_scan_split_range has checked every input value before the kernel started.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, int wp, int a_ld) {
-#pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) {
-      uint32_t raw[4];
-      v4_load_a_f32(raw, a, s, wp, a_ld);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
-      }
-    }
-  }
-  // Small products first (as v2), so they are not absorbed by a large partial sum before the big one arrives. b is the
-  // big part's k-step; the small part's is b_small bytes further.
-  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint32_t b, int b_small, int acc) {
-    const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
-    const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
-    wgmma_m64n64k8_tf32(d, small, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
-    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b + uint32_t(b_small), kV4BStrideBytes), 1);
-    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), 1);
-  }
-};
-
-template <class StorageT, void (*Mma)(float (&)[64], const uint32_t (&)[4], uint64_t, int)>
-struct FlavorV4SixteenBit {
-  using Storage = StorageT;
-  static constexpr V4Config kConfig = kV4Config16Bit;
-  static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
-  static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
-  static constexpr int kMinBlocks = 2;
-  static constexpr int kFragRegs = 4;
-  static constexpr bool kSplit = false;
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
-  static __device__ __forceinline__ uint16_t pack_b(uint16_t w, int) { return w; }
-  // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
-#pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) {
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {  // channel c, c + 4
-        const uint32_t* w = reinterpret_cast<const uint32_t*>(a - s * wp + h * 4 * a_ld);
-        const uint32_t cur = w[0], prev = w[-1];
-        f[s][2 * h] = __byte_perm(prev, cur, 0x5432);  // row g (q-pixel p): (x[p − 1], x[p])
-        f[s][2 * h + 1] = cur;                         // row g + 8 (q-pixel p + 1): (x[p], x[p + 1])
-      }
-    }
-  }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
-    Mma(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
-  }
-  // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each accumulator group
-  // t it holds four consecutive outputs 2p .. 2p + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store
-  // where the address allows (even output rows), else two 4-byte ones; the 8 lanes of a channel cover 64 contiguous
-  // bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, int m_row0, int wp,
-                                                    const V3Geometry& g, int plane, int cl) {
-    const int qh = m_row0 / wp, qw = m_row0 - qh * wp;
-    if (qh >= g.QH || qw > g.W) return;
-    const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
-    const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
-#pragma unroll
-    for (int t = 0; t < 16; ++t) {
-      const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
-      uint16_t* p = y_item + row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
-      if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
-        __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
-      } else {
-        __stcs(reinterpret_cast<unsigned int*>(p), lo);
-        if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
-      }
-    }
-  }
-};
-using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;
-using FlavorV4Bf16 = FlavorV4SixteenBit<StorageBF16, wgmma_m64n128k16_bf16>;
 
 // Sets *outside when any of x's n values is outside what 3xTF32's split carries (Flavor3xTf32::outside): every input
 // value is an operand of some output (stride 2, kernel 4, no padding), so this is exactly the test of the A operands,
