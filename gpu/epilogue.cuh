@@ -66,4 +66,28 @@ __device__ __forceinline__ void epilogue_gelu_tile(float (&v)[4][4][4], bool any
   epilogue_gelu_values(*reinterpret_cast<float(*)[64]>(&v), any_nonzero);
 }
 
+// v = gelu(min(acc + bias + add, 0)) over a warp's 4×4×4 mma.sync tile (v2 and v3; the multiply comes with the
+// staging): + bias + add and the clamp on all 64 values first, GELU only if some lane of the warp holds a non-zero.
+// acc[mt][nt][2·half + j] is column 8·nt + 2·c + j of the lane; bias_of(nt, j) is that column's bias.
+template <class BiasOf>
+__device__ __forceinline__ void epilogue_clamp_gelu_tile(const float (&acc)[4][4][4], BiasOf bias_of, float add_value,
+                                                         float (&v)[4][4][4]) {
+  bool any_nonzero = false;
+#pragma unroll
+  for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+    for (int j = 0; j < 2; ++j) {
+      const float b = bias_of(nt, j);
+#pragma unroll
+      for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+          const float c = epilogue_clamp(acc[mt][nt][2 * half + j] + b, add_value);
+          v[mt][nt][2 * half + j] = c;
+          any_nonzero |= !(c == 0.0f);
+        }
+    }
+  epilogue_gelu_tile(v, any_nonzero);
+}
+
 }  // namespace gate::gpu

@@ -68,12 +68,7 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   const ALoaderThread a_thread = make_a_loader<T>(g, m0);
 
   WarpAcc acc;
-#pragma unroll
-  for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-    for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-      for (int i = 0; i < 4; ++i) acc[mt][nt][i] = 0.0f;
+  zero_warp_acc(acc);
 
   // ---- prefetch: chunk 0 into stage 0 ----
   Bits a_regs[T::kALoads], b_regs[T::kBLoads];

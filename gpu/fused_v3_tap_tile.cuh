@@ -160,13 +160,8 @@ __global__ void __launch_bounds__(kV3Threads, 2)
       v3_cp_async<16>(sb + r * 16 * kV3Threads, wc + r * kV3Threads * (16 / kElem), true);
   };
 
-  float acc[4][4][4];
-#pragma unroll
-  for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-    for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-      for (int i = 0; i < 4; ++i) acc[mt][nt][i] = 0.0f;
+  WarpAcc acc;
+  zero_warp_acc(acc);
 
 #pragma unroll
   for (int s = 0; s < kV3Stages - 1; ++s) {
@@ -258,23 +253,8 @@ __global__ void __launch_bounds__(kV3Threads, 2)
   float* stage = smem_v3;
   const int co_base = n_tile * kV3CoutPerBlock;
   float v[4][4][4];
-  bool any_nonzero = false;
-#pragma unroll
-  for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-    for (int j = 0; j < 2; ++j) {
-      const int co = co_base + nt * 8 + 2 * cl + j;
-      const float bv = g.has_bias ? Storage::load(bias[co]) : 0.0f;
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-        for (int hi = 0; hi < 2; ++hi) {
-          const float cv = epilogue_clamp(acc[mt][nt][2 * hi + j] + bv, g.add_value);
-          v[mt][nt][2 * hi + j] = cv;
-          any_nonzero |= !(cv == 0.0f);
-        }
-    }
-  epilogue_gelu_tile(v, any_nonzero);
+  auto bias_of = [&](int nt, int j) { return g.has_bias ? Storage::load(bias[co_base + nt * 8 + 2 * cl + j]) : 0.0f; };
+  epilogue_clamp_gelu_tile(acc, bias_of, g.add_value, v);
 #pragma unroll
   for (int nt = 0; nt < 4; ++nt)
 #pragma unroll

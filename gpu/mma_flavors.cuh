@@ -67,24 +67,41 @@ __device__ __forceinline__ void load_frag_b(uint32_t b[2], const uint32_t* Bs, i
 // Accumulator of one warp: [m16 tile][n8 tile][c0..c3], c0,c1 = (row g, cols 2c, 2c+1), c2,c3 = (row g+8, same cols).
 using WarpAcc = float[4][4][4];
 
+__device__ __forceinline__ void zero_warp_acc(WarpAcc& acc) {
+#pragma unroll
+  for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt)
+#pragma unroll
+      for (int i = 0; i < 4; ++i) acc[mt][nt][i] = 0.0f;
+}
+
+// One K-chunk of kWordRows word-rows through mma.sync (m16n8k8 TF32: 8 word-rows a step; m16n8k16 16-bit: 8 word-rows
+// of pairs a step): the warp's 4 × 4 tiles from fragments loaded once per step. TF32 and the 16-bit flavours differ
+// only in the word-row count and the mma.
+template <int kLdA, int kWordRows, void (*Mma)(float*, const uint32_t*, const uint32_t*)>
+__device__ __forceinline__ void mma_chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
+#pragma unroll
+  for (int r0 = 0; r0 < kWordRows; r0 += 8) {
+    uint32_t a[4][4], b[4][2];
+#pragma unroll
+    for (int mt = 0; mt < 4; ++mt) load_frag_a<kLdA>(a[mt], As, r0, wc.wm + mt * 16, wc);
+#pragma unroll
+    for (int nt = 0; nt < 4; ++nt) load_frag_b(b[nt], Bs, r0, wc.wn + nt * 8, wc);
+#pragma unroll
+    for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+      for (int nt = 0; nt < 4; ++nt) Mma(acc[mt][nt], a[mt], b[nt]);
+  }
+}
+
 struct FlavorTf32 {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return tf32_round(v); }
   template <int kLdA>
   static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
-#pragma unroll
-    for (int r0 = 0; r0 < kChunkK; r0 += 8) {
-      uint32_t a[4][4], b[4][2];
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt) load_frag_a<kLdA>(a[mt], As, r0, wc.wm + mt * 16, wc);
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt) load_frag_b(b[nt], Bs, r0, wc.wn + nt * 8, wc);
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-        for (int nt = 0; nt < 4; ++nt) mma_tf32(acc[mt][nt], a[mt], b[nt]);
-    }
+    mma_chunk<kLdA, kChunkK, mma_tf32>(acc, As, Bs, wc);
   }
 };
 
@@ -223,18 +240,7 @@ struct FlavorSixteenBit {
   static __device__ __forceinline__ uint16_t to_smem(uint16_t bits) { return bits; }
   template <int kLdA>
   static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
-#pragma unroll
-    for (int r0 = 0; r0 < kChunkK / 2; r0 += 8) {  // a k16 step is 8 word-rows
-      uint32_t a[4][4], b[4][2];
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt) load_frag_a<kLdA>(a[mt], As, r0, wc.wm + mt * 16, wc);
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt) load_frag_b(b[nt], Bs, r0, wc.wn + nt * 8, wc);
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-        for (int nt = 0; nt < 4; ++nt) Mma(acc[mt][nt], a[mt], b[nt]);
-    }
+    mma_chunk<kLdA, kChunkK / 2, Mma>(acc, As, Bs, wc);  // a k16 step is 8 word-rows
   }
 };
 using FlavorF16 = FlavorSixteenBit<StorageF16, mma_f16>;

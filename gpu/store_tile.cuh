@@ -44,26 +44,13 @@ __device__ __forceinline__ void build_m_outputs(const PhaseGeometry& g, int64_t 
 template <class T, class Storage>
 __device__ __forceinline__ void epilogue_to_stage(const PhaseGeometry& g, const WarpAcc& acc, const WarpCoords& wc,
                                                   const typename Storage::Bits* __restrict__ bias, int co0, float* stage) {
-  // + bias + add and the clamp on all 64 values first; GELU only if some lane of the warp holds a non-zero.
   float v[4][4][4];
-  bool any_nonzero = false;
-#pragma unroll
-  for (int nt = 0; nt < 4; ++nt)
-#pragma unroll
-    for (int j = 0; j < 2; ++j) {
-      const int n = wc.wn + nt * 8 + 2 * wc.c + j;
-      const int co = co0 + (n & (g.block_cout - 1));
-      const float b = (g.s.has_bias && co < g.s.Cout) ? Storage::load(bias[co]) : 0.0f;
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-        for (int half = 0; half < 2; ++half) {
-          const float c = epilogue_clamp(acc[mt][nt][2 * half + j] + b, g.s.add_value);
-          v[mt][nt][2 * half + j] = c;
-          any_nonzero |= !(c == 0.0f);
-        }
-    }
-  epilogue_gelu_tile(v, any_nonzero);
+  auto bias_of = [&](int nt, int j) {
+    const int n = wc.wn + nt * 8 + 2 * wc.c + j;
+    const int co = co0 + (n & (g.block_cout - 1));
+    return (g.s.has_bias && co < g.s.Cout) ? Storage::load(bias[co]) : 0.0f;
+  };
+  epilogue_clamp_gelu_tile(acc, bias_of, g.s.add_value, v);
 #pragma unroll
   for (int nt = 0; nt < 4; ++nt)
 #pragma unroll
