@@ -33,16 +33,6 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
   return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
 }
 
-// Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
-// channel 4·(t mod 8) + c of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64).
-struct V4Column {
-  int rw, rh_local, co_local;
-};
-__device__ __forceinline__ V4Column v4_column(int n) {
-  const int t = n >> 3;
-  return {n & 1, t >> 3, 4 * (t & 7) + ((n >> 1) & 3)};
-}
-
 // The float32 flavours' stores, kT = n_cols / 8 accumulator groups. Row r of the lane (q-pixel m_row0 + 8r) holds in
 // (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte
 // store; the 8 lanes of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the
@@ -59,7 +49,8 @@ struct FlavorV4Float32Stores {
       const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
 #pragma unroll
       for (int t = 0; t < kT; ++t) {
-        const int off = row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
+        const V4Column col = v4_column(8 * t);  // lane quad 0's; quad cl's channel is cl further (row_off)
+        const int off = row_off + col.co_local * plane + col.rh_local * g.Wout;
         __stcs(reinterpret_cast<float2*>(y_item + off), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
       }
     }
@@ -175,7 +166,8 @@ struct FlavorV4SixteenBit {
 #pragma unroll
     for (int t = 0; t < 16; ++t) {
       const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
-      uint16_t* p = y_item + row_off + 4 * (t & 7) * plane + (t >> 3) * g.Wout;
+      const V4Column col = v4_column(8 * t);  // lane quad 0's; quad cl's channel is cl further (row_off)
+      uint16_t* p = y_item + row_off + col.co_local * plane + col.rh_local * g.Wout;
       if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
         __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
       } else {

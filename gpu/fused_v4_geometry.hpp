@@ -40,6 +40,27 @@ inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2};
 inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
+#ifdef __CUDACC__
+#define GATE_V4_HD __host__ __device__
+#else
+#define GATE_V4_HD
+#endif
+
+// Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
+// channel 4·(t mod 8) + c of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64). So a
+// thread's accumulator pair (columns 8t + 2c, 8t + 2c + 1: consecutive registers) is the (rw = 0, rw = 1) pair of one
+// output row. The pack kernel places weights by it, the stores and the bias read by it (tests/gpu/fused_v4_geometry_test).
+struct V4Column {
+  int rw, rh_local, co_local;
+};
+GATE_V4_HD constexpr V4Column v4_column(int n) {
+  const int t = n >> 3;
+  return {n & 1, t >> 3, 4 * (t & 7) + ((n >> 1) & 3)};
+}
+// Where the bias of channel co_local (of the n-tile's 32) sits in shared memory: lane quad c's eight channels
+// 4·t' + c (t' < 8) contiguous at 8·c, so that a lane reads its bias as two 16-byte loads.
+GATE_V4_HD constexpr int v4_bias_slot(int co_local) { return (co_local & 3) * 8 + (co_local >> 2); }
+
 // One k-step of one packed weight array: n_cols columns × 32 bytes of K.
 constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
 

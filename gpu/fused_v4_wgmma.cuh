@@ -150,7 +150,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels 4·t + c) contiguous.
     if (tid < kV3CoutPerBlock) {
       const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
-      reinterpret_cast<float*>(smem_v4 + G.bias_offset)[(tid & 3) * 8 + (tid >> 2)] = b;
+      reinterpret_cast<float*>(smem_v4 + G.bias_offset)[v4_bias_slot(tid)] = b;
     }
     if (tid < 2 * kWG * kStages) {
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);

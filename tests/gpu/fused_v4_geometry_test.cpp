@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "core/problem.hpp"
 #include "gpu/fused_v4_geometry.hpp"
@@ -99,4 +100,42 @@ TEST_CASE("v4 declines what its TMA boxes or pipeline units cannot express", "[v
     CHECK_FALSE(gate::gpu::v4_supports(shape(2, 64, 64, 9, 16), c, 136 * 1024, &why));  // 128 KB weights + stages
     CHECK(std::string(why).find("shared memory") != std::string::npos);
   }
+}
+
+TEST_CASE("v4's column order: each (phase, channel) once, register pairs are rw pairs, the lanes' reads match", "[v4]") {
+  using gate::gpu::v4_bias_slot;
+  using gate::gpu::v4_column;
+  for (int n_cols : {128, 64}) {
+    INFO("n_cols " << n_cols);
+    const int splits = 128 / n_cols;
+    std::vector<int> seen(4 * 32, 0);  // (phase, channel) of the 32-channel n-tile group, over its row-parity tiles
+    for (int rh_tile = 0; rh_tile < splits; ++rh_tile)
+      for (int n = 0; n < n_cols; ++n) {
+        const auto c = v4_column(n);
+        REQUIRE(c.co_local >= 0);
+        REQUIRE(c.co_local < 32);
+        const int phase = 2 * (rh_tile + c.rh_local) + c.rw;
+        REQUIRE(phase >= 0);
+        REQUIRE(phase < 4);
+        ++seen[phase * 32 + c.co_local];
+      }
+    CHECK(std::all_of(seen.begin(), seen.end(), [](int k) { return k == 1; }));
+    // The accumulator pair (8t + 2c, 8t + 2c + 1) is one output row's (rw = 0, rw = 1), and lane quad c's channel is
+    // quad 0's plus c: what the stores assume (fused_v4_flavors.cuh).
+    for (int t = 0; t < n_cols / 8; ++t)
+      for (int c = 0; c < 4; ++c) {
+        const auto lo = v4_column(8 * t + 2 * c), hi = v4_column(8 * t + 2 * c + 1), q0 = v4_column(8 * t);
+        CHECK(lo.rw == 0);
+        CHECK(hi.rw == 1);
+        CHECK(hi.co_local == lo.co_local);
+        CHECK(hi.rh_local == lo.rh_local);
+        CHECK(lo.co_local == q0.co_local + c);
+        CHECK(lo.rh_local == q0.rh_local);
+        // The epilogue's bias_v[t mod 8] of lane quad c is slot 8·c + t mod 8 (two 16-byte loads at 2c and 2c + 1).
+        CHECK(v4_bias_slot(lo.co_local) == 8 * c + (t & 7));
+      }
+  }
+  std::vector<int> slots(32, 0);
+  for (int co = 0; co < 32; ++co) ++slots[v4_bias_slot(co)];
+  CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
 }
