@@ -62,7 +62,7 @@ GATE_V4_HD constexpr V4Column v4_column(int n) {
 GATE_V4_HD constexpr int v4_bias_slot(int co_local) { return (co_local & 3) * 8 + (co_local >> 2); }
 
 // One k-step of one packed weight array: n_cols columns × 32 bytes of K.
-constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
+GATE_V4_HD constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
 
 struct V4Geometry {
   V3Geometry w;       // problem sizes, QH, n_tiles, chunks, epilogue constants (its WP and tile fields are v3's, unused)

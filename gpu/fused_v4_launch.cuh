@@ -1,5 +1,5 @@
 // The launcher shared by fused_v4_wgmma's per-flavour translation units: packs the weights into a stream-ordered
-// scratch buffer (cudaMallocAsync, b_copies · Cin·Cout·16 elements and the 3xTF32 flag word, freed on the same stream
+// scratch buffer (cudaMallocAsync, b_copies · Cin·Cout·16 elements and 3xTF32's flag word, freed on the same stream
 // after the launch), then runs the persistent main kernel with as many blocks as the device holds at once, x read
 // through a TMA tensor map. Pointers not aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go
 // to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also scans x for
@@ -47,10 +47,12 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, sms * per_sm);
   const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
   void* packed = nullptr;
-  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem + 16, stream));
-  uint32_t* outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
-  GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
+  // A splitting flavour's flag word after the packed weights; the others have none (nullptr, never read).
+  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem + (Flavor::kSplit ? 16 : 0), stream));
+  uint32_t* outside_flag = nullptr;
   if constexpr (Flavor::kSplit) {
+    outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
+    GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
     fused_v4_scan_split_range<Flavor><<<unsigned(sms * 8), 256, 0, stream>>>(static_cast<const float*>(x),
                                                                      int64_t(s.N) * s.Cin * s.H * s.W, outside_flag);
     GATE_CUDA_CHECK(cudaGetLastError());

@@ -65,7 +65,7 @@ __global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Stora
   using Bits = typename Flavor::Storage::Bits;
   constexpr V4Config kC = Flavor::kConfig;
   constexpr int kK = Flavor::kStepsPerChunk == 4 ? 8 : 16;
-  constexpr int kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC), a host function
+  constexpr int kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
   const int64_t total = int64_t(g.n_tiles) * kC.b_copies * g.k_steps * kC.n_cols * kK;
   for (int64_t e = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; e < total; e += int64_t(gridDim.x) * blockDim.x) {
     const int k = int(e % kK), n = int(e / kK % kC.n_cols);
@@ -106,7 +106,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   static_assert(kElem == kC.elem_bytes, "the flavour's storage and configuration disagree");
   constexpr int kSteps = Flavor::kStepsPerChunk, kFrag = Flavor::kFragRegs;
   constexpr int kUnitCi = kC.unit_ci, kStages = kC.stages, kHalves = kUnitCi / kV3ChunkCi;
-  constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = kC.n_cols * 32;  // v4_b_step_bytes(kC)
+  constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
   constexpr int kWG = kC.warpgroups, kThreads = 128 * kWG;
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
@@ -164,7 +164,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   const int item_step = kWG * G.ctas_per_tile;
   const int first_item = cta + wg * G.ctas_per_tile;
   const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
-  const int units = my_items * G.units;  // unit = (item, 16 input channels), in order
+  const int units = my_items * G.units;  // unit = (item, unit_ci input channels), in order
 
   // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
   // warps have released the stage. Every thread of the warpgroup waits for that release and keeps the loader's
