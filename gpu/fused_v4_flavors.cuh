@@ -33,12 +33,20 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
   return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
 }
 
-// The float32 flavours' stores, kT = n_cols / 8 accumulator groups. Row r of the lane (q-pixel m_row0 + 8r) holds in
-// (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte
-// store; the 8 lanes of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the
-// block's row parity, 0); offsets from it fit 32 bits (v4_supports).
+// What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
+// and the stores. kT = n_cols / 8 accumulator groups.
 template <int kT>
-struct FlavorV4Float32Stores {
+struct FlavorV4Float32 {
+  using Storage = StorageF32;
+  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
+  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
+  static constexpr int kMinBlocks = 1;      // the weights take most of an SM's shared memory
+  // Byte offset of B(n, k) in one k-step.
+  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
+  // Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
+  // channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
+  // y_item is y at (image, the n-tile's first channel, the block's row parity, 0); offsets from it fit 32 bits
+  // (v4_supports).
   static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
                                                     const V3Geometry& g, int plane, int cl) {
 #pragma unroll
@@ -67,16 +75,11 @@ __device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, 
   f[3] = __float_as_uint(p[4 * a_ld + 8]);
 }
 
-struct FlavorV4Tf32 : FlavorV4Float32Stores<16> {
-  using Storage = StorageF32;
+struct FlavorV4Tf32 : FlavorV4Float32<16> {
   static constexpr V4Config kConfig = kV4ConfigTf32;
-  static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
-  static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
-  static constexpr int kMinBlocks = 1;
   static constexpr int kFragRegs = 4;
   static constexpr bool kSplit = false;
-  // Byte offset of B(n, k) in one k-step, and the value stored there (copy 0: the only one).
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
+  // The value stored for B (copy 0: the only one).
   static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
   // A fragments of the chunk's four taps.
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
@@ -88,15 +91,10 @@ struct FlavorV4Tf32 : FlavorV4Float32Stores<16> {
   }
 };
 
-struct FlavorV4Tf32x3 : FlavorV4Float32Stores<8> {
-  using Storage = StorageF32;
+struct FlavorV4Tf32x3 : FlavorV4Float32<8> {
   static constexpr V4Config kConfig = kV4Config3xTf32;
-  static constexpr int kStepsPerChunk = 4;
-  static constexpr bool kPairRows = false;
-  static constexpr int kMinBlocks = 1;
   static constexpr int kFragRegs = 8;  // the big part in 0..3, the small part in 4..7
   static constexpr bool kSplit = true;
-  static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
   // copy 0: big, copy 1: small (Flavor3xTf32::split).
   static __device__ __forceinline__ float pack_b(float w, int copy) {
     uint32_t big, small;
