@@ -1,5 +1,5 @@
 // The launcher shared by fused_v3_tap_tile's per-flavour translation units: packs the weights into a stream-ordered
-// scratch buffer (cudaMallocAsync, Cin·Cout·16 elements, freed on the same stream after the launch), then runs the
+// scratch buffer (scratch_pool.hpp: Cin·Cout·16 elements, freed on the same stream after the launch), then runs the
 // main kernel. Pointers not aligned for its vector accesses (x to a 4-element group, y to an output pair: possible for
 // views handed in through the C ABI) go to the v2 launcher of the same flavour instead.
 #pragma once
@@ -10,6 +10,7 @@
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v3_tap_tile.cuh"
 #include "gpu/phase_geometry.hpp"
+#include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
 
@@ -34,8 +35,7 @@ void launch_v3(const KernelShape& s, const void* x, const void* w, const void* b
   const int64_t blocks = int64_t(g.N) * g.m_tiles * g.n_tiles;
   if (blocks > 0x7fffffff) throw GpuError("fused_v3_tap_tile: " + std::to_string(blocks) + " blocks exceed the grid limit");
   const int64_t pack_elems = int64_t(g.Cin) * g.Cout * 16;
-  void* packed = nullptr;
-  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem, stream));
+  void* packed = scratch_alloc_async(size_t(pack_elems) * kElem, stream);
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v3_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed));
   GATE_CUDA_CHECK(cudaGetLastError());
@@ -43,7 +43,7 @@ void launch_v3(const KernelShape& s, const void* x, const void* w, const void* b
   fused_v3_tap_tile<Flavor><<<unsigned(blocks), kV3Threads, g.smem_bytes, stream>>>(
       g, static_cast<const Bits*>(x), static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
   GATE_CUDA_CHECK(cudaGetLastError());
-  GATE_CUDA_CHECK(cudaFreeAsync(packed, stream));
+  scratch_free_async(packed, stream);
 }
 
 }  // namespace gate::gpu

@@ -17,6 +17,8 @@
 
 #include <cstdint>
 
+#include "gpu/epilogue.cuh"
+#include "gpu/fused_v3_geometry.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/mma_flavors.cuh"
 #include "gpu/storage.cuh"
@@ -33,6 +35,73 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
   return n * 32 + ((k_half ^ (n >> 2)) & 1) * 16 + byte_in_half;
 }
 
+// The tap and input channel of B's (k-step, k) (fused_v4_pack_weights).
+struct V4BSource {
+  int th, tw, ci;
+};
+// k-step = 4·chunk + 2·th + tw and k = the chunk's channel, chunks of `chunk_ci` channels (v4 TF32, v5).
+__device__ __forceinline__ V4BSource v4_b_source_tap_major(int step, int k, int chunk_ci) {
+  return {(step >> 1) & 1, step & 1, (step >> 2) * chunk_ci + k};
+}
+
+// Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
+// channel 4·(t mod 8) + cl, row 2·qh + rh: one store of two elements (8 bytes float32, 4 bytes 16-bit); the 8 lanes of
+// a channel write 8 consecutive pairs. y_item is y at (image, the n-tile's first channel, the block's row parity, 0);
+// offsets from it fit 32 bits (v4_supports, v5_supports). The fragment-row layout of v4's float32 flavours and of v5.
+template <class StorageT, int kN>
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], typename StorageT::Bits* y_item, int m_row0,
+                                                   int wp, const V3Geometry& g, int plane, int cl) {
+  // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
+  // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
+  // and widened for each of the 32 stores (seven).
+  const int64_t channel_step = int64_t(4) * plane;
+#pragma unroll
+  for (int r = 0; r < 2; ++r) {
+    const int m = m_row0 + 8 * r;
+    const int qh = m / wp, qw = m - qh * wp;
+    if (qh >= g.QH || qw > g.W) continue;
+#pragma unroll
+    for (int h = 0; h < kN / 32; ++h) {
+      typename StorageT::Bits* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
+#pragma unroll
+      for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+        const int t = 8 * h + c8;
+        static_assert(kN % 32 == 0, "whole groups of 8 channels");
+        static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 4, "the order v4_column defines");
+        if constexpr (sizeof(typename StorageT::Bits) == 4) {
+          __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+        } else {
+          __stcs(reinterpret_cast<unsigned int*>(p), StorageT::pack2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+        }
+      }
+    }
+  }
+}
+
+// The epilogue on a thread's kN accumulators in v4's column order (acc[4t + i]: output channel 4·(t mod 8) + cl of the
+// n-tile's 32): + bias + add and min(·, 0) on all, GELU only if some lane of the warp holds a non-zero, × multiply.
+// bias_smem: the n-tile's 32 bias values at v4_bias_slot (lane quad cl's eight contiguous, 16-byte aligned).
+template <int kN>
+__device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float* bias_smem, float add_value,
+                                                   float multiply_value, int cl) {
+  float bias_v[8];
+  *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
+  *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
+  uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
+#pragma unroll
+  for (int t = 0; t < kN / 4; ++t)
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 7], add_value);
+      acc[4 * t + i] = v;
+      bits |= __float_as_uint(v);
+    }
+  const bool any_nonzero = (bits & 0x7FFFFFFFu) != 0;
+  epilogue_gelu_values(acc, any_nonzero);
+#pragma unroll
+  for (int t = 0; t < kN; ++t) acc[t] *= multiply_value;
+}
+
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
 // and the stores. kT = n_cols / 8 accumulator groups.
 template <int kT>
@@ -43,25 +112,11 @@ struct FlavorV4Float32 {
   static constexpr int kMinBlocks = 1;      // the weights take most of an SM's shared memory
   // Byte offset of B(n, k) in one k-step.
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
-  // Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
-  // channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
-  // y_item is y at (image, the n-tile's first channel, the block's row parity, 0); offsets from it fit 32 bits
-  // (v4_supports).
+  // k-step = 4·chunk + 2·th + tw, k = the chunk's input channel.
+  static __device__ __forceinline__ V4BSource b_source(int step, int k) { return v4_b_source_tap_major(step, k, 8); }
   static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
                                                     const V3Geometry& g, int plane, int cl) {
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      const int m = m_row0 + 8 * r;
-      const int qh = m / wp, qw = m - qh * wp;
-      if (qh >= g.QH || qw > g.W) continue;
-      const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
-#pragma unroll
-      for (int t = 0; t < kT; ++t) {
-        const V4Column col = v4_column(8 * t);  // lane quad 0's; quad cl's channel is cl further (row_off)
-        const int off = row_off + col.co_local * plane + col.rh_local * g.Wout;
-        __stcs(reinterpret_cast<float2*>(y_item + off), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-      }
-    }
+    v4_store_row_pairs<StorageF32>(acc, y_item, m_row0, wp, g, plane, cl);
   }
 };
 
@@ -135,6 +190,10 @@ struct FlavorV4SixteenBit {
   static constexpr bool kSplit = false;
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
   static __device__ __forceinline__ uint16_t pack_b(uint16_t w, int) { return w; }
+  // k-step = 2·chunk + th, k = 2·(the chunk's input channel) + (tw == 0).
+  static __device__ __forceinline__ V4BSource b_source(int step, int k) {
+    return {step & 1, (k & 1) ? 0 : 1, (step >> 1) * 8 + (k >> 1)};
+  }
   // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
 #pragma unroll
@@ -160,17 +219,20 @@ struct FlavorV4SixteenBit {
     const int qh = m_row0 / wp, qw = m_row0 - qh * wp;
     if (qh >= g.QH || qw > g.W) return;
     const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
-    const int row_off = 2 * qh * g.Wout + 2 * qw + cl * plane;
+    const int64_t channel_step = int64_t(4) * plane;
 #pragma unroll
-    for (int t = 0; t < 16; ++t) {
-      const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
-      const V4Column col = v4_column(8 * t);  // lane quad 0's; quad cl's channel is cl further (row_off)
-      uint16_t* p = y_item + row_off + col.co_local * plane + col.rh_local * g.Wout;
-      if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
-        __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
-      } else {
-        __stcs(reinterpret_cast<unsigned int*>(p), lo);
-        if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
+    for (int h = 0; h < 2; ++h) {  // group t = 8h + c8: channel 4·c8 + cl, row parity h (v4_store_row_pairs)
+      uint16_t* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
+#pragma unroll
+      for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+        const int t = 8 * h + c8;
+        const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
+        if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
+          __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
+        } else {
+          __stcs(reinterpret_cast<unsigned int*>(p), lo);
+          if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
+        }
       }
     }
   }

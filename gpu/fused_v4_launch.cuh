@@ -1,5 +1,5 @@
 // The launcher shared by fused_v4_wgmma's per-flavour translation units: packs the weights into a stream-ordered
-// scratch buffer (cudaMallocAsync, b_copies · Cin·Cout·16 elements and 3xTF32's flag word, freed on the same stream
+// scratch buffer (scratch_pool.hpp: b_copies · Cin·Cout·16 elements and 3xTF32's flag word, freed on the same stream
 // after the launch), then runs the persistent main kernel with as many blocks as the device holds at once, x read
 // through a TMA tensor map. Pointers not aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go
 // to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also scans x for
@@ -14,6 +14,7 @@
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v4_wgmma.cuh"
 #include "gpu/kernel_shape.hpp"
+#include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
 
@@ -46,9 +47,8 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
   const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, sms * per_sm);
   const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
-  void* packed = nullptr;
+  void* packed = scratch_alloc_async(size_t(pack_elems) * kElem + (Flavor::kSplit ? 16 : 0), stream);
   // A splitting flavour's flag word after the packed weights; the others have none (nullptr, never read).
-  GATE_CUDA_CHECK(cudaMallocAsync(&packed, size_t(pack_elems) * kElem + (Flavor::kSplit ? 16 : 0), stream));
   uint32_t* outside_flag = nullptr;
   if constexpr (Flavor::kSplit) {
     outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
@@ -58,7 +58,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
     GATE_CUDA_CHECK(cudaGetLastError());
   }
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
-  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed),
+  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w), static_cast<Bits*>(packed),
                                                                   outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   // x as a 3-D tensor [N·Cin][H][W]; a box is [unit channels][rows][wp columns] (columns >= W and rows outside [0, H) are
@@ -74,7 +74,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
     if (flagged == nullptr) throw GpuError("fused_v4_wgmma: a splitting flavour needs its fallback");
     flagged(s, x, w, bias, y, stream, outside_flag);
   }
-  GATE_CUDA_CHECK(cudaFreeAsync(packed, stream));
+  scratch_free_async(packed, stream);
 }
 
 }  // namespace gate::gpu

@@ -55,36 +55,29 @@ __global__ void fused_v4_scan_split_range(const float* __restrict__ x, int64_t n
 
 // Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
 // Flavor::b_offset, with column n as v4_column says (phase = 2·rh + rw; rh = the column's own at n_cols 128, the
-// n-tile's parity n-tile mod 2 at n_cols 64), and
-//   TF32:   k-step = 4·chunk + 2·th + tw,  k = ci_local;             value w[ci, co, rh + 2·th, rw + 2·tw]
-//   16-bit: k-step = 2·chunk + th,        k = 2·ci_local + (tw == 0).
-// A flavour that splits (3xTF32) sets *outside when a weight is outside what its split carries.
+// n-tile's parity n-tile mod 2 at n_cols 64), K = 32 bytes of elements, and the tap and input channel of (k-step, k)
+// as Flavor::b_source says; value w[ci, co, rh + 2·th, rw + 2·tw]. Also fused_v5_wgmma_ss's packer (its flavours name
+// a packing flavour). A flavour that splits (3xTF32) sets *outside when a weight is outside what its split carries.
 template <class Flavor>
-__global__ void fused_v4_pack_weights(V4Geometry g, const typename Flavor::Storage::Bits* __restrict__ w,
+__global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout, const typename Flavor::Storage::Bits* __restrict__ w,
                                       typename Flavor::Storage::Bits* __restrict__ packed, uint32_t* outside) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr V4Config kC = Flavor::kConfig;
-  constexpr int kK = Flavor::kStepsPerChunk == 4 ? 8 : 16;
+  constexpr int kK = 32 / int(sizeof(Bits));
   constexpr int kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
-  const int64_t total = int64_t(g.n_tiles) * kC.b_copies * g.k_steps * kC.n_cols * kK;
+  const int64_t total = int64_t(n_tiles) * kC.b_copies * k_steps * kC.n_cols * kK;
   for (int64_t e = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; e < total; e += int64_t(gridDim.x) * blockDim.x) {
     const int k = int(e % kK), n = int(e / kK % kC.n_cols);
     const int64_t step_global = e / (kK * kC.n_cols);  // ((n_tile · b_copies) + copy) · k_steps + step
-    const int step = int(step_global % g.k_steps);
-    const int copy = int(step_global / g.k_steps % kC.b_copies), n_tile = int(step_global / g.k_steps / kC.b_copies);
-    const int chunk = step / Flavor::kStepsPerChunk, s = step % Flavor::kStepsPerChunk;
-    int th, tw, ci_local;
-    if constexpr (Flavor::kStepsPerChunk == 4) {
-      th = s >> 1, tw = s & 1, ci_local = k;
-    } else {
-      th = s, tw = (k & 1) ? 0 : 1, ci_local = k >> 1;
-    }
+    const int step = int(step_global % k_steps);
+    const int copy = int(step_global / k_steps % kC.b_copies), n_tile = int(step_global / k_steps / kC.b_copies);
+    const V4BSource src = Flavor::b_source(step, k);
     const V4Column col = v4_column(n);
     const int phase = 2 * (n_tile % kSplits + col.rh_local) + col.rw;
-    const int co = n_tile / kSplits * kV3CoutPerBlock + col.co_local, ci = chunk * kV3ChunkCi + ci_local;
-    const int kh = (phase >> 1) + 2 * th, kw = (phase & 1) + 2 * tw;
+    const int co = n_tile / kSplits * kV3CoutPerBlock + col.co_local;
+    const int kh = (phase >> 1) + 2 * src.th, kw = (phase & 1) + 2 * src.tw;
     const int64_t dst = (step_global * kBStep + Flavor::b_offset(n, k)) / int64_t(sizeof(Bits));
-    const Bits v = w[((int64_t(ci) * g.w.Cout + co) * 4 + kh) * 4 + kw];
+    const Bits v = w[((int64_t(src.ci) * Cout + co) * 4 + kh) * 4 + kw];
     if constexpr (Flavor::kSplit) {
       if (copy == 0 && Flavor3xTf32::outside(__float_as_uint(v))) *outside = 1u;
     }
@@ -205,23 +198,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   auto epilogue = [&](int item) {
     const int img = item / G.m_tiles;
     const int m0 = (item - img * G.m_tiles) * kV4ItemM;
-    // The lane's output channels are co_local = 4·t' + c for t' < 8; their bias from shared memory (two 16-byte loads).
-    float bias_v[8];
-    *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(smem_v4 + G.bias_offset)[2 * cl];
-    *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(smem_v4 + G.bias_offset)[2 * cl + 1];
-    uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
-#pragma unroll
-    for (int t = 0; t < kAcc / 4; ++t)
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 7], g.add_value);
-        acc[4 * t + i] = v;
-        bits |= __float_as_uint(v);
-      }
-    const bool any_nonzero = (bits & 0x7FFFFFFFu) != 0;
-    epilogue_gelu_values(acc, any_nonzero);
-#pragma unroll
-    for (int t = 0; t < kAcc; ++t) acc[t] *= g.multiply_value;
+    v4_epilogue_values(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value, g.multiply_value, cl);
     Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
                        m0 + row0, G.wp, g, plane, cl);
   };

@@ -1,0 +1,16 @@
+// The launchers of fused_v5_wgmma_ss (one per flavour, each in its own translation unit). Device pointers in the
+// flavour's storage; asynchronous on the stream. Require v5_supports(s) and a compute capability 9.0 device
+// (fused_v5_geometry.hpp, gpu/launch.cu).
+#pragma once
+
+#include "gpu/kernel_shape.hpp"
+
+struct CUstream_st;
+
+namespace gate::gpu {
+
+void launch_v5_wgmma_ss_tf32(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
+void launch_v5_wgmma_ss_f16(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
+void launch_v5_wgmma_ss_bf16(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, CUstream_st* stream);
+
+}  // namespace gate::gpu
