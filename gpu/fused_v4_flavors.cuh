@@ -39,7 +39,7 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
 struct V4BSource {
   int th, tw, ci;
 };
-// k-step = 4·chunk + 2·th + tw and k = the chunk's channel, chunks of `chunk_ci` channels (v4 TF32, v5).
+// k-step = 4·chunk + 2·th + tw and k = the chunk's channel, chunks of `chunk_ci` channels (v4 TF32).
 __device__ __forceinline__ V4BSource v4_b_source_tap_major(int step, int k, int chunk_ci) {
   return {(step >> 1) & 1, step & 1, (step >> 2) * chunk_ci + k};
 }
@@ -47,7 +47,7 @@ __device__ __forceinline__ V4BSource v4_b_source_tap_major(int step, int k, int 
 // Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
 // channel 4·(t mod 8) + cl, row 2·qh + rh: one store of two elements (8 bytes float32, 4 bytes 16-bit); the 8 lanes of
 // a channel write 8 consecutive pairs. y_item is y at (image, the n-tile's first channel, the block's row parity, 0);
-// offsets from it fit 32 bits (v4_supports, v5_supports). The fragment-row layout of v4's float32 flavours and of v5.
+// offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
 template <class StorageT, int kN>
 __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], typename StorageT::Bits* y_item, int m_row0,
                                                    int wp, const V3Geometry& g, int plane, int cl) {

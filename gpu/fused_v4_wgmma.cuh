@@ -55,9 +55,9 @@ __global__ void fused_v4_scan_split_range(const float* __restrict__ x, int64_t n
 
 // Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
 // Flavor::b_offset, with column n as v4_column says (phase = 2·rh + rw; rh = the column's own at n_cols 128, the
-// n-tile's parity n-tile mod 2 at n_cols 64), K = 32 bytes of elements, and the tap and input channel of (k-step, k)
-// as Flavor::b_source says; value w[ci, co, rh + 2·th, rw + 2·tw]. Also fused_v5_wgmma_ss's packer (its flavours name
-// a packing flavour). A flavour that splits (3xTF32) sets *outside when a weight is outside what its split carries.
+// n-tile's parity n-tile mod 2 at n_cols 64), K = 32 bytes of elements, and the tap and input channel of (k-step, k) as
+// Flavor::b_source says; value w[ci, co, rh + 2·th, rw + 2·tw]. A flavour that splits (3xTF32) sets *outside when a
+// weight is outside what its split carries.
 template <class Flavor>
 __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout, const typename Flavor::Storage::Bits* __restrict__ w,
                                       typename Flavor::Storage::Bits* __restrict__ packed, uint32_t* outside) {

@@ -11,8 +11,6 @@
 #include "gpu/fused_v3_launchers.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/fused_v4_launchers.hpp"
-#include "gpu/fused_v5_geometry.hpp"
-#include "gpu/fused_v5_launchers.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/phase_geometry.hpp"
 
@@ -23,8 +21,7 @@ const std::vector<Variant>& all_variants() {
                                       Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16,
                                       Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16,
                                       Variant::kV4WgmmaTf32, Variant::kV4Wgmma3xTf32, Variant::kV4WgmmaF16,
-                                      Variant::kV4WgmmaBf16, Variant::kV5WgmmaSsTf32, Variant::kV5WgmmaSsF16,
-                                      Variant::kV5WgmmaSsBf16};
+                                      Variant::kV4WgmmaBf16};
   return v;
 }
 
@@ -43,9 +40,6 @@ const char* variant_name(Variant v) {
     case Variant::kV4Wgmma3xTf32: return "fused_v4_wgmma_3xtf32";
     case Variant::kV4WgmmaF16: return "fused_v4_wgmma_f16";
     case Variant::kV4WgmmaBf16: return "fused_v4_wgmma_bf16";
-    case Variant::kV5WgmmaSsTf32: return "fused_v5_wgmma_ss_tf32";
-    case Variant::kV5WgmmaSsF16: return "fused_v5_wgmma_ss_f16";
-    case Variant::kV5WgmmaSsBf16: return "fused_v5_wgmma_ss_bf16";
   }
   return "?";
 }
@@ -102,19 +96,6 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     if (v == Variant::kV4Wgmma3xTf32 && !phase_gemm_supports(s, &why)) return no(std::string("phase-GEMM: ") + why);
     return true;
   }
-  if (v == Variant::kV5WgmmaSsTf32 || v == Variant::kV5WgmmaSsF16 || v == Variant::kV5WgmmaSsBf16) {
-    if (v == Variant::kV5WgmmaSsTf32 && !f32) return no("float32 storage only");
-    if (v == Variant::kV5WgmmaSsTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
-    if (v == Variant::kV5WgmmaSsF16 && p.dtype != DType::kFloat16) return no("float16 storage only");
-    if (v == Variant::kV5WgmmaSsBf16 && p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
-    int smem_optin = 0;
-    if (!sm90_device(&smem_optin)) return no("wgmma needs a compute capability 9.0 GPU (built for sm_90a)");
-    const char* why = nullptr;
-    if (!v5_supports(make_kernel_shape(p), v == Variant::kV5WgmmaSsTf32 ? kV5ConfigTf32 : kV5Config16Bit, smem_optin, &why)) {
-      return no(std::string("fused_v5: ") + why);
-    }
-    return true;
-  }
   if (v == Variant::kV3MmaTf32 || v == Variant::kV3MmaF16 || v == Variant::kV3MmaBf16) {
     if (v == Variant::kV3MmaTf32 && !f32) return no("float32 storage only");
     if (v == Variant::kV3MmaTf32 && p.precision != Precision::kTf32) return no("TF32 operands break the fp32 contract");
@@ -146,10 +127,7 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     case Variant::kV4WgmmaTf32:
     case Variant::kV4Wgmma3xTf32:
     case Variant::kV4WgmmaF16:
-    case Variant::kV4WgmmaBf16:
-    case Variant::kV5WgmmaSsTf32:
-    case Variant::kV5WgmmaSsF16:
-    case Variant::kV5WgmmaSsBf16: break;
+    case Variant::kV4WgmmaBf16: break;
   }
   const char* why = nullptr;
   if (!phase_gemm_supports(make_kernel_shape(p), &why)) return no(std::string("phase-GEMM: ") + why);
@@ -197,9 +175,6 @@ void launch_fused(const Problem& p, Variant v, const void* x, const void* weight
     case Variant::kV4Wgmma3xTf32: return launch_v4_wgmma_3xtf32(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaF16: return launch_v4_wgmma_f16(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaBf16: return launch_v4_wgmma_bf16(s, x, weight, bias, y, stream);
-    case Variant::kV5WgmmaSsTf32: return launch_v5_wgmma_ss_tf32(s, x, weight, bias, y, stream);
-    case Variant::kV5WgmmaSsF16: return launch_v5_wgmma_ss_f16(s, x, weight, bias, y, stream);
-    case Variant::kV5WgmmaSsBf16: return launch_v5_wgmma_ss_bf16(s, x, weight, bias, y, stream);
   }
   throw GpuError("launch_fused: unhandled variant");
 }

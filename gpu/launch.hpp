@@ -29,10 +29,6 @@ enum class Variant {
   kV4Wgmma3xTf32,  // "fused_v4_wgmma_3xtf32": the same, 3xTF32 (fp32 contract, float32 only; v2 3xTF32 as fallback)
   kV4WgmmaF16,   // "fused_v4_wgmma_f16": the same, f16 wgmma, fp32 accumulation (float16 only)
   kV4WgmmaBf16,  // "fused_v4_wgmma_bf16": the same, bf16 wgmma, fp32 accumulation (bfloat16 only)
-  kV5WgmmaSsTf32,  // "fused_v5_wgmma_ss_tf32": v4's tile with A from shared memory too (x rewritten channels-innermost),
-                   // a producer warp and a ring of TMA stages (sm_90 only)
-  kV5WgmmaSsF16,   // "fused_v5_wgmma_ss_f16": the same, f16 wgmma, fp32 accumulation (float16 only)
-  kV5WgmmaSsBf16,  // "fused_v5_wgmma_ss_bf16": the same, bf16 wgmma, fp32 accumulation (bfloat16 only)
 };
 
 const char* variant_name(Variant v);

@@ -30,15 +30,6 @@ __device__ __forceinline__ void mbarrier_arrive(uint32_t bar) {
   asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
 #endif
 }
-// One plain arrival by the threads with `arrive` set, as a predicated instruction rather than a branch (see
-// mbarrier_wait_uniform: it sits between a wgmma issue and its wait).
-__device__ __forceinline__ void mbarrier_arrive_if(bool arrive, uint32_t bar) {
-#ifdef GATE_WGMMA_AVAILABLE
-  asm volatile("{\n.reg .pred p;\nsetp.ne.u32 p, %0, 0;\n@p mbarrier.arrive.shared::cta.b64 _, [%1];\n}\n" ::"r"(uint32_t(arrive)),
-               "r"(bar)
-               : "memory");
-#endif
-}
 // Waits until the phase with the given parity has completed, with a warp-uniform exit (a vote on each poll): this runs
 // between a wgmma issue and its wait, and ptxas serialises every wgmma of a kernel in which such code sits on a path it
 // cannot prove uniform (C7518, bench/NOTES.md §8a).
@@ -57,20 +48,14 @@ __device__ __forceinline__ void mbarrier_wait_uniform(uint32_t bar, uint32_t par
 }
 // Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned),
 // its bytes completing transactions on bar; issued by the threads with `issue` set (one per warpgroup) as predicated
-// instructions rather than a branch (see mbarrier_wait_uniform), after the arrival that announces `bytes` on bar.
-// kProxyFence: first a proxy fence, which orders the consumers' earlier generic-proxy reads of dst (v4's fragment
-// loads) before the TMA's writes; it compiles to MEMBAR.ALL.CTA + FENCE.VIEW.ASYNC.S in the issuing thread, so a
-// producer whose consumers read dst only through the async proxy (v5's wgmma from shared memory) leaves it out.
-template <bool kProxyFence = true>
+// instructions rather than a branch (see mbarrier_wait_uniform), after the proxy fence that orders the consumers'
+// earlier reads of dst before the TMA's writes and the arrival that announces `bytes` on bar.
 __device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2,
                                                uint32_t bar, uint32_t bytes) {
 #ifdef GATE_WGMMA_AVAILABLE
-  if constexpr (kProxyFence) {
-    asm volatile("{\n.reg .pred p;\nsetp.ne.u32 p, %0, 0;\n@p fence.proxy.async.shared::cta;\n}\n" ::"r"(uint32_t(issue))
-                 : "memory");
-  }
   asm volatile(
       "{\n.reg .pred p;\nsetp.ne.u32 p, %0, 0;\n"
+      "@p fence.proxy.async.shared::cta;\n"
       "@p mbarrier.arrive.expect_tx.shared::cta.b64 _, [%6], %7;\n"
       "@p cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%1], [%2, {%3, %4, %5}], [%6];\n}\n" ::"r"(
           uint32_t(issue)),

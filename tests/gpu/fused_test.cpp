@@ -200,28 +200,8 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
     const auto names = gate::gpu::kernel_variants(p);
     const bool has_v3 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v3", 0) == 0; });
     const bool has_v4 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v4", 0) == 0; });
-    const bool has_v5 = std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v5", 0) == 0; });
     CHECK(has_v3 == (pr == Precision::kTf32 || d != DType::kFloat32));  // v3 has no fp32-contract flavour
     CHECK(has_v4 == sm90);  // offered exactly where its sm_90a code can run (3xTF32 under the fp32 contract)
-    CHECK(has_v5 == (sm90 && has_v3));  // v5 has no fp32-contract flavour either
     CHECK(check_all_variants(p, 8) == int(names.size()));
-  }
-}
-
-TEST_CASE("gpu: fused_v5's ring of stages wraps many times, across items and both consumer warpgroups", "[gpu]") {
-  // One n-tile (Cout 32), so every block of the persistent grid walks ~4–5 items of 4 (TF32) or 2 (16-bit) units each:
-  // the 10- and 16-stage rings refill each stage several times (mbarrier parities flip), items alternate between the
-  // two consumer warpgroups, and each image's last item reads past the end of its padded plane (the TMA's zero fill).
-  Problem p = base("v5ring", 300, 64, 32, 12, 12, 4, 4);
-  p.stride = {2, 2};
-  p.add_value = -0.2f;  // most values negative: GELU everywhere
-  const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
-  for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat16, Precision::kFp32},
-                       std::pair{DType::kBFloat16, Precision::kFp32}}) {
-    p.dtype = d;
-    p.precision = pr;
-    const auto names = gate::gpu::kernel_variants(p);
-    CHECK(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("fused_v5", 0) == 0; }) == sm90);
-    CHECK(check_all_variants(p, 10, -1.0f, 1.0f) == int(names.size()));
   }
 }
