@@ -36,6 +36,32 @@ __device__ __forceinline__ float gelu_nonpositive(float v) {
   return 0.5f * v * e;
 }
 
+// gelu(v) for v <= 0 where the output is stored as float16 or bfloat16 (whose own rounding is 2^-11 or 2^-8 relative):
+// erfc(z) = t·exp(−z² + P(t)), t = 1 / (1 + z/2), P the degree-9 Chebyshev fit of Numerical Recipes' erfcc (fractional
+// error below 1.2e-7 in exact arithmetic), evaluated with the hardware reciprocal and exp2. Measured relative error on
+// [-10, 0]: below kGeluFastMaxRel (1e-5 from float rounding of the exponent −z² + P near v = -10, where z² ≈ 50), ~25 times
+// smaller than float16's half-ulp; tests/gpu/epilogue_test.cu checks the claim and the special values (-inf gives NaN:
+// t = 0 times exp(−inf) = 0; huge negatives give -0.0). About 18 instructions against gelu_nonpositive's ~50: on data
+// where most outputs are negative the GELU is most of the epilogue (bench/NOTES.md §9). Not for float32 outputs, whose
+// comparator allowance for the epilogue is a few float ulps.
+inline constexpr float kGeluFastMaxRel = 2e-5f;
+__device__ __forceinline__ float gelu_nonpositive_fast(float v) {
+  const float z = -v * kInvSqrt2Hi;
+  const float t = __fdividef(1.0f, fmaf(0.5f, z, 1.0f));
+  float p = 0.17087277f;
+  p = fmaf(p, t, -0.82215223f);
+  p = fmaf(p, t, 1.48851587f);
+  p = fmaf(p, t, -1.13520398f);
+  p = fmaf(p, t, 0.27886807f);
+  p = fmaf(p, t, -0.18628806f);
+  p = fmaf(p, t, 0.09678418f);
+  p = fmaf(p, t, 0.37409196f);
+  p = fmaf(p, t, 1.00002368f);
+  p = fmaf(p, t, -1.26551223f);
+  const float e = exp2f(fmaf(-z, z, p) * 1.44269504f);  // exp(−z² + P(t))
+  return 0.5f * v * (t * e);
+}
+
 // y = multiply · gelu(min(conv + add, 0)). conv is the fp32 accumulator with the bias added.
 // Positive sums give +0.0 after the clamp and gelu(±0) = ±0, so GELU runs only where the clamp left a non-zero: on the
 // seed workload (add 0.5) almost every element takes the short path, and a warp skips the erfc entirely when all do.
@@ -49,17 +75,22 @@ __device__ __forceinline__ float fused_epilogue(float conv, float add_value, flo
 // ask the warp whether any is non-zero, and only then run GELU where needed. Same results as fused_epilogue, without a
 // branch region per element on the common all-zero path.
 __device__ __forceinline__ float epilogue_clamp(float conv, float add_value) { return clamp_nonpositive(conv + add_value); }
+template <bool kFast = false>  // kFast: gelu_nonpositive_fast (16-bit outputs only)
 __device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
-  return clamped == 0.0f ? clamped : gelu_nonpositive(clamped);
+  if constexpr (kFast) {
+    return clamped == 0.0f ? clamped : gelu_nonpositive_fast(clamped);
+  } else {
+    return clamped == 0.0f ? clamped : gelu_nonpositive(clamped);
+  }
 }
 
 // GELU over the clamped accumulators a thread holds, skipped by the whole warp when no lane holds a non-zero value
 // (gelu(±0) = ±0, and on the seed workload + 0.5 clamps almost every value to exactly 0).
-template <int kN>
+template <int kN, bool kFast = false>
 __device__ __forceinline__ void epilogue_gelu_values(float (&v)[kN], bool any_nonzero) {
   if (!__any_sync(0xFFFFFFFFu, any_nonzero)) return;
 #pragma unroll
-  for (int i = 0; i < kN; ++i) v[i] = epilogue_gelu_if_nonzero(v[i]);
+  for (int i = 0; i < kN; ++i) v[i] = epilogue_gelu_if_nonzero<kFast>(v[i]);
 }
 // The same over a warp's 4×4×4 mma.sync tile (v2 and v3).
 __device__ __forceinline__ void epilogue_gelu_tile(float (&v)[4][4][4], bool any_nonzero) {

@@ -81,7 +81,8 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], typen
 // The epilogue on a thread's kN accumulators in v4's column order (acc[4t + i]: output channel 4·(t mod 8) + cl of the
 // n-tile's 32): + bias + add and min(·, 0) on all, GELU only if some lane of the warp holds a non-zero, × multiply.
 // bias_smem: the n-tile's 32 bias values at v4_bias_slot (lane quad cl's eight contiguous, 16-byte aligned).
-template <int kN>
+// kFastGelu: gelu_nonpositive_fast, for the flavours whose outputs are 16-bit (epilogue.cuh).
+template <bool kFastGelu, int kN>
 __device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float* bias_smem, float add_value,
                                                    float multiply_value, int cl) {
   float bias_v[8];
@@ -97,7 +98,7 @@ __device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float
       bits |= __float_as_uint(v);
     }
   const bool any_nonzero = (bits & 0x7FFFFFFFu) != 0;
-  epilogue_gelu_values(acc, any_nonzero);
+  epilogue_gelu_values<kN, kFastGelu>(acc, any_nonzero);
 #pragma unroll
   for (int t = 0; t < kN; ++t) acc[t] *= multiply_value;
 }
@@ -110,6 +111,7 @@ struct FlavorV4Float32 {
   static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
   static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
   static constexpr int kMinBlocks = 1;      // the weights take most of an SM's shared memory
+  static constexpr bool kFastGelu = false;  // float32 outputs: the accurate GELU (epilogue.cuh)
   // Byte offset of B(n, k) in one k-step.
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
   // k-step = 4·chunk + 2·th + tw, k = the chunk's input channel.
@@ -186,6 +188,7 @@ struct FlavorV4SixteenBit {
   static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
   static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
   static constexpr int kMinBlocks = 2;
+  static constexpr bool kFastGelu = true;  // 16-bit outputs: gelu_nonpositive_fast (epilogue.cuh)
   static constexpr int kFragRegs = 4;
   static constexpr bool kSplit = false;
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }

@@ -198,7 +198,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   auto epilogue = [&](int item) {
     const int img = item / G.m_tiles;
     const int m0 = (item - img * G.m_tiles) * kV4ItemM;
-    v4_epilogue_values(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value, g.multiply_value, cl);
+    v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
+                                          g.multiply_value, cl);
     Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
                        m0 + row0, G.wp, g, plane, cl);
   };

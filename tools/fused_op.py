@@ -6,6 +6,7 @@ gpu/candidate_abi.h, on the tensors' device pointers and PyTorch's current CUDA 
 
 The library is found through $GATE_CANDIDATE_LIB or at build/gpu/libgate_candidate_fused.so."""
 import ctypes
+import functools
 import os
 
 import torch
@@ -43,6 +44,21 @@ def _pair(v):
     return list(v) if isinstance(v, (list, tuple)) else [v, v]
 
 
+@functools.lru_cache(maxsize=64)
+def _problem(x_shape, w_shape, stride, padding, output_padding, dilation, groups, dtype, tf32, add_value, multiply_value):
+    """The ABI problem and the output shape of one call's parameters, built once per distinct call: filling the ctypes
+    structure field by field took a good part of the op's ~0.16 ms of Python per call (bench/NOTES.md §8e)."""
+    p = GateProblemV1()
+    p.N, p.Cin, p.H, p.W = x_shape
+    p.Cout, p.kH, p.kW = w_shape[1] * groups, w_shape[2], w_shape[3]
+    p.stride[:], p.padding[:], p.output_padding[:], p.dilation[:] = stride, padding, output_padding, dilation
+    p.groups, p.has_bias, p.dtype, p.precision = groups, 1, dtype, 1 if tf32 else 0
+    p.add_value, p.multiply_value = add_value, multiply_value
+    hout = (p.H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (p.kH - 1) + p.output_padding[0] + 1
+    wout = (p.W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (p.kW - 1) + p.output_padding[1] + 1
+    return p, (p.N, p.Cout, hout, wout)
+
+
 @torch.library.custom_op("convt_gelu_gate::fused", mutates_args=())
 def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: list[int], padding: list[int],
           output_padding: list[int], dilation: list[int], groups: int, add_value: float,
@@ -50,18 +66,12 @@ def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: lis
     if not (x.is_cuda and weight.is_cuda and bias.is_cuda):
         raise ValueError("convt_gelu_gate::fused runs on CUDA tensors")
     x, weight, bias = x.contiguous(), weight.contiguous(), bias.contiguous()
-    p = GateProblemV1()
-    p.N, p.Cin, p.H, p.W = x.shape
-    p.Cout, p.kH, p.kW = weight.shape[1] * groups, weight.shape[2], weight.shape[3]
-    p.stride[:], p.padding[:] = _pair(stride), _pair(padding)
-    p.output_padding[:], p.dilation[:] = _pair(output_padding), _pair(dilation)
-    p.groups, p.has_bias, p.dtype = groups, 1, _DTYPES[x.dtype]
     # PyTorch's own contract for float32 convolutions: TF32 when cuDNN is allowed it, else full fp32.
-    p.precision = 1 if (x.dtype == torch.float32 and torch.backends.cudnn.allow_tf32) else 0
-    p.add_value, p.multiply_value = add_value, multiply_value
-    hout = (p.H - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (p.kH - 1) + p.output_padding[0] + 1
-    wout = (p.W - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (p.kW - 1) + p.output_padding[1] + 1
-    y = torch.empty((p.N, p.Cout, hout, wout), device=x.device, dtype=x.dtype)
+    tf32 = x.dtype == torch.float32 and torch.backends.cudnn.allow_tf32
+    p, out_shape = _problem(tuple(x.shape), tuple(weight.shape), tuple(_pair(stride)), tuple(_pair(padding)),
+                            tuple(_pair(output_padding)), tuple(_pair(dilation)), groups, _DTYPES[x.dtype], tf32,
+                            add_value, multiply_value)
+    y = torch.empty(out_shape, device=x.device, dtype=x.dtype)
     msg = ctypes.create_string_buffer(1024)
     rc = _LIB.gate_candidate_run(ctypes.byref(p), x.data_ptr(), weight.data_ptr(), bias.data_ptr(), y.data_ptr(),
                                  torch.cuda.current_stream(x.device).cuda_stream, msg, len(msg))

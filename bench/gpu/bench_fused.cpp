@@ -3,11 +3,14 @@
 // each on the same buffers (x is 134 MB and y 1.1 GB, both far beyond the 50 MB L2, so no flush is needed between runs).
 // Also measures the ceiling it is compared with: a 1 GiB device-to-device copy (bytes read + written per second).
 // Writes a JSON record (--json FILE) and prints a table. Correctness is gpu_validate's job; this only times.
-//   gpu_bench [--reps 50] [--json FILE] [--variants a,b,...]
+// The seed's add 0.5 clamps almost every output to 0, so GELU's erfc is skipped by whole warps; --add-value -0.5 makes
+// most outputs negative and times the kernels with GELU on nearly every element (bench/NOTES.md §9).
+//   gpu_bench [--reps 50] [--json FILE] [--variants a,b,...] [--add-value 0.5]
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -28,12 +31,12 @@ namespace {
     }                                                                                                     \
   } while (0)
 
-gate::Problem seed_problem(gate::DType dtype, gate::Precision precision) {
+gate::Problem seed_problem(gate::DType dtype, gate::Precision precision, float add_value) {
   gate::Problem p;
   p.name = "seed";
   p.N = 128, p.Cin = 64, p.Cout = 128, p.H = 64, p.W = 64, p.kH = 4, p.kW = 4;
   p.stride = {2, 2};
-  p.add_value = 0.5f;
+  p.add_value = add_value;
   p.multiply_value = 2.0f;
   p.dtype = dtype;
   p.precision = precision;
@@ -92,13 +95,15 @@ struct Row {
 
 int main(int argc, char** argv) {
   int reps = 50;
+  float add_value = 0.5f;
   std::string json_path, only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
     else if (!std::strcmp(argv[i], "--variants") && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
+    else if (!std::strcmp(argv[i], "--add-value") && i + 1 < argc) add_value = std::strtof(argv[++i], nullptr);
     else {
-      std::fprintf(stderr, "usage: gpu_bench [--reps N] [--json FILE] [--variants a,b]\n");
+      std::fprintf(stderr, "usage: gpu_bench [--reps N] [--json FILE] [--variants a,b] [--add-value V]\n");
       return 2;
     }
   }
@@ -123,12 +128,13 @@ int main(int argc, char** argv) {
   std::printf("device-to-device copy: %.3f ms for 1 GiB → %.0f GB/s (read + write)\n", copy.first, copy_gbps);
 
   // The useful work: 2·N·Cin·H·W·Cout·kH·kW flops (every input pixel meets every tap once).
-  const gate::Problem p32 = seed_problem(gate::DType::kFloat32, gate::Precision::kTf32);
+  const gate::Problem p32 = seed_problem(gate::DType::kFloat32, gate::Precision::kTf32, add_value);
   const double flops = 2.0 * 128 * 64 * 64 * 64 * 128 * 16;
   const auto in32 = gate::gpu_test::make_inputs(p32, 1);
   std::vector<Row> rows;
   for (gate::DType dtype : {gate::DType::kFloat32, gate::DType::kFloat16, gate::DType::kBFloat16}) {
-    const gate::Problem p = seed_problem(dtype, dtype == gate::DType::kFloat32 ? gate::Precision::kTf32 : gate::Precision::kFp32);
+    const gate::Problem p =
+        seed_problem(dtype, dtype == gate::DType::kFloat32 ? gate::Precision::kTf32 : gate::Precision::kFp32, add_value);
     const DeviceTensor x = upload(in32.x, dtype), w = upload(in32.weight, dtype), b = upload(in32.bias, dtype);
     DeviceTensor y;
     y.bytes = size_t(gate::element_count(gate::y_shape(p), "y")) * size_t(gate::dtype_bytes(dtype));

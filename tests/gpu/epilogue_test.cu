@@ -1,5 +1,6 @@
 // Tests of gpu/epilogue.cuh: the device epilogue against reference/epilogue's double evaluation, in ulps of the float
-// result, over a dense sweep of [-10, 0] (the claim kGeluMaxUlp), and its special values (DESIGN.md).
+// result, over a dense sweep of [-10, 0] (the claim kGeluMaxUlp), and its special values (DESIGN.md); the same for the
+// 16-bit outputs' fast GELU in relative terms (kGeluFastMaxRel).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -13,18 +14,21 @@
 
 namespace {
 
-__global__ void eval_epilogue(const float* conv, float* y, int n, float add, float mul) {
+__global__ void eval_epilogue(const float* conv, float* y, int n, float add, float mul, bool fast) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) y[i] = gate::gpu::fused_epilogue(conv[i], add, mul);
+  if (i >= n) return;
+  // fast: the 16-bit flavours' form (clamp, then gelu_nonpositive_fast where non-zero, then the multiply).
+  y[i] = fast ? gate::gpu::epilogue_gelu_if_nonzero<true>(gate::gpu::epilogue_clamp(conv[i], add)) * mul
+              : gate::gpu::fused_epilogue(conv[i], add, mul);
 }
 
-std::vector<float> on_device(const std::vector<float>& conv, float add, float mul) {
+std::vector<float> on_device(const std::vector<float>& conv, float add, float mul, bool fast = false) {
   float *d_c = nullptr, *d_y = nullptr;
   const size_t bytes = conv.size() * sizeof(float);
   GATE_CUDA_CHECK(cudaMalloc(&d_c, bytes));
   GATE_CUDA_CHECK(cudaMalloc(&d_y, bytes));
   GATE_CUDA_CHECK(cudaMemcpy(d_c, conv.data(), bytes, cudaMemcpyHostToDevice));
-  eval_epilogue<<<unsigned((conv.size() + 255) / 256), 256>>>(d_c, d_y, int(conv.size()), add, mul);
+  eval_epilogue<<<unsigned((conv.size() + 255) / 256), 256>>>(d_c, d_y, int(conv.size()), add, mul, fast);
   GATE_CUDA_CHECK(cudaGetLastError());
   std::vector<float> y(conv.size());
   GATE_CUDA_CHECK(cudaMemcpy(y.data(), d_y, bytes, cudaMemcpyDeviceToHost));
@@ -54,6 +58,33 @@ TEST_CASE("gpu epilogue: GELU on [-10, 0] is within kGeluMaxUlp of the double re
   }
   WARN("max error " << max_ulp << " ulp at conv = " << worst);
   CHECK(max_ulp <= gate::gpu::kGeluMaxUlp);
+}
+
+TEST_CASE("gpu epilogue: the 16-bit outputs' fast GELU on [-10, 0] is within kGeluFastMaxRel of the double reference",
+          "[gpu]") {
+  constexpr int kPoints = 1 << 20;
+  std::vector<float> conv(kPoints);
+  for (int i = 0; i < kPoints; ++i) conv[i] = -10.0f * float(i) / float(kPoints - 1);
+  const auto y = on_device(conv, 0.0f, 1.0f, true);
+  double max_rel = 0;
+  float worst = 0;
+  for (int i = 1; i < kPoints; ++i) {
+    const double ref = gate::epilogue(double(conv[i]), 0.0f, 1.0f);
+    const double rel = std::fabs(double(y[i]) - ref) / std::fabs(ref);
+    if (rel > max_rel) max_rel = rel, worst = conv[i];
+  }
+  WARN("fast GELU: max relative error " << max_rel << " at conv = " << worst);
+  CHECK(max_rel <= gate::gpu::kGeluFastMaxRel);
+  CHECK(max_rel <= 0x1p-12);  // well inside float16's half-ulp (2^-11): the output rounding dominates
+  // Its special values are the accurate form's: NaN, -inf → NaN, -0.0 kept, huge negatives → -0.0.
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const auto s = on_device({nan, -inf, -0.0f, -1e30f, -20.0f, 3.0f}, -0.0f, 2.0f, true);
+  CHECK(std::isnan(s[0]));
+  CHECK(std::isnan(s[1]));
+  CHECK((s[2] == 0.0f && std::signbit(s[2])));
+  CHECK((s[3] == 0.0f && std::signbit(s[3])));
+  CHECK((s[4] == 0.0f && std::signbit(s[4])));  // the true value, -5.5e-88, is below float's range
+  CHECK((s[5] == 0.0f && !std::signbit(s[5])));
 }
 
 TEST_CASE("gpu epilogue: special values follow DESIGN.md", "[gpu]") {

@@ -1,0 +1,49 @@
+"""Where the PyTorch op's time over its kernels goes (bench/NOTES.md §8e): host time of one call of the op (from the
+call until it returns, the GPU idle before its first kernel), of the bare C-ABI call, and the GPU time between events
+around a call, on the seed workload (float32, TF32). Run on the GPU machine with GATE_CANDIDATE_LIB set.
+    python3 bench/gpu/op_host_path.py"""
+import ctypes
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import fused_op  # noqa: E402
+
+# The seed workload's data, as bench/gpu/torch_peers.py makes it: x uniform in [0, 1), PyTorch's default init.
+conv = torch.nn.ConvTranspose2d(64, 128, 4, stride=2).cuda()
+x = torch.rand(128, 64, 64, 64, device="cuda")
+w, b = conv.weight.detach(), conv.bias.detach()
+y = torch.empty(128, 128, 130, 130, device="cuda")
+args = (x, w, b, [2, 2], [0, 0], [0, 0], [1, 1], 1, 0.5, 2.0)
+p = fused_op.GateProblemV1()
+p.N, p.Cin, p.H, p.W, p.Cout, p.kH, p.kW = 128, 64, 64, 64, 128, 4, 4
+p.stride[:], p.padding[:], p.output_padding[:], p.dilation[:] = (2, 2), (0, 0), (0, 0), (1, 1)
+p.groups, p.has_bias, p.dtype, p.precision, p.add_value, p.multiply_value = 1, 1, 0, 1, 0.5, 2.0
+msg = ctypes.create_string_buffer(1024)
+stream = torch.cuda.current_stream().cuda_stream
+calls = {
+    "torch.ops op (custom_op dispatch)": lambda: torch.ops.convt_gelu_gate.fused(*args),
+    "fused_op.fused (Python body)": lambda: fused_op.fused(*args),
+    "gate_candidate_run (ctypes)": lambda: fused_op._LIB.gate_candidate_run(
+        ctypes.byref(p), x.data_ptr(), w.data_ptr(), b.data_ptr(), y.data_ptr(), stream, msg, len(msg)),
+}
+for name, f in calls.items():
+    for _ in range(5):
+        f()
+    torch.cuda.synchronize()
+    host, gpu = [], []
+    for _ in range(30):
+        torch.cuda.synchronize()
+        a, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        a.record()
+        t0 = time.perf_counter()
+        f()
+        host.append((time.perf_counter() - t0) * 1e3)
+        e.record()
+        torch.cuda.synchronize()
+        gpu.append(a.elapsed_time(e))
+    print(f"{name:36s} host {statistics.median(host):.3f} ms   events {statistics.median(gpu):.3f} ms")
