@@ -30,10 +30,10 @@ gate::Problem from_abi(const gate_problem_v1& a) {
   return p;
 }
 
-// Fastest first (bench/RESULTS.md, H100, seed workload, 2026-11-25 18:48 UTC: v4 f16/bf16 ~0.72 ms, v4 tf32 1.16 ms and
-// v4 3xTF32 1.89 ms where v4 applies (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.95, v3
-// tf32 1.41; v2 f16/bf16 2.04, v2 tf32 2.28; FFMA 4.26 ms and 3xTF32 4.29 ms about even); fused_v1_direct runs every
-// valid problem.
+// Fastest first (bench/RESULTS.md, seed workload: H200, 2026-11-25 22:34 UTC — v4 f16/bf16 0.58/0.57 ms, v4 tf32 0.90, v4
+// 3xTF32 1.78 where v4 applies (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.89, v3 tf32
+// 1.33; v2 f16/bf16 2.05, v2 tf32 2.30; FFMA 4.49 ms and 3xTF32 4.45 ms about even; the same order on the H100 at
+// 18:48); fused_v1_direct runs every valid problem.
 constexpr gate::gpu::Variant kPreference[] = {
     gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,
     gate::gpu::Variant::kV3MmaF16,   gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,

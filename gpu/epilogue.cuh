@@ -42,8 +42,8 @@ __device__ __forceinline__ float gelu_nonpositive(float v) {
 // [-10, 0]: below kGeluFastMaxRel (1e-5 from float rounding of the exponent −z² + P near v = -10, where z² ≈ 50), ~25 times
 // smaller than float16's half-ulp; tests/gpu/epilogue_test.cu checks the claim and the special values (-inf gives NaN:
 // t = 0 times exp(−inf) = 0; huge negatives give -0.0). About 18 instructions against gelu_nonpositive's ~50: on data
-// where most outputs are negative the GELU is most of the epilogue (bench/NOTES.md §9). Not for float32 outputs, whose
-// comparator allowance for the epilogue is a few float ulps.
+// where most outputs are negative the GELU is most of the epilogue (bench/NOTES.md §9c). Not for float32 outputs, whose
+// comparator allowance for the epilogue is a few float ulps where the convolution itself is exact.
 inline constexpr float kGeluFastMaxRel = 2e-5f;
 __device__ __forceinline__ float gelu_nonpositive_fast(float v) {
   const float z = -v * kInvSqrt2Hi;
