@@ -39,18 +39,14 @@ __device__ __forceinline__ int v4_b_offset(int n, int k_half, int byte_in_half) 
 struct V4BSource {
   int th, tw, ci;
 };
-// k-step = 4·chunk + 2·th + tw and k = the chunk's channel, chunks of `chunk_ci` channels (v4 TF32).
-__device__ __forceinline__ V4BSource v4_b_source_tap_major(int step, int k, int chunk_ci) {
-  return {(step >> 1) & 1, step & 1, (step >> 2) * chunk_ci + k};
-}
 
 // Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
-// channel 4·(t mod 8) + cl, row 2·qh + rh: one store of two elements (8 bytes float32, 4 bytes 16-bit); the 8 lanes of
-// a channel write 8 consecutive pairs. y_item is y at (image, the n-tile's first channel, the block's row parity, 0);
-// offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
-template <class StorageT, int kN>
-__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], typename StorageT::Bits* y_item, int m_row0,
-                                                   int wp, const V3Geometry& g, int plane, int cl) {
+// channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
+// y_item is y at (image, the n-tile's first channel, the block's row parity, 0); offsets from it fit 32 bits
+// (v4_supports). The fragment-row layout of v4's float32 flavours.
+template <int kN>
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, int m_row0, int wp,
+                                                   const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
   // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
   // and widened for each of the 32 stores (seven).
@@ -62,17 +58,13 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], typen
     if (qh >= g.QH || qw > g.W) continue;
 #pragma unroll
     for (int h = 0; h < kN / 32; ++h) {
-      typename StorageT::Bits* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
+      float* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
 #pragma unroll
       for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
         const int t = 8 * h + c8;
         static_assert(kN % 32 == 0, "whole groups of 8 channels");
         static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 4, "the order v4_column defines");
-        if constexpr (sizeof(typename StorageT::Bits) == 4) {
-          __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-        } else {
-          __stcs(reinterpret_cast<unsigned int*>(p), StorageT::pack2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-        }
+        __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
       }
     }
   }
@@ -115,10 +107,12 @@ struct FlavorV4Float32 {
   // Byte offset of B(n, k) in one k-step.
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
   // k-step = 4·chunk + 2·th + tw, k = the chunk's input channel.
-  static __device__ __forceinline__ V4BSource b_source(int step, int k) { return v4_b_source_tap_major(step, k, 8); }
+  static __device__ __forceinline__ V4BSource b_source(int step, int k) {
+    return {(step >> 1) & 1, step & 1, (step >> 2) * 8 + k};
+  }
   static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
                                                     const V3Geometry& g, int plane, int cl) {
-    v4_store_row_pairs<StorageF32>(acc, y_item, m_row0, wp, g, plane, cl);
+    v4_store_row_pairs(acc, y_item, m_row0, wp, g, plane, cl);
   }
 };
 
