@@ -9,6 +9,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,7 +102,15 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
     else if (!std::strcmp(argv[i], "--variants") && i + 1 < argc) only = std::string(",") + argv[++i] + ",";
-    else if (!std::strcmp(argv[i], "--add-value") && i + 1 < argc) add_value = std::strtof(argv[++i], nullptr);
+    else if (!std::strcmp(argv[i], "--add-value") && i + 1 < argc) {
+      char* end = nullptr;
+      const char* text = argv[++i];
+      add_value = std::strtof(text, &end);
+      if (end == text || *end != '\0' || !std::isfinite(add_value)) {
+        std::fprintf(stderr, "gpu_bench: --add-value: '%s' is not a finite number\n", text);
+        return 2;
+      }
+    }
     else {
       std::fprintf(stderr, "usage: gpu_bench [--reps N] [--json FILE] [--variants a,b] [--add-value V]\n");
       return 2;
