@@ -45,9 +45,14 @@ __device__ __forceinline__ float gelu_nonpositive(float v) {
 // where most outputs are negative the GELU is most of the epilogue (bench/NOTES.md §9c). Not for float32 outputs, whose
 // comparator allowance for the epilogue is a few float ulps where the convolution itself is exact.
 inline constexpr float kGeluFastMaxRel = 2e-5f;
-__device__ __forceinline__ float gelu_nonpositive_fast(float v) {
+// Host-callable so that tests/gpu/epilogue_host_test.cu checks the fit in CI without a GPU (IEEE division there).
+__host__ __device__ __forceinline__ float gelu_nonpositive_fast(float v) {
   const float z = -v * kInvSqrt2Hi;
+#ifdef __CUDA_ARCH__
   const float t = __fdividef(1.0f, fmaf(0.5f, z, 1.0f));
+#else
+  const float t = 1.0f / fmaf(0.5f, z, 1.0f);
+#endif
   float p = 0.17087277f;
   p = fmaf(p, t, -0.82215223f);
   p = fmaf(p, t, 1.48851587f);
