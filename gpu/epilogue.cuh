@@ -82,11 +82,8 @@ __device__ __forceinline__ float fused_epilogue(float conv, float add_value, flo
 __device__ __forceinline__ float epilogue_clamp(float conv, float add_value) { return clamp_nonpositive(conv + add_value); }
 template <bool kFast = false>  // kFast: gelu_nonpositive_fast (16-bit outputs only)
 __device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
-  if constexpr (kFast) {
-    return clamped == 0.0f ? clamped : gelu_nonpositive_fast(clamped);
-  } else {
-    return clamped == 0.0f ? clamped : gelu_nonpositive(clamped);
-  }
+  if (clamped == 0.0f) return clamped;
+  return kFast ? gelu_nonpositive_fast(clamped) : gelu_nonpositive(clamped);
 }
 
 // GELU over the clamped accumulators a thread holds, skipped by the whole warp when no lane holds a non-zero value

@@ -58,8 +58,8 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
     GATE_CUDA_CHECK(cudaGetLastError());
   }
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
-  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w), static_cast<Bits*>(packed),
-                                                                  outside_flag);
+  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
+                                                                  static_cast<Bits*>(packed), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   // x as a 3-D tensor [N·Cin][H][W]; a box is [unit channels][rows][wp columns] (columns >= W and rows outside [0, H) are
   // the TMA's zero fill).

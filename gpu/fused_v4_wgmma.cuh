@@ -59,7 +59,8 @@ __global__ void fused_v4_scan_split_range(const float* __restrict__ x, int64_t n
 // Flavor::b_source says; value w[ci, co, rh + 2·th, rw + 2·tw]. A flavour that splits (3xTF32) sets *outside when a
 // weight is outside what its split carries.
 template <class Flavor>
-__global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout, const typename Flavor::Storage::Bits* __restrict__ w,
+__global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
+                                      const typename Flavor::Storage::Bits* __restrict__ w,
                                       typename Flavor::Storage::Bits* __restrict__ packed, uint32_t* outside) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr V4Config kC = Flavor::kConfig;

@@ -16,11 +16,14 @@ namespace {
 cudaMemPool_t pool_for_current_device() {
   static std::mutex mutex;
   static std::vector<cudaMemPool_t> pools;  // by device ordinal; nullptr until first use
-  int device = 0, count = 0;
+  int device = 0;
   GATE_CUDA_CHECK(cudaGetDevice(&device));
-  GATE_CUDA_CHECK(cudaGetDeviceCount(&count));
   const std::lock_guard<std::mutex> lock(mutex);
-  if (pools.size() < size_t(count)) pools.resize(size_t(count), nullptr);
+  if (pools.empty()) {  // the device count does not change within a process: asked once
+    int count = 0;
+    GATE_CUDA_CHECK(cudaGetDeviceCount(&count));
+    pools.resize(size_t(count), nullptr);
+  }
   cudaMemPool_t& pool = pools[size_t(device)];
   if (pool == nullptr) {
     cudaMemPoolProps props{};

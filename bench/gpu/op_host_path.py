@@ -19,10 +19,8 @@ x = torch.rand(128, 64, 64, 64, device="cuda")
 w, b = conv.weight.detach(), conv.bias.detach()
 y = torch.empty(128, 128, 130, 130, device="cuda")
 args = (x, w, b, [2, 2], [0, 0], [0, 0], [1, 1], 1, 0.5, 2.0)
-p = fused_op.GateProblemV1()
-p.N, p.Cin, p.H, p.W, p.Cout, p.kH, p.kW = 128, 64, 64, 64, 128, 4, 4
-p.stride[:], p.padding[:], p.output_padding[:], p.dilation[:] = (2, 2), (0, 0), (0, 0), (1, 1)
-p.groups, p.has_bias, p.dtype, p.precision, p.add_value, p.multiply_value = 1, 1, 0, 1, 0.5, 2.0
+# The ABI problem the op itself builds for these arguments (float32, TF32).
+p, _ = fused_op._problem(tuple(x.shape), tuple(w.shape), (2, 2), (0, 0), (0, 0), (1, 1), 1, 0, True, 0.5, 2.0)
 msg = ctypes.create_string_buffer(1024)
 stream = torch.cuda.current_stream().cuda_stream
 calls = {
