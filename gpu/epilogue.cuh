@@ -15,8 +15,15 @@ inline constexpr float kInvSqrt2Lo = 1.2101617104e-8f;
 inline constexpr float kTwoOverSqrtPi = 1.12837916709551257f;
 
 // min(v, 0) with NaN propagation and the sign of zero kept. fminf(NaN, 0) returns 0 and would hide a NaN conv value, so
-// it is not used: v > 0 is false for NaN, -0.0 and +0.0, which all pass through unchanged.
-__device__ __forceinline__ float clamp_nonpositive(float v) { return v > 0.0f ? 0.0f : v; }
+// it is not used; PTX's min.NaN (sm_80 on) returns NaN when an operand is NaN, in one instruction where a compare and a
+// select take two. With +0.0 as the first operand, min(+0.0, -0.0) is -0.0 whether the hardware orders -0.0 below
+// +0.0 (IEEE 754-2019 minimum) or returns the second operand of equal ones (PTX's `a < b ? a : b`);
+// tests/gpu/epilogue_test.cu checks -0.0, ±inf and NaN on the device.
+__device__ __forceinline__ float clamp_nonpositive(float v) {
+  float r;
+  asm("min.NaN.f32 %0, %1, %2;" : "=f"(r) : "f"(0.0f), "f"(v));
+  return r;
+}
 
 // gelu(v) = 0.5 · v · erfc(-v/√2) for v <= 0 (the erfc form: no cancellation in 1 + erf for v ≪ 0).
 // The argument z = -v/√2 is carried as z + dz (dz: the rounding error of the product, from an fma, plus the 1/√2 tail):

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "gpu/epilogue.cuh"
+#include "gpu/fast_divide.hpp"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/mma_flavors.cuh"
@@ -45,8 +46,8 @@ struct V4BSource {
 // y_item is y at (image, the n-tile's first channel, the block's row parity, 0); offsets from it fit 32 bits
 // (v4_supports). The fragment-row layout of v4's float32 flavours.
 template <int kN>
-__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, int m_row0, int wp,
-                                                   const V3Geometry& g, int plane, int cl) {
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, int m_row0,
+                                                   const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
   // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
   // and widened for each of the 32 stores (seven).
@@ -54,7 +55,7 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
 #pragma unroll
   for (int r = 0; r < 2; ++r) {
     const int m = m_row0 + 8 * r;
-    const int qh = m / wp, qw = m - qh * wp;
+    const int qh = by_wp.div(m), qw = by_wp.mod(m, qh);
     if (qh >= g.QH || qw > g.W) continue;
 #pragma unroll
     for (int h = 0; h < kN / 32; ++h) {
@@ -71,7 +72,10 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
 }
 
 // The epilogue on a thread's kN accumulators in v4's column order (acc[4t + i]: output channel 4·(t mod 8) + cl of the
-// n-tile's 32): + bias + add and min(·, 0) on all, GELU only if some lane of the warp holds a non-zero, × multiply.
+// n-tile's 32): + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp holds a non-zero, × multiply.
+// bias + add is one float per channel, formed once per item, so each value takes one addition instead of two: a
+// different rounding of the same sum, one rounding of magnitude <= 2^-24·(|b| + |add|), inside the comparator's
+// accumulation bound, which scales with Σ|x·w| + |b| + |add| (shared/DESIGN.md, "What correct means").
 // bias_smem: the n-tile's 32 bias values at v4_bias_slot (lane quad cl's eight contiguous, 16-byte aligned).
 // kFastGelu: gelu_nonpositive_fast, for the flavours whose outputs are 16-bit (epilogue.cuh).
 template <bool kFastGelu, int kN>
@@ -80,12 +84,14 @@ __device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float
   float bias_v[8];
   *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
   *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
+#pragma unroll
+  for (int c8 = 0; c8 < 8; ++c8) bias_v[c8] += add_value;
   uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
 #pragma unroll
   for (int t = 0; t < kN / 4; ++t)
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-      const float v = epilogue_clamp(acc[4 * t + i] + bias_v[t & 7], add_value);
+      const float v = clamp_nonpositive(acc[4 * t + i] + bias_v[t & 7]);
       acc[4 * t + i] = v;
       bits |= __float_as_uint(v);
     }
@@ -110,9 +116,9 @@ struct FlavorV4Float32 {
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
     return {(step >> 1) & 1, step & 1, (step >> 2) * 8 + k};
   }
-  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0, int wp,
-                                                    const V3Geometry& g, int plane, int cl) {
-    v4_store_row_pairs(acc, y_item, m_row0, wp, g, plane, cl);
+  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0,
+                                                    const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
+    v4_store_row_pairs(acc, y_item, m_row0, by_wp, g, plane, cl);
   }
 };
 
@@ -211,24 +217,28 @@ struct FlavorV4SixteenBit {
   // t it holds four consecutive outputs 2p .. 2p + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store
   // where the address allows (even output rows), else two 4-byte ones; the 8 lanes of a channel cover 64 contiguous
   // bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, int m_row0, int wp,
-                                                    const V3Geometry& g, int plane, int cl) {
-    const int qh = m_row0 / wp, qw = m_row0 - qh * wp;
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, int m_row0,
+                                                    const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
+    const int qh = by_wp.div(m_row0), qw = by_wp.mod(m_row0, qh);
     if (qh >= g.QH || qw > g.W) return;
     const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
     const int64_t channel_step = int64_t(4) * plane;
+    auto pack = [&](int t, int i) { return StorageT::pack2(acc[4 * t + 2 * i], acc[4 * t + 2 * i + 1]); };
 #pragma unroll
     for (int h = 0; h < 2; ++h) {  // group t = 8h + c8: channel 4·c8 + cl, row parity h (v4_store_row_pairs)
       uint16_t* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
+      // The eight channels' addresses are 8·plane bytes apart, so one test of the row's alignment serves all eight
+      // (ptxas does not see that: tested per store, it was a branch region around each).
+      if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
 #pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
-        const int t = 8 * h + c8;
-        const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]), hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
-        if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
-          __stcs(reinterpret_cast<uint2*>(p), make_uint2(lo, hi));
-        } else {
-          __stcs(reinterpret_cast<unsigned int*>(p), lo);
-          if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), hi);
+        for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+          __stcs(reinterpret_cast<uint2*>(p), make_uint2(pack(8 * h + c8, 0), pack(8 * h + c8, 1)));
+        }
+      } else {
+#pragma unroll
+        for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+          __stcs(reinterpret_cast<unsigned int*>(p), pack(8 * h + c8, 0));
+          if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), pack(8 * h + c8, 1));
         }
       }
     }

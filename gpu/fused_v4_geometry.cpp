@@ -44,6 +44,8 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
   g.smem_bytes = g.bias_offset + kV3CoutPerBlock * 4;
   g.items = g.w.N * g.m_tiles;
+  g.by_m_tiles = FastDivide::make(g.m_tiles);
+  g.by_wp = FastDivide::make(g.wp);
   g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + c.warpgroups - 1) / c.warpgroups);
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
   return g;

@@ -9,6 +9,7 @@
 // the first and last q-column and q-row see the zeros they need.
 #pragma once
 
+#include "gpu/fast_divide.hpp"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/kernel_shape.hpp"
 
@@ -81,6 +82,7 @@ struct V4Geometry {
   int smem_bytes;     // b_bytes + warpgroups × stages × (stage_bytes + full and empty mbarriers) + 128 bytes of bias
   int items;          // (image, m-tile) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
+  FastDivide by_m_tiles, by_wp;  // item → (image, m-tile) and q-pixel → (q-row, q-column) without a division
 };
 
 // True when v4 computes s in configuration c on a device that offers smem_optin bytes of shared memory per block:

@@ -167,8 +167,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // read as zeros), channel img·Cin + unit·unit_ci.
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
   auto ld_start_item = [&]() {
-    const int img = ld_item / G.m_tiles, m0 = (ld_item - img * G.m_tiles) * kV4ItemM;
-    ld_row = m0 / G.wp - 1;
+    const int img = G.by_m_tiles.div(ld_item), m0 = G.by_m_tiles.mod(ld_item, img) * kV4ItemM;
+    ld_row = G.by_wp.div(m0) - 1;
     ld_channel = img * g.Cin;
   };
   auto load_next_unit = [&]() {
@@ -197,12 +197,12 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) (v4_column) ----
   float acc[kAcc];
   auto epilogue = [&](int item) {
-    const int img = item / G.m_tiles;
-    const int m0 = (item - img * G.m_tiles) * kV4ItemM;
+    const int img = G.by_m_tiles.div(item);
+    const int m0 = G.by_m_tiles.mod(item, img) * kV4ItemM;
     v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
                                           g.multiply_value, cl);
     Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
-                       m0 + row0, G.wp, g, plane, cl);
+                       m0 + row0, G.by_wp, g, plane, cl);
   };
 
   // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments
@@ -216,8 +216,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   const int b_small = G.k_steps * kBStep;    // the second weight copy (3xTF32's small part)
   int chunk = 0, item = first_item;
   auto item_offset = [&](int it) {  // (m0 mod wp) + wp for item it
-    const int m0 = (it % G.m_tiles) * kV4ItemM;
-    return m0 % G.wp + G.wp;
+    const int m0 = G.by_m_tiles.mod(it, G.by_m_tiles.div(it)) * kV4ItemM;
+    return G.by_wp.mod(m0, G.by_wp.div(m0)) + G.wp;
   };
   int a_item = my_items > 0 ? a_lane + item_offset(item) : 0;
   auto unit = [&](auto buf_c, int u) {
