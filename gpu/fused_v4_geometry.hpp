@@ -27,6 +27,8 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   n_cols      wgmma N of a block: 128 = 4 phases × 32 output channels, or 64 = the 2 phases (rh, 0), (rh, 1) of one rh
 //   b_copies    packed weight arrays in shared memory: 1, or 2 for 3xTF32 (the TF32 big and small parts)
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
+//   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
+//               registers) rather than per unit (one group a unit)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c): TF32 units of 8 channels in 4 stages (1.12 ms on the
 // seed workload; 8 × 3, 8 × 5, 8 × 6, 16 × 2 and 16 × 3 all measured 1.34–1.47 ms), 16-bit units of 8 channels in 4
 // stages (two blocks per SM), 3xTF32 units of 16 channels in 3 stages (2.0 ms; 8 × 3..5 2.16–2.23). Every float32
@@ -36,10 +38,11 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // window twice as often (bench/NOTES.md §8b).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
+  bool half_buffers = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2};
-inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1, 2};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2};
+inline constexpr V4Config kV4ConfigTf32{4, 16, 3, 128, 1, 2};
+inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__

@@ -205,56 +205,90 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
                        m0 + row0, G.by_wp, g, plane, cl);
   };
 
-  // ---- main loop over units (item, unit of input channels). Unit u: wait on its stage's full barrier, A fragments
-  // into buffer u % 2, the warp's arrival on the stage's empty barrier (the producer may overwrite it), the unit's wgmma
-  // group, then the next TMA box; wait_group 1 keeps one group in flight, so the fragment loads of unit u + 1 overlap
-  // unit u's wgmma. The last unit of an item waits for everything and runs the epilogue. (Starting warpgroup 1 half an
-  // item late, so that one's stores would overlap the other's tensor work, measured the same: bench/NOTES.md §7c.)
+  // ---- main loop: items, and in each the units (unit_ci input channels) in order. Unit c of an item: wait on its
+  // stage's full barrier, A fragments into a buffer (the two alternate), the warp's arrival on the stage's empty barrier
+  // (the producer may overwrite it), the unit's wgmma group, the next TMA box, then wait_group 1: one group stays in
+  // flight, so the fragment loads of unit c + 1 overlap unit c's wgmma. After the item's last unit, wait_group 0 and the
+  // epilogue. The first unit of each item is peeled and the rest go in pairs, so that every edge into the unit loop's
+  // header leaves exactly one group in flight: where the counts differ (as when one loop ran over all units of all
+  // items, the epilogue inside it), ptxas drains the wgmma pipeline at the back edge (C7517, "warpgroup.wait is
+  // injected"), and did so at every second unit (bench/NOTES.md §10). (Starting warpgroup 1 half an item late, so that
+  // one's stores would overlap the other's tensor work, measured the same: bench/NOTES.md §7c.)
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
-  uint32_t frag[2][kHalves][kSteps][kFrag];  // [buffer][8 channels of the unit][k-step]
-  const int b_small = G.k_steps * kBStep;    // the second weight copy (3xTF32's small part)
-  int chunk = 0, item = first_item;
-  auto item_offset = [&](int it) {  // (m0 mod wp) + wp for item it
-    const int m0 = G.by_m_tiles.mod(it, G.by_m_tiles.div(it)) * kV4ItemM;
-    return G.by_wp.mod(m0, G.by_wp.div(m0)) + G.wp;
-  };
-  int a_item = my_items > 0 ? a_lane + item_offset(item) : 0;
-  auto unit = [&](auto buf_c, int u) {
-    constexpr int buf = decltype(buf_c)::value;
+  // A fragments, double-buffered: per unit (buffer = the unit's parity, the Buf0/Buf1 argument; one wgmma group a
+  // unit), or with half_buffers per half-unit of 8 channels (buffer = the half, two groups a unit, the second half's
+  // fragment loads overlapping the first half's wgmma): half the registers, which 3xTF32's 16-channel units need to keep
+  // their wgmma asynchronous (whole-unit buffers: ptxas serialised them, C7512, 2.29 ms against 1.71; bench/NOTES.md
+  // §10). The 16-bit flavours' whole-unit buffers are serialised too at their 128-register cap, and measured faster
+  // than either asynchronous alternative (units of 8, or half buffers), so they keep them.
+  constexpr bool kHalfBuffers = kC.half_buffers;
+  static_assert(kHalves == 1 || kHalves == 2, "units of 8 or 16 input channels");
+  constexpr int kBufHalves = kHalfBuffers ? 1 : kHalves;
+  uint32_t frag[2][kBufHalves][kSteps][kFrag];
+  const int b_small = G.k_steps * kBStep;  // the second weight copy (3xTF32's small part)
+  int u = 0;                               // this warpgroup's units consumed so far: stage slot and phase
+  int a_item = 0;
+  auto unit = [&](auto buf_c, int chunk) {
+    constexpr int kUnitBuf = decltype(buf_c)::value;
     const int slot = u % kStages;
     mbarrier_wait_uniform(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
     const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
-#pragma unroll
-    for (int h = 0; h < kHalves; ++h) Flavor::load_a(frag[buf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
-    wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[buf]));
-    __syncwarp();
-    if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
-    wgmma_fence();
-#pragma unroll
-    for (int h = 0; h < kHalves; ++h)
+    auto release_stage = [&]() {
+      __syncwarp();
+      if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
+    };
+    auto issue = [&](uint32_t(&f)[kSteps][kFrag], int h) {
 #pragma unroll
       for (int s = 0; s < kSteps; ++s) {
         const uint32_t b = smem_addr + uint32_t(((kHalves * chunk + h) * kSteps + s) * kBStep);
-        Flavor::mma(acc, frag[buf][h][s], b, b_small, (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
+        Flavor::mma(acc, f[s], b, b_small, (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
       }
-    wgmma_commit();
-    load_next_unit();
-    if (++chunk == G.units) {
-      wgmma_wait<0>();
-      wgmma_pin(acc);
-      epilogue(item);
-      chunk = 0;
-      item += item_step;
-      if (item < G.items) a_item = a_lane + item_offset(item);
+    };
+    if constexpr (kHalfBuffers) {
+#pragma unroll
+      for (int h = 0; h < kHalves; ++h) {
+        const int buf = kHalves == 2 ? h : kUnitBuf;
+        Flavor::load_a(frag[buf][0], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+        wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kSteps * kFrag]>(&frag[buf][0]));
+        if (h == kHalves - 1) release_stage();
+        wgmma_fence();
+        issue(frag[buf][0], h);
+        wgmma_commit();
+        if (h == 0) load_next_unit();
+        wgmma_wait<1>();
+      }
     } else {
+#pragma unroll
+      for (int h = 0; h < kHalves; ++h) {
+        Flavor::load_a(frag[kUnitBuf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+      }
+      wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[kUnitBuf]));
+      release_stage();
+      wgmma_fence();
+#pragma unroll
+      for (int h = 0; h < kHalves; ++h) issue(frag[kUnitBuf][h], h);
+      wgmma_commit();
+      load_next_unit();
       wgmma_wait<1>();
-      wgmma_pin(acc);
     }
+    ++u;
   };
-  for (int u = 0; u < units; u += 2) {
-    unit(std::integral_constant<int, 0>{}, u);
-    if (u + 1 < units) unit(std::integral_constant<int, 1>{}, u + 1);
+  using Buf0 = std::integral_constant<int, 0>;
+  using Buf1 = std::integral_constant<int, 1>;
+  for (int i = 0, item = first_item; i < my_items; ++i, item += item_step) {
+    const int m0 = G.by_m_tiles.mod(item, G.by_m_tiles.div(item)) * kV4ItemM;
+    a_item = a_lane + G.by_wp.mod(m0, G.by_wp.div(m0)) + G.wp;  // + (m0 mod wp) + wp
+    unit(Buf0{}, 0);
+    int chunk = 1;
+    for (; chunk + 1 < G.units; chunk += 2) {
+      unit(Buf1{}, chunk);
+      unit(Buf0{}, chunk + 1);
+    }
+    if (chunk < G.units) unit(Buf1{}, chunk);
+    wgmma_wait<0>();
+    wgmma_pin(acc);
+    epilogue(item);
   }
 #endif
 }

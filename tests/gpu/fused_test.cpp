@@ -205,3 +205,21 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
     CHECK(check_all_variants(p, 8) == int(names.size()));
   }
 }
+
+TEST_CASE("gpu: fused_v4 with one, two, three and four pipeline units per item", "[gpu]") {
+  // v4's item loop peels an item's first unit (16 input channels) and takes the rest in pairs with a trailing one: Cin =
+  // 16, 32, 48, 64 run each of its shapes (one unit; one + trailing; one + pair; one + pair + trailing). Every variant
+  // offered is checked, v4 among them on sm_90.
+  for (int64_t cin : {16, 32, 48, 64}) {
+    Problem p = base("v4units", 2, cin, 32, 9, 16, 4, 4);
+    p.stride = {2, 2};
+    for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
+                         std::pair{DType::kFloat16, Precision::kFp32}}) {
+      p.dtype = d;
+      p.precision = pr;
+      INFO("Cin " << cin << " dtype " << int(d) << " precision " << int(pr));
+      const auto names = gate::gpu::kernel_variants(p);
+      CHECK(check_all_variants(p, 8) == int(names.size()));
+    }
+  }
+}
