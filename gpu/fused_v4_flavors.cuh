@@ -143,8 +143,8 @@ struct FlavorV4Tf32 : FlavorV4Float32<16> {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, wp, a_ld);
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
-    wgmma_m64n128k8_tf32(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
+    wgmma_m64n128k8_tf32(d, a, b, acc);
   }
 };
 
@@ -171,13 +171,14 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8> {
     }
   }
   // Small products first (as v2), so they are not absorbed by a large partial sum before the big one arrives. b is the
-  // big part's k-step; the small part's is b_small bytes further.
-  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint32_t b, int b_small, int acc) {
+  // descriptor of the big part's k-step; the small part's is b_small bytes further.
+  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
+                                             int acc) {
     const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
     const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
-    wgmma_m64n64k8_tf32(d, small, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
-    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b + uint32_t(b_small), kV4BStrideBytes), 1);
-    wgmma_m64n64k8_tf32(d, big, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), 1);
+    wgmma_m64n64k8_tf32(d, small, b, acc);
+    wgmma_m64n64k8_tf32(d, big, wgmma_desc_advance(b, b_small), 1);
+    wgmma_m64n64k8_tf32(d, big, b, 1);
   }
 };
 
@@ -210,8 +211,8 @@ struct FlavorV4SixteenBit {
       }
     }
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint32_t b, int, int acc) {
-    Mma(d, a, wgmma_desc_k_major_sw32(b, kV4BStrideBytes), acc);
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
+    Mma(d, a, b, acc);
   }
   // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each accumulator group
   // t it holds four consecutive outputs 2p .. 2p + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store

@@ -171,13 +171,19 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     ld_row = G.by_wp.div(m0) - 1;
     ld_channel = img * g.Cin;
   };
+  int ld_slot = 0;          // ld_unit mod kStages
+  uint32_t ld_round = 0;    // ld_unit / kStages mod 2: the empty barrier's phase from the round before is its complement
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
-    const int slot = ld_unit % kStages;
-    if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), uint32_t((ld_unit / kStages - 1) & 1));
+    const int slot = ld_slot;
+    if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
     tma_load_3d_if(wtid == 0, smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
                    ld_channel + ld_chunk * kUnitCi, full_base + uint32_t(slot * 8), uint32_t(G.box_bytes));
     ++ld_unit;
+    if (++ld_slot == kStages) {
+      ld_slot = 0;
+      ld_round ^= 1u;
+    }
     if (++ld_chunk == G.units) {
       ld_chunk = 0;
       ld_item += item_step;
@@ -226,22 +232,25 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   static_assert(kHalves == 1 || kHalves == 2, "units of 8 or 16 input channels");
   constexpr int kBufHalves = kHalfBuffers ? 1 : kHalves;
   uint32_t frag[2][kBufHalves][kSteps][kFrag];
-  const int b_small = G.k_steps * kBStep;  // the second weight copy (3xTF32's small part)
-  int u = 0;                               // this warpgroup's units consumed so far: stage slot and phase
+  const uint32_t b_small = uint32_t(G.k_steps * kBStep);  // the second weight copy (3xTF32's small part)
+  // B's descriptor at k-step 0; a k-step's is this one advanced (wgmma_desc_advance).
+  const uint64_t b_desc0 = wgmma_desc_k_major_sw32(smem_addr, kV4BStrideBytes);
+  int slot = 0;                            // the next unit's stage: units consumed so far mod kStages
+  uint32_t round = 0;                      // units consumed / kStages mod 2: the full barrier's phase to wait for
   int a_item = 0;
   auto unit = [&](auto buf_c, int chunk) {
     constexpr int kUnitBuf = decltype(buf_c)::value;
-    const int slot = u % kStages;
-    mbarrier_wait_uniform(full_base + uint32_t(slot * 8), uint32_t((u / kStages) & 1));
+    mbarrier_wait_uniform(full_base + uint32_t(slot * 8), round);
     const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
     auto release_stage = [&]() {
       __syncwarp();
       if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
     };
+    const uint64_t b_unit = wgmma_desc_advance(b_desc0, uint32_t(kHalves * chunk * kSteps * kBStep));
     auto issue = [&](uint32_t(&f)[kSteps][kFrag], int h) {
 #pragma unroll
       for (int s = 0; s < kSteps; ++s) {
-        const uint32_t b = smem_addr + uint32_t(((kHalves * chunk + h) * kSteps + s) * kBStep);
+        const uint64_t b = wgmma_desc_advance(b_unit, uint32_t((h * kSteps + s) * kBStep));
         Flavor::mma(acc, f[s], b, b_small, (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
       }
     };
@@ -272,7 +281,10 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
       load_next_unit();
       wgmma_wait<1>();
     }
-    ++u;
+    if (++slot == kStages) {
+      slot = 0;
+      round ^= 1u;
+    }
   };
   using Buf0 = std::integral_constant<int, 0>;
   using Buf1 = std::integral_constant<int, 1>;

@@ -26,6 +26,11 @@ __device__ __forceinline__ uint64_t wgmma_desc_k_major_sw32(uint32_t smem_byte_a
   return wgmma_desc_k_major(smem_byte_addr, 16, sbo) | (uint64_t(3) << 62);
 }
 
+// A descriptor moved by `bytes` (a multiple of 16) along its start address: the address field is the low 14 bits of
+// the descriptor and shared addresses stay below 2^18 bytes, so adding bytes >> 4 to the whole descriptor carries into
+// no other field. One add per wgmma where building each descriptor from its address takes five instructions.
+__device__ __forceinline__ uint64_t wgmma_desc_advance(uint64_t desc, uint32_t bytes) { return desc + (bytes >> 4); }
+
 __device__ __forceinline__ void wgmma_fence() {
 #ifdef GATE_WGMMA_AVAILABLE
   asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
