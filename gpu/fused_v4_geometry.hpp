@@ -29,9 +29,11 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
-// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c): TF32 units of 8 channels in 4 stages (1.12 ms on the
-// seed workload; 8 × 3, 8 × 5, 8 × 6, 16 × 2 and 16 × 3 all measured 1.34–1.47 ms), 16-bit units of 8 channels in 4
-// stages (two blocks per SM), 3xTF32 units of 16 channels in 3 stages (2.0 ms; 8 × 3..5 2.16–2.23). Every float32
+// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10): TF32 units of 8 channels in 4 stages (1.07 ms on
+// the seed workload, 16 × 3 1.28), 16-bit units of 8 channels in 4 stages (two blocks per SM; 0.65 ms, 16 × 3 0.76),
+// 3xTF32 units of 16 channels in 3 stages with half-unit buffers (1.61–1.69 ms; units of 8 1.88 on the H200). The
+// H200 prefers 16 × 3 for TF32 (0.76 ms against 0.87) and 16-bit (0.47 against 0.50): the same binary, a faster
+// memory; the H100 is the card the targets are set on, so its choice stands. Every float32
 // configuration keeps one block per SM (128 KB of weights); three TF32 warpgroups per block measured 1.45 ms against
 // two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at
 // n_cols 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input
@@ -40,8 +42,8 @@ struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 16, 3, 128, 1, 2};
-inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2};
+inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #ifdef __CUDACC__
