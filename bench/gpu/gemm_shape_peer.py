@@ -9,35 +9,16 @@ kernel, with no gather, no halo, no epilogue and a contiguous output: a fused ke
 reaches on this shape. Timed like gpu_bench times ours: CUDA events, median of --reps (>= 50) after warm-up.
     python3 bench/gpu/gemm_shape_peer.py [--reps 50] [--json FILE]
 """
-import argparse
 import json
-import statistics
 
 import torch
 
-
-def time_ms(fn, reps, warmup=10):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        a = torch.cuda.Event(enable_timing=True)
-        b = torch.cuda.Event(enable_timing=True)
-        a.record()
-        fn()
-        b.record()
-        b.synchronize()
-        times.append(a.elapsed_time(b))
-    return statistics.median(times), min(times)
+from torch_peers import peer_arguments, time_ms  # the peers' arguments and timing (this script's folder is on sys.path)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=50)
-    ap.add_argument("--json", default="")
-    args = ap.parse_args()
-    reps = max(50, args.reps)
+    args = peer_arguments()
+    reps = args.reps
     m, n, k = 128 * 65 * 65, 512, 256
     flop = 2.0 * m * n * k
     rows = []

@@ -51,12 +51,19 @@ def epilogue(y):
     return F.gelu(torch.min(y + 0.5, torch.zeros((), device=y.device, dtype=y.dtype))) * 2.0
 
 
-def main():
+def peer_arguments():
+    """--reps (at least 50) and --json FILE, as every peer script takes them."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--json", default="")
     args = ap.parse_args()
-    reps = max(50, args.reps)
+    args.reps = max(50, args.reps)
+    return args
+
+
+def main():
+    args = peer_arguments()
+    reps = args.reps
     torch.manual_seed(0)
     dev = torch.device("cuda")
     model = Model().to(dev).eval()
