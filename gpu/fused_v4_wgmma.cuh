@@ -225,9 +225,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // A fragments, double-buffered: per unit (buffer = the unit's parity, the Buf0/Buf1 argument; one wgmma group a
   // unit), or with half_buffers per half-unit of 8 channels (buffer = the half, two groups a unit, the second half's
   // fragment loads overlapping the first half's wgmma): half the registers, which 3xTF32's 16-channel units need to keep
-  // their wgmma asynchronous (whole-unit buffers: ptxas serialised them, C7512, 2.29 ms against 1.71; bench/NOTES.md
-  // §10). The 16-bit flavours' whole-unit buffers are serialised too at their 128-register cap, and measured faster
-  // than either asynchronous alternative (units of 8, or half buffers), so they keep them.
+  // their wgmma asynchronous (whole-unit buffers: ptxas serialised them, C7512, 2.29 ms against 1.71 on the H200;
+  // bench/NOTES.md §10). TF32 and 16-bit units are of 8 channels (fused_v4_geometry.hpp), one half each.
   constexpr bool kHalfBuffers = kC.half_buffers;
   static_assert(kHalves == 1 || kHalves == 2, "units of 8 or 16 input channels");
   constexpr int kBufHalves = kHalfBuffers ? 1 : kHalves;
