@@ -165,11 +165,19 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // counters (divisions only when it moves to the next item), so that no branch around the wgmma is divergent
   // (bench/NOTES.md §8a). Box coordinates: column 0, input row qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H
   // read as zeros), channel img·Cin + unit·unit_ci.
+  // An item's image and first q-pixel (items are (image, 64-pixel m-tile) pairs, m-tile fastest).
+  struct ItemOrigin {
+    int img, m0;
+  };
+  auto item_origin = [&](int item) {
+    const int img = G.by_m_tiles.div(item);
+    return ItemOrigin{img, G.by_m_tiles.mod(item, img) * kV4ItemM};
+  };
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
   auto ld_start_item = [&]() {
-    const int img = G.by_m_tiles.div(ld_item), m0 = G.by_m_tiles.mod(ld_item, img) * kV4ItemM;
-    ld_row = G.by_wp.div(m0) - 1;
-    ld_channel = img * g.Cin;
+    const ItemOrigin o = item_origin(ld_item);
+    ld_row = G.by_wp.div(o.m0) - 1;
+    ld_channel = o.img * g.Cin;
   };
   int ld_slot = 0;          // ld_unit mod kStages
   uint32_t ld_round = 0;    // ld_unit / kStages mod 2: the empty barrier's phase from the round before is its complement
@@ -202,13 +210,11 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
 
   // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) (v4_column) ----
   float acc[kAcc];
-  auto epilogue = [&](int item) {
-    const int img = G.by_m_tiles.div(item);
-    const int m0 = G.by_m_tiles.mod(item, img) * kV4ItemM;
+  auto epilogue = [&](const ItemOrigin& o) {
     v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
                                           g.multiply_value, cl);
-    Flavor::store_item(acc, y + (int64_t(img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
-                       m0 + row0, G.by_wp, g, plane, cl);
+    Flavor::store_item(acc, y + (int64_t(o.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
+                       o.m0 + row0, G.by_wp, g, plane, cl);
   };
 
   // ---- main loop: items, and in each the units (unit_ci input channels) in order. Unit c of an item: wait on its
@@ -288,8 +294,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   using Buf0 = std::integral_constant<int, 0>;
   using Buf1 = std::integral_constant<int, 1>;
   for (int i = 0, item = first_item; i < my_items; ++i, item += item_step) {
-    const int m0 = G.by_m_tiles.mod(item, G.by_m_tiles.div(item)) * kV4ItemM;
-    a_item = a_lane + G.by_wp.mod(m0, G.by_wp.div(m0)) + G.wp;  // + (m0 mod wp) + wp
+    const ItemOrigin o = item_origin(item);
+    a_item = a_lane + G.by_wp.mod(o.m0, G.by_wp.div(o.m0)) + G.wp;  // + (m0 mod wp) + wp
     unit(Buf0{}, 0);
     int chunk = 1;
     for (; chunk + 1 < G.units; chunk += 2) {
@@ -299,7 +305,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     if (chunk < G.units) unit(Buf1{}, chunk);
     wgmma_wait<0>();
     wgmma_pin(acc);
-    epilogue(item);
+    epilogue(o);
   }
 #endif
 }
