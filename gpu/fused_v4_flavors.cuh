@@ -18,7 +18,6 @@
 #include <cstdint>
 
 #include "gpu/epilogue.cuh"
-#include "gpu/fast_divide.hpp"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/mma_flavors.cuh"
@@ -41,22 +40,44 @@ struct V4BSource {
   int th, tw, ci;
 };
 
-// Row r of the lane (q-pixel m_row0 + 8r) holds in (acc[4t + 2r], acc[4t + 2r + 1]) the (rw = 0, 1) pair of output
-// channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; the 8 lanes of a channel write 64 contiguous bytes.
-// y_item is y at (image, the n-tile's first channel, the block's row parity, 0); offsets from it fit 32 bits
-// (v4_supports). The fragment-row layout of v4's float32 flavours.
+// A lane's fragment addressing within one item's window stage (per item kind, fused_v4_geometry.hpp): tap (th, tw) of a
+// pixel is −th·pitch − tw elements from its tap (0, 0); channel c + 1 is a_ld further; fragment row g + 8's pixel m_b is
+// d8 from row g's (float32: 8 in a row item, 2 q-rows in a col item; the 16-bit flavours' m_b is the next pixel).
+struct V4LaneA {
+  int pitch, a_ld, d8;
+};
+
+// Where a row item's output j (0..127) of row parity h and channel ch is staged (v4_out_box): its place in the
+// staging buffer, or nullptr when it lies outside its box (the caller stores it straight to y). Box k = h · parities +
+// ch mod parities (parities: channel parities per box set, 1 float32, 2 16-bit), its row ch / parities; boxes[k]: the
+// item's boxes (head and width from the box's shift).
+template <int kElem, int kBoxes>
+__device__ __forceinline__ unsigned char* v4_out_slot(unsigned char* staging, const V4OutBox (&boxes)[kBoxes], int h,
+                                                      int ch, int j) {
+  constexpr int kBoxRows = v4_out_box_rows(kElem), kParities = 32 / kBoxRows;
+  const int parity = ch % kParities;
+  // Two static indices and a select (an index computed at run time would put the boxes on the stack).
+  const V4OutBox box = parity == 0 ? boxes[h * kParities] : boxes[h * kParities + kParities - 1];
+  const int at = j - box.head;
+  if (at < 0 || at >= box.width) return nullptr;
+  return staging + (((h * kParities + parity) * kBoxRows * 2 * kV4ItemM) + (ch / kParities) * box.width + at) * kElem;
+}
+
+// Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
+// the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
+// of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
+// 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
 template <int kN>
-__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, int m_row0,
-                                                   const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, const V4Pixel (&px)[2],
+                                                   const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
   // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
   // and widened for each of the 32 stores (seven).
   const int64_t channel_step = int64_t(4) * plane;
 #pragma unroll
   for (int r = 0; r < 2; ++r) {
-    const int m = m_row0 + 8 * r;
-    const int qh = by_wp.div(m), qw = by_wp.mod(m, qh);
-    if (qh >= g.QH || qw > g.W) continue;
+    if (!px[r].stored) continue;
+    const int qh = px[r].qh, qw = px[r].qw;
 #pragma unroll
     for (int h = 0; h < kN / 32; ++h) {
       float* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
@@ -116,20 +137,43 @@ struct FlavorV4Float32 {
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
     return {(step >> 1) & 1, step & 1, (step >> 2) * 8 + k};
   }
-  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, int m_row0,
-                                                    const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
-    v4_store_row_pairs(acc, y_item, m_row0, by_wp, g, plane, cl);
+  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, const V4Pixel& px_a,
+                                                    const V4Pixel& px_b, const V3Geometry& g, int plane, int cl) {
+    const V4Pixel px[2] = {px_a, px_b};
+    v4_store_row_pairs(acc, y_item, px, g, plane, cl);
+  }
+  // A row item's outputs (v4_out_place): the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair of every group
+  // t (channel 4·(t mod 8) + cl, row parity t / 8), outputs 2m and 2m + 1 of the row (a box's head and width are even,
+  // so a pair is never split).
+  template <int kBoxes>
+  static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], unsigned char* staging, float* y_row0,
+                                                    const V4OutBox (&boxes)[kBoxes], int m_a, int wout, int plane,
+                                                    int cl) {
+#pragma unroll
+    for (int h = 0; h < kT / 8; ++h)
+#pragma unroll
+      for (int c8 = 0; c8 < 8; ++c8) {
+        const int t = 8 * h + c8, ch = 4 * c8 + cl;
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+          const int j = 2 * (m_a + 8 * r);
+          unsigned char* slot = v4_out_slot<4>(staging, boxes, h, ch, j);
+          const float2 v = make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]);
+          if (slot != nullptr) *reinterpret_cast<float2*>(slot) = v;
+          else __stcs(reinterpret_cast<float2*>(y_row0 + ch * plane + h * wout + j), v);
+        }
+      }
   }
 };
 
-// A fragments of one k-step from a float32 stage: rows g, g + 8 (q-pixels), channels c, c + 4 of the lane; tap
-// s = (th, tw) = (s / 2, s % 2) is the shift −th·wp − tw. `a` points at the lane's element (channel c, q-pixel g).
-__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, int wp, int a_ld) {
-  const float* p = a - (s >> 1) * wp - (s & 1);
+// A fragments of one k-step from a float32 stage: rows g, g + 8 (pixels m_a, m_b), channels c, c + 4 of the lane; tap
+// s = (th, tw) = (s / 2, s % 2) is the shift −th·pitch − tw. `a` points at the lane's element (channel c, pixel m_a).
+__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, const V4LaneA& l) {
+  const float* p = a - (s >> 1) * l.pitch - (s & 1);
   f[0] = __float_as_uint(p[0]);
-  f[1] = __float_as_uint(p[8]);
-  f[2] = __float_as_uint(p[4 * a_ld]);
-  f[3] = __float_as_uint(p[4 * a_ld + 8]);
+  f[1] = __float_as_uint(p[l.d8]);
+  f[2] = __float_as_uint(p[4 * l.a_ld]);
+  f[3] = __float_as_uint(p[4 * l.a_ld + l.d8]);
 }
 
 struct FlavorV4Tf32 : FlavorV4Float32<16> {
@@ -139,9 +183,9 @@ struct FlavorV4Tf32 : FlavorV4Float32<16> {
   // The value stored for B (copy 0: the only one).
   static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
   // A fragments of the chunk's four taps.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, int wp, int a_ld) {
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, const V4LaneA& l) {
 #pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, wp, a_ld);
+    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, l);
   }
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
     wgmma_m64n128k8_tf32(d, a, b, acc);
@@ -159,11 +203,11 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8> {
     return __uint_as_float(copy == 0 ? big : small);
   }
   // No range test here: fused_v4_scan_split_range has checked every input value before the kernel started.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, int wp, int a_ld) {
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const V4LaneA& l) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
       uint32_t raw[4];
-      v4_load_a_f32(raw, a, s, wp, a_ld);
+      v4_load_a_f32(raw, a, s, l);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
@@ -198,13 +242,14 @@ struct FlavorV4SixteenBit {
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
     return {step & 1, (k & 1) ? 0 : 1, (step >> 1) * 8 + (k >> 1)};
   }
-  // `a` points at the lane's element (channel c, q-pixel 2g), an even position: the word there is (x[p], x[p + 1]).
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, int wp, int a_ld) {
+  // `a` points at the lane's element (channel c, pixel m_a = 2g of its warp's 16, tap (0, 0)), an even position: the
+  // word there is (x[p], x[p + 1]), the next pixel's tap (0, 0) element one further in either item kind.
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, const V4LaneA& l) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
 #pragma unroll
       for (int h = 0; h < 2; ++h) {  // channel c, c + 4
-        const uint32_t* w = reinterpret_cast<const uint32_t*>(a - s * wp + h * 4 * a_ld);
+        const uint32_t* w = reinterpret_cast<const uint32_t*>(a - s * l.pitch + h * 4 * l.a_ld);
         const uint32_t cur = w[0], prev = w[-1];
         f[s][2 * h] = __byte_perm(prev, cur, 0x5432);  // row g (q-pixel p): (x[p − 1], x[p])
         f[s][2 * h + 1] = cur;                         // row g + 8 (q-pixel p + 1): (x[p], x[p + 1])
@@ -214,15 +259,16 @@ struct FlavorV4SixteenBit {
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
     Mma(d, a, b, acc);
   }
-  // The lane's rows are the adjacent q-pixels p = m_row0 (even) and p + 1 of one q-row, so for each accumulator group
-  // t it holds four consecutive outputs 2p .. 2p + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store
-  // where the address allows (even output rows), else two 4-byte ones; the 8 lanes of a channel cover 64 contiguous
-  // bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, int m_row0,
-                                                    const FastDivide& by_wp, const V3Geometry& g, int plane, int cl) {
-    const int qh = by_wp.div(m_row0), qw = by_wp.mod(m_row0, qh);
-    if (qh >= g.QH || qw > g.W) return;
-    const bool second = qw + 1 <= g.W;  // q-pixel p + 1 is a real one (same q-row: qw is even, wp a multiple of 8)
+  // The lane's pixels are adjacent q-pixels (qh, qw) and (qh, qw + 1) of one q-row (px_a, px_b; in a col item
+  // q-columns W − 2, W − 1 or W, W + 1, of which only W is stored), so for each accumulator group t it holds four
+  // consecutive outputs 2qw .. 2qw + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store where both are
+  // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
+  // contiguous bytes either way.
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, const V4Pixel& px_a,
+                                                    const V4Pixel& px_b, const V3Geometry& g, int plane, int cl) {
+    const bool first = px_a.stored, second = px_b.stored;
+    if (!first && !second) return;
+    const int qh = px_a.qh, qw = px_a.qw;
     const int64_t channel_step = int64_t(4) * plane;
     auto pack = [&](int t, int i) { return StorageT::pack2(acc[4 * t + 2 * i], acc[4 * t + 2 * i + 1]); };
 #pragma unroll
@@ -230,7 +276,7 @@ struct FlavorV4SixteenBit {
       uint16_t* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
       // The eight channels' addresses are 8·plane bytes apart, so one test of the row's alignment serves all eight
       // (ptxas does not see that: tested per store, it was a branch region around each).
-      if (second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
+      if (first && second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
 #pragma unroll
         for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
           __stcs(reinterpret_cast<uint2*>(p), make_uint2(pack(8 * h + c8, 0), pack(8 * h + c8, 1)));
@@ -238,11 +284,33 @@ struct FlavorV4SixteenBit {
       } else {
 #pragma unroll
         for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
-          __stcs(reinterpret_cast<unsigned int*>(p), pack(8 * h + c8, 0));
+          if (first) __stcs(reinterpret_cast<unsigned int*>(p), pack(8 * h + c8, 0));
           if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), pack(8 * h + c8, 1));
         }
       }
     }
+  }
+  // A row item's outputs (see FlavorV4Float32::stage_item): the lane's pixels m_a (even) and m_a + 1, four consecutive
+  // outputs of every group t as two words (outputs 2m_a, 2m_a + 1 and 2m_a + 2, 2m_a + 3; box heads and widths are
+  // even).
+  template <int kBoxes>
+  static __device__ __forceinline__ void stage_item(const float (&acc)[64], unsigned char* staging, uint16_t* y_row0,
+                                                    const V4OutBox (&boxes)[kBoxes], int m_a, int wout, int plane,
+                                                    int cl) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+#pragma unroll
+      for (int c8 = 0; c8 < 8; ++c8) {
+        const int t = 8 * h + c8, ch = 4 * c8 + cl;
+#pragma unroll
+        for (int i = 0; i < 2; ++i) {
+          const int j = 2 * m_a + 2 * i;
+          unsigned char* slot = v4_out_slot<2>(staging, boxes, h, ch, j);
+          const uint32_t v = StorageT::pack2(acc[4 * t + 2 * i], acc[4 * t + 2 * i + 1]);
+          if (slot != nullptr) *reinterpret_cast<uint32_t*>(slot) = v;
+          else __stcs(reinterpret_cast<unsigned int*>(y_row0 + ch * plane + h * wout + j), v);
+        }
+      }
   }
 };
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;

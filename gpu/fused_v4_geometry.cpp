@@ -8,44 +8,36 @@
 
 namespace gate::gpu {
 
-namespace {
-
-// Rows of a window stage for pitch wp: the 64 pixels of an item span at most (wp − 1 + 63) / wp + 1 q-rows, plus the
-// row above.
-int window_rows(int wp) { return (wp - 1 + kV4ItemM - 1) / wp + 2; }
-
-}  // namespace
-
 V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks) {
   const int elem_bytes = c.elem_bytes;
   V4Geometry g{};
   g.w = make_v3_geometry(s, elem_bytes);
-  // Lane (g, c) loads channel c's element at offset c·a_ld + g: conflict-free when a_ld in 32-bit words is ≡ 8 or 24
-  // (mod 32). Try the smallest pitches first (wider ones add junk columns to the tensor work); else take the smallest.
-  const int align = 16 / elem_bytes;
-  const int wp0 = (s.W + 1 + align - 1) / align * align;
-  g.wp = wp0;
-  for (int wp = wp0; wp <= wp0 + 4 * align; wp += align) {
-    const int words = window_rows(wp) * wp * elem_bytes / 4;
-    if (words % 32 == 8 || words % 32 == 24) {
-      g.wp = wp;
-      break;
-    }
-  }
-  g.rows = window_rows(g.wp);
-  g.a_ld = g.rows * g.wp;
-  g.m_tiles = (g.w.QH * g.wp + kV4ItemM - 1) / kV4ItemM;
+  const int align = 16 / elem_bytes;  // elements in 16 bytes: box widths are multiples of it
+  g.lead = align;
+  g.segs = (s.W + kV4ItemM - 1) / kV4ItemM;
+  g.row_items = g.w.QH * g.segs;
+  g.m_tiles = g.row_items + (g.w.QH + kV4ColItemRows - 1) / kV4ColItemRows;
+  auto box = [&](int pitch, int rows) { return V4Box{pitch, rows, rows * pitch, c.unit_ci * rows * pitch * elem_bytes}; };
+  // Row items: lead + 64 columns (68 float32, 72 16-bit). Lane (g, c) of a fragment load reads
+  // channel c's word c·a_ld + g (+ a constant): the 2-row a_ld is 136 words float32 and 72 words 16-bit, ≡ 8 mod 32, so
+  // the 32 lanes fall in distinct banks (tests/gpu/fused_v4_geometry_test.cpp).
+  g.row_box = box(kV4ItemM + g.lead, 2);
+  // Col items: 32 bytes of columns around W, 17 input rows (as many bytes as a row item's box for float32, 16-bit
+  // twice). Their lanes read 2 or 4 rows at a 32-byte pitch: bank conflicts, on 5 of the seed's 70 items per image.
+  g.col_box = box(2 * align, kV4ColItemRows + 1);
   g.n_tiles = g.w.n_tiles * (128 / c.n_cols);
   g.k_steps = s.Cin / kV3ChunkCi * (elem_bytes == 4 ? 4 : 2);
   g.b_bytes = c.b_copies * g.k_steps * v4_b_step_bytes(c);
   g.units = s.Cin / c.unit_ci;
-  g.box_bytes = c.unit_ci * g.a_ld * elem_bytes;
-  g.stage_bytes = kV4StagePad + (g.box_bytes + 127) / 128 * 128;
+  g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  g.smem_bytes = g.bias_offset + kV3CoutPerBlock * 4;
+  // Output staging (v4_out_box): n_cols / 2 rows of 128 outputs per buffer.
+  g.staging_bytes = c.n_cols / 2 * 2 * kV4ItemM * elem_bytes;
+  g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + 127) / 128 * 128;
+  g.smem_bytes = g.staging_offset + c.warpgroups * c.out_buffers * g.staging_bytes;
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);
-  g.by_wp = FastDivide::make(g.wp);
+  g.by_segs = FastDivide::make(g.segs);
   g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + c.warpgroups - 1) / c.warpgroups);
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
   return g;
@@ -60,8 +52,9 @@ bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const 
   if (s.Cin % c.unit_ci != 0) return no("Cin not a multiple of the pipeline unit's input channels (fused_v4_geometry.hpp)");
   if (s.W * c.elem_bytes % 16 != 0) return no("W·element size not a multiple of 16 bytes (TMA row stride)");
   const V4Geometry g = make_v4_geometry(s, c, 1);
-  if (g.wp > 256 || g.rows > 256) return no("W too large for one TMA box");
-  if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
+  if (int64_t(s.N) * s.Cin > INT32_MAX || int64_t(s.N) * s.Cout > INT32_MAX) {
+    return no("N·Cin or N·Cout exceeds the TMA's 32-bit coordinates");
+  }
   // Output offsets within one item's 32 channels are 32-bit in the kernel.
   if (int64_t(kV3CoutPerBlock) * s.Hout * s.Wout > INT32_MAX) return no("output planes too large for 32-bit offsets");
   if (g.smem_bytes > smem_optin) return no("Cin too large: one n-tile's weights and the window stages exceed shared memory");

@@ -1,12 +1,22 @@
 // The geometry of fused_v4_wgmma (the stride-2, k=4 fast path on Hopper), computed on the host from a KernelShape.
-// v4 uses v3's phase-GEMM (fused_v3_geometry.hpp: q-pixels m = qh·WP + qw of one image, 8 input channels per K-chunk,
-// the four taps as constant shifts −th·WP − tw in a window of pitch WP) with its own tiling: a block is independent
-// warpgroups (two), each computing 64-pixel items (64 q-pixels × its n-tile's columns: 4 phases × 32 channels, one
-// wgmma m64n128 tile, or for 3xTF32 2 phases × 32 channels) from its own window stages, while the packed weights of the
-// block's n-tile stay in shared memory for the whole kernel (persistent grid: each warpgroup walks a strided list of
-// (image, m-tile) items of one n-tile). A window stage is one TMA box [unit channels][rows][wp columns] of x: whole input rows qh0 − 1 .. qh0 + rows − 2 around the item's first q-row qh0,
-// the columns W .. wp − 1 and the rows outside the image read as zeros (the TMA's out-of-bounds fill), so the taps of
-// the first and last q-column and q-row see the zeros they need.
+// v4 uses v3's phase-GEMM (fused_v3_geometry.hpp: q-pixels (qh, qw), qh < QH = H + 1, qw <= W, 8 input channels per
+// K-chunk, the four taps (th, tw) reading x[qh − th][qw − tw]) with its own tiling: a block is independent warpgroups
+// (two), each computing 64-pixel items (64 q-pixels × its n-tile's columns: 4 phases × 32 channels, one wgmma m64n128
+// tile, or for 3xTF32 2 phases × 32 channels) from its own window stages, while the packed weights of the block's
+// n-tile stay in shared memory for the whole kernel (persistent grid: each warpgroup walks a strided list of (image,
+// item) pairs of one n-tile).
+// Items come in two kinds, so that a window holds little beyond what its item reads (bench/NOTES.md §11):
+//   row items   64 q-pixels of one q-row, q-columns qw0 .. qw0 + 63 (qw0 a multiple of 64; those >= W are not stored):
+//               a window of the two input rows qh0 − 1, qh0, columns qw0 − lead .. qw0 + 63 (lead = 16 bytes of
+//               elements), pitch 68 (float32) or 72 (16-bit) elements;
+//   col items   the last q-column W, which a q-row's 64-column segments leave out: 16 q-rows qh0 .. qh0 + 15 × the
+//               q-columns W − 2 .. W + 1, of which only W is stored (the others are row items' or beyond the output;
+//               four columns keep the 16-bit fragments' pixel pairs and make the window no larger than a row item's
+//               for float32); a window of input rows qh0 − 1 .. qh0 + 15, columns W − lead .. W + lead − 1.
+// A window stage is one TMA box [unit channels][rows][pitch] of x; the columns >= W (and < 0) and rows outside the image
+// read as zeros (the TMA's out-of-bounds fill), so the taps at the edges see the zeros they need. Every box starts on a
+// 16-byte column (W is a multiple of 16 bytes): a box starting one element left of a row start measured an illegal
+// instruction at the TMA on the H100.
 #pragma once
 
 #include "gpu/fast_divide.hpp"
@@ -15,9 +25,8 @@
 
 namespace gate::gpu {
 
-inline constexpr int kV4ItemM = 64;           // q-pixels per item (one wgmma M)
-inline constexpr int kV4StagePad = 128;       // zero bytes before each stage: the tap (th, tw) = (1, 1) of the first
-                                              // pixel reads one element (16-bit: two) before channel 0's window
+inline constexpr int kV4ItemM = 64;           // q-pixels per item (one wgmma M); a row item's q-columns
+inline constexpr int kV4ColItemRows = 16;     // q-rows per col item (four q-columns each)
 inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns (one 32-byte-swizzle atom along N)
 
 // What distinguishes the flavours on the host side (the kernel reads the same constants from its Flavor):
@@ -29,22 +38,28 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
-// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10): TF32 units of 8 channels in 4 stages (1.07 ms on
-// the seed workload, 16 × 3 1.28), 16-bit units of 8 channels in 4 stages (two blocks per SM; 0.65 ms, 16 × 3 0.76),
-// 3xTF32 units of 16 channels in 3 stages with half-unit buffers (1.61–1.69 ms; units of 8 1.88 on the H200). The
-// H200 prefers 16 × 3 for TF32 (0.76 ms against 0.87) and 16-bit (0.47 against 0.50): the same binary, a faster
-// memory; the H100 is the card the targets are set on, so its choice stands. Every float32
-// configuration keeps one block per SM (128 KB of weights); three TF32 warpgroups per block measured 1.45 ms against
-// two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at
-// n_cols 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input
-// window twice as often (bench/NOTES.md §8b).
+//   out_buffers  output staging buffers per warpgroup for the row items' TMA stores (fused_v4_wgmma.cuh, v4_out_box):
+//               0 = none (every item stores from its registers), or 1 or 2 (a buffer is rewritten only after the
+//               buffers' other items)
+// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11): TF32 units of 8 channels in 4 stages with one
+// staging buffer (1.02–1.04 ms on the seed workload; stores from the registers 1.10–1.13, 8 × 6 1.28–1.32, 8 × 8 1.28;
+// the buffer fills the SM's shared memory to 232,192 of 232,448 bytes), 16-bit units of 8 channels in 3 stages storing
+// from the registers (two blocks per SM; 0.66–0.68 ms, 8 × 4 0.71, 8 × 5 0.76–0.78; with a staging buffer, which
+// leaves one block per SM, 0.95), 3xTF32 units of 16 channels in 3 stages with half-unit buffers, storing from the
+// registers (1.64–1.67 ms; with a staging buffer 1.76–1.77; units of 8 1.88 on the H200). On the earlier items (64
+// consecutive q-pixels of a pitched grid) the H200 preferred 16 × 3 for TF32 (0.76 ms against 0.87) and 16-bit (0.47
+// against 0.50); the H100 is the card the targets are set on, so its choice stands. Every float32 configuration keeps
+// one block per SM (128 KB of weights); three TF32 warpgroups per block measured 1.45 ms against two's 1.15 (8 × 4
+// each). 3xTF32 needs both weight parts resident, 2 × 128 KB at n_cols 128, more than the 227 KB of an SM: it halves
+// the block's columns instead (2 × 64 KB) and reads each input window twice as often (bench/NOTES.md §8b).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
+  int out_buffers = 0;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2};
-inline constexpr V4Config kV4Config16Bit{2, 8, 4, 128, 1, 2};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, 1};
+inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2, false, 0};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, 0};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
@@ -70,29 +85,99 @@ GATE_V4_HD constexpr int v4_bias_slot(int co_local) { return (co_local & 3) * 8 
 // One k-step of one packed weight array: n_cols columns × 32 bytes of K.
 GATE_V4_HD constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
 
+// One kind of item's window stage: a TMA box of `pitch` columns × `rows` input rows × unit_ci channels.
+struct V4Box {
+  int pitch;      // elements per row: the box width, a multiple of 16 bytes
+  int rows;       // input rows
+  int a_ld;       // elements per channel in a stage: rows · pitch
+  int box_bytes;  // bytes one TMA box writes: unit_ci · a_ld · elem
+};
+
 struct V4Geometry {
   V3Geometry w;       // problem sizes, QH, n_tiles, chunks, epilogue constants (its WP and tile fields are v3's, unused)
-  int wp;             // v4's q-grid pitch: >= W + 1, a multiple of 16 bytes of elements, chosen for conflict-free loads
-  int rows;           // input rows per window stage (the TMA box height)
-  int a_ld;           // elements per channel in a stage: rows · wp
-  int m_tiles;        // 64-pixel items per image: ceil(QH·wp / 64)
+  int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
+  int segs;           // row items per q-row: ceil(W / 64)
+  int row_items;      // row items per image: QH · segs; the col items follow them
+  int m_tiles;        // items per image: row_items + ceil(QH / 16) col items
+  V4Box row_box, col_box;
   int n_tiles;        // the blocks' column tiles: (Cout / 32) × (128 / n_cols); tile t is channels 32·(t / splits)..
                       // and, for n_cols 64, the output row parity rh = t % splits (splits = 128 / n_cols)
   int k_steps;        // wgmma k-steps per n-tile: chunks × 4 taps (TF32, k8) or chunks × 2 tap rows (16-bit, k16)
   int b_bytes;        // packed weights of one n-tile in shared memory: b_copies × k_steps × v4_b_step_bytes
-  int stage_bytes;    // one window stage incl. its zero pad, a multiple of 128
+  int stage_bytes;    // one window stage: the larger box, rounded up to 128 bytes
   int units;          // pipeline units per item: Cin / unit_ci
-  int box_bytes;      // bytes one TMA box writes: unit_ci · a_ld · elem
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
-  int smem_bytes;     // b_bytes + warpgroups × stages × (stage_bytes + full and empty mbarriers) + 128 bytes of bias
-  int items;          // (image, m-tile) pairs: N × m_tiles
+  int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, out_buffers per warpgroup),
+  int staging_bytes;  // after the bias: a row item's n_cols / 2 output rows of 128 outputs, as v4_out_box places them
+  int smem_bytes;     // staging_offset + warpgroups × out_buffers × staging_bytes
+  int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
-  FastDivide by_m_tiles, by_wp;  // item → (image, m-tile) and q-pixel → (q-row, q-column) without a division
+  FastDivide by_m_tiles, by_segs;  // item → (image, item of the image) and row item → (q-row, segment), no division
 };
 
+// An item: its image, kind, and first q-pixel (row item: (qh0, qw0); col item: (qh0, W)).
+struct V4Item {
+  int img;
+  bool col;
+  int qh0, qw0;
+};
+GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
+  const int img = G.by_m_tiles.div(item), t = G.by_m_tiles.mod(item, img);
+  if (t >= G.row_items) return {img, true, (t - G.row_items) * kV4ColItemRows, G.w.W};
+  const int qh = G.by_segs.div(t);
+  return {img, false, qh, G.by_segs.mod(t, qh) * kV4ItemM};
+}
+
+// Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no
+// other item stores). Row item: (qh0, qw0 + m). Col item: (qh0 + m / 4, W − 2 + m mod 4), stored for m mod 4 = 2 only.
+struct V4Pixel {
+  int qh, qw;
+  bool stored;
+};
+GATE_V4_HD inline V4Pixel v4_pixel(const V4Geometry& G, const V4Item& it, int m) {
+  if (!it.col) return {it.qh0, it.qw0 + m, it.qw0 + m < G.w.W};
+  const int qh = it.qh0 + (m >> 2);
+  return {qh, G.w.W - 2 + (m & 3), (m & 3) == 2 && qh < G.w.QH};
+}
+
+GATE_V4_HD inline V4Box v4_box(const V4Geometry& G, const V4Item& it) { return it.col ? G.col_box : G.row_box; }
+
+// Where pixel m's tap (th, tw) element of channel 0 sits in its stage: v4_a_base(m) + (1 − th)·pitch − tw (elements).
+// Row item: column qw0 + m − tw of the box starting at qw0 − lead, row qh0 − th of the box starting at qh0 − 1. Col item:
+// column W − 2 + m mod 4 − tw of the box starting at W − lead, row qh0 + m / 4 − th.
+GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
+  if (!it.col) return m + G.lead;
+  return (m >> 2) * G.col_box.pitch + (m & 3) - 2 + G.lead;
+}
+
+// A row item's outputs leave by TMA stores (fused_v4_wgmma.cuh), one per output box: the 128 outputs (64 q-pixels ×
+// rw) of one row parity for the block's 32 channels (float32) or for the 16 channels of one channel parity (16-bit),
+// staged densely [box rows][width] in shared memory. y is seen as rows of whole planes (float32: [N·Cout][plane],
+// 16-bit: [N·Cout / 2][two planes], so that the row stride is a multiple of 16 bytes), and a box must start on a
+// 16-byte boundary: where the output row's address is `shift` bytes past one (float32 odd rows: a 130-float row is 520
+// bytes), the box starts `head` outputs in and is `width` outputs wide (the short map), and the outputs before and
+// after it are stored from the registers. Every row of a box has the same shift (planes two apart differ by
+// 16(H + 1)(W + 1) bytes).
+GATE_V4_HD constexpr int v4_out_box_rows(int elem_bytes) { return elem_bytes == 4 ? 32 : 16; }
+GATE_V4_HD constexpr int v4_out_short_width(int elem_bytes) { return elem_bytes == 4 ? 124 : 120; }
+struct V4OutBox {
+  int head, width;  // outputs of the row before the box; the box's width (128 or the short width)
+};
+GATE_V4_HD constexpr V4OutBox v4_out_box(int shift, int elem_bytes) {
+  return shift == 0 ? V4OutBox{0, 2 * kV4ItemM} : V4OutBox{(16 - shift) / elem_bytes, v4_out_short_width(elem_bytes)};
+}
+
+// The TMA box's origin in x (column, input row) for an item.
+struct V4BoxOrigin {
+  int col, row;
+};
+GATE_V4_HD inline V4BoxOrigin v4_box_origin(const V4Geometry& G, const V4Item& it) {
+  return {it.qw0 - G.lead, it.qh0 - 1};
+}
+
 // True when v4 computes s in configuration c on a device that offers smem_optin bytes of shared memory per block:
-// v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), the box within the
-// TMA's 256 per dimension, and the n-tile's packed weights and the stages in shared memory.
+// v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), and the n-tile's packed
+// weights and the stages in shared memory. (The boxes' sizes do not depend on W or H: any width and height fit them.)
 bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const char** why_not);
 // ctas_per_tile from the number of blocks the device runs at once (multiprocessors × blocks per multiprocessor).
 V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks);  // requires v3_supports(s)

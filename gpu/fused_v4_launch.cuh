@@ -34,7 +34,9 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
                V3Launcher fallback, FlaggedLauncher flagged = nullptr) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
-  if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % (2 * kElem) != 0) {
+  // y's TMA stores (out_buffers > 0) need it 16-byte aligned too.
+  const uintptr_t y_align = Flavor::kConfig.out_buffers > 0 ? 16 : 2 * kElem;
+  if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
   int device = 0, sms = 0;
@@ -61,14 +63,31 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
                                                                   static_cast<Bits*>(packed), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
-  // x as a 3-D tensor [N·Cin][H][W]; a box is [unit channels][rows][wp columns] (columns >= W and rows outside [0, H) are
-  // the TMA's zero fill).
+  // x as a 3-D tensor [N·Cin][H][W]; one map per item kind, whose box is [unit channels][rows][pitch columns] (columns
+  // outside [0, W) and rows outside [0, H) are the TMA's zero fill).
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
   const uint64_t strides[2] = {uint64_t(s.W) * kElem, uint64_t(s.H) * s.W * kElem};
-  const uint32_t box[3] = {uint32_t(g.wp), uint32_t(g.rows), uint32_t(Flavor::kConfig.unit_ci)};
-  const CUtensorMap x_map = make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
+  auto map = [&](const V4Box& b) {
+    const uint32_t box[3] = {uint32_t(b.pitch), uint32_t(b.rows), uint32_t(Flavor::kConfig.unit_ci)};
+    return make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
+  };
+  const CUtensorMap x_row_map = map(g.row_box), x_col_map = map(g.col_box);
+  // y for the row items' stores (v4_out_box): float32 as [N·Cout][plane], 16-bit as [N·Cout / 2][two planes] (row
+  // strides of 16(H + 1)(W + 1) bytes either way); boxes [1][box rows][128 or the short width].
+  const int parities = 32 / v4_out_box_rows(kElem);
+  const uint64_t plane = uint64_t(s.Hout) * s.Wout;
+  const uint64_t y_dims[3] = {plane * parities, uint64_t(s.N) * s.Cout / parities, 1};
+  const uint64_t y_strides[2] = {plane * parities * kElem, plane * parities * kElem * y_dims[1]};
+  auto y_map = [&](int width) {
+    const uint32_t box[3] = {uint32_t(width), uint32_t(v4_out_box_rows(kElem)), 1};
+    // Without staging buffers the kernel never reads these maps (and y may be only 4-byte aligned).
+    if (Flavor::kConfig.out_buffers == 0) return CUtensorMap{};
+    return make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, box);
+  };
+  const CUtensorMap y_full_map = y_map(2 * kV4ItemM), y_short_map = y_map(v4_out_short_width(kElem));
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
-      g, x_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y), outside_flag);
+      g, x_row_map, x_col_map, y_full_map, y_short_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
+      static_cast<Bits*>(y), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   if constexpr (Flavor::kSplit) {
     if (flagged == nullptr) throw GpuError("fused_v4_wgmma: a splitting flavour needs its fallback");

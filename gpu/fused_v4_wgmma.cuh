@@ -6,18 +6,20 @@
 //     assembling fragments), B from shared memory;
 //   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
 //     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
-//   - input: independent warpgroups (two) per block, each walking its own strided list of 64-pixel (image, m-tile)
-//     items; its window stages are TMA boxes [unit channels][rows][wp] of x (fused_v4_geometry.hpp), loaded by its
-//     thread 0 through full/empty mbarriers, with the TMA's zero fill at the image edges and the gap columns;
-//   - epilogue: from the accumulators, streaming stores, no staging. The wgmma columns are ordered so that a thread's
-//     accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the (rw = 0, rw = 1) pair of one
-//     output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row parity rh = t / 8 (v4_column),
-//     so a pair goes out as one 8-byte store straight from its registers; the bias of the block's 32 channels is
-//     staged in shared memory once, in the order the lanes read it.
+//   - input: independent warpgroups (two) per block, each walking its own strided list of 64-pixel (image, item)
+//     items, row items (64 q-columns of one q-row) and col items (the last q-column); its window stages are TMA boxes
+//     [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), loaded by its thread 0
+//     through full/empty mbarriers, with the TMA's zero fill at the image edges;
+//   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
+//     with staging buffers (out_buffers), a full row item's by TMA stores from shared memory. The wgmma columns are
+//     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
+//     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row
+//     parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
+//     block's 32 channels is staged in shared memory once, in the order the lanes read it.
 // The flavours (TF32, 3xTF32, float16, bfloat16): fused_v4_flavors.cuh.
 // Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
-// swizzle, v4_b_offset), then per warpgroup `stages` window stages (each behind a 128-byte zero pad), then the stages'
-// mbarriers, then the n-tile's 32 bias values.
+// swizzle, v4_b_offset), then per warpgroup `stages` window stages, then the stages' mbarriers, then the n-tile's 32
+// bias values, then per warpgroup out_buffers output staging buffers.
 #pragma once
 
 #include <cstdint>
@@ -88,7 +90,8 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
 
 template <class Flavor>
 __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMinBlocks)
-    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_map,
+    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map, const __grid_constant__ CUtensorMap x_col_map,
+                   const __grid_constant__ CUtensorMap y_full_map, const __grid_constant__ CUtensorMap y_short_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
                    uint32_t* outside_flag) {
@@ -136,11 +139,6 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
     v3_cp_async_wait<0>();
     __syncthreads();
-    // The zero pads in front of the window stages (never written by the TMA) and the stages' mbarriers.
-    for (int i = tid; i < kWG * kStages * kV4StagePad / 4; i += kThreads) {
-      const int stage = i / (kV4StagePad / 4), word = i % (kV4StagePad / 4);
-      reinterpret_cast<uint32_t*>(smem_v4 + G.b_bytes + stage * G.stage_bytes)[word] = 0;
-    }
     // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels 4·t + c) contiguous.
     if (tid < kV3CoutPerBlock) {
       const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
@@ -163,21 +161,18 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
   // warps have released the stage. Every thread of the warpgroup waits for that release and keeps the loader's
   // counters (divisions only when it moves to the next item), so that no branch around the wgmma is divergent
-  // (bench/NOTES.md §8a). Box coordinates: column 0, input row qh0 − 1 (qh0 = the item's first q-row; −1 and rows >= H
-  // read as zeros), channel img·Cin + unit·unit_ci.
-  // An item's image and first q-pixel (items are (image, 64-pixel m-tile) pairs, m-tile fastest).
-  struct ItemOrigin {
-    int img, m0;
-  };
-  auto item_origin = [&](int item) {
-    const int img = G.by_m_tiles.div(item);
-    return ItemOrigin{img, G.by_m_tiles.mod(item, img) * kV4ItemM};
-  };
-  int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_row = 0, ld_channel = 0;
+  // (bench/NOTES.md §8a). Box: the item kind's tensor map and size, origin v4_box_origin (columns and rows outside
+  // the image read as zeros), channel img·Cin + unit·unit_ci.
+  int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_col = 0, ld_row = 0, ld_channel = 0, ld_bytes = 0;
+  bool ld_col_item = false;
   auto ld_start_item = [&]() {
-    const ItemOrigin o = item_origin(ld_item);
-    ld_row = G.by_wp.div(o.m0) - 1;
-    ld_channel = o.img * g.Cin;
+    const V4Item it = v4_item(G, ld_item);
+    const V4BoxOrigin origin = v4_box_origin(G, it);
+    ld_col = origin.col;
+    ld_row = origin.row;
+    ld_channel = it.img * g.Cin;
+    ld_col_item = it.col;
+    ld_bytes = v4_box(G, it).box_bytes;
   };
   int ld_slot = 0;          // ld_unit mod kStages
   uint32_t ld_round = 0;    // ld_unit / kStages mod 2: the empty barrier's phase from the round before is its complement
@@ -185,8 +180,11 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     if (ld_unit >= units) return;
     const int slot = ld_slot;
     if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
-    tma_load_3d_if(wtid == 0, smem_addr + uint32_t(stage_base + slot * G.stage_bytes + kV4StagePad), &x_map, 0, ld_row,
-                   ld_channel + ld_chunk * kUnitCi, full_base + uint32_t(slot * 8), uint32_t(G.box_bytes));
+    // One predicated call per item kind, each naming its tensor map (a kernel parameter) directly.
+    const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
+    const int channel = ld_channel + ld_chunk * kUnitCi;
+    tma_load_3d_if(wtid == 0 && !ld_col_item, dst, &x_row_map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
+    tma_load_3d_if(wtid == 0 && ld_col_item, dst, &x_col_map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
     ++ld_unit;
     if (++ld_slot == kStages) {
       ld_slot = 0;
@@ -202,19 +200,63 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
 #pragma unroll
   for (int s = 0; s < kStages - 1; ++s) load_next_unit();
 
-  // The warp's 16 item rows (q-pixels m − m0) and the lane's two: rows g and g + 8 of its fragments.
-  const int row0 = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);  // row g + 8 is row0 + 8 (TF32) or row0 + 1 (16-bit)
-  // The window holds q-pixel m = qh·wp + qw of the item at (qh − qh0 + 1)·wp + qw = m − m0 + (m0 mod wp) + wp.
-  const int a_lane = cl * G.a_ld + row0 + kV4StagePad / kElem;
+  // The warp's 16 item pixels and the lane's two: fragment rows g and g + 8 are item pixels m_a and m_b.
+  const int m_a = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);
+  const int m_b = m_a + (Flavor::kPairRows ? 1 : 8);
   const int plane = g.Hout * g.Wout;  // offsets within an item's 32 channels fit 32 bits (v4_supports)
 
-  // ---- epilogue of one item: acc[4t + i] is row (i < 2 ? row0 : row1), column n = 8t + 2c + (i % 2) (v4_column) ----
+  // ---- epilogue of one item: acc[4t + i] is pixel (i < 2 ? m_a : m_b), column n = 8t + 2c + (i % 2) (v4_column) ----
+  // A col item, a row item of fewer than 64 q-columns (W not a multiple of 64), and every item where the flavour has
+  // no staging buffers (out_buffers 0) store from the registers. A full row item's outputs are whole output rows of 64
+  // q-pixels (128 outputs) per (row parity, channel): staged in one of the warpgroup's buffers as v4_out_box places
+  // them, then sent by the warpgroup's thread 0 as a few TMA stores, so that the warps go on to the next item while the
+  // async proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100,
+  // bench/NOTES.md §11).
+  constexpr int kOutBuffers = kC.out_buffers;
+  constexpr int kBoxRows = v4_out_box_rows(kElem), kParities = kV3CoutPerBlock / kBoxRows;
+  constexpr int kBoxes = kC.n_cols / 2 / kBoxRows;
+  int out_buffer = 0;
   float acc[kAcc];
-  auto epilogue = [&](const ItemOrigin& o) {
+  auto epilogue = [&](const V4Item& it) {
     v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
                                           g.multiply_value, cl);
-    Flavor::store_item(acc, y + (int64_t(o.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout,
-                       o.m0 + row0, G.by_wp, g, plane, cl);
+    Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
+    if (kOutBuffers == 0 || it.col || it.qw0 + kV4ItemM > g.W) {
+      Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
+      return;
+    }
+    if constexpr (kOutBuffers > 0) {
+      unsigned char* staging = smem_v4 + G.staging_offset + (wg * kOutBuffers + out_buffer) * G.staging_bytes;
+      out_buffer = out_buffer + 1 == kOutBuffers ? 0 : out_buffer + 1;
+      Bits* y_row0 = y_item + 2 * it.qh0 * g.Wout + 2 * it.qw0;  // row parity 0, channel 0, the item's first output
+      // This buffer's stores (out_buffers row items ago) have read it (thread 0 issued them and waits for all its
+      // groups but the latest out_buffers − 1), then all threads write it.
+      if (wtid == 0) bulk_wait_read<kOutBuffers - 1>();
+      named_barrier_sync(1 + wg, 128);
+      // Box k: row parity k / parities, channel parity k mod parities; its head and width from its first row's shift.
+      V4OutBox boxes[kBoxes];
+#pragma unroll
+      for (int k = 0; k < kBoxes; ++k) {
+        const Bits* y_box = y_row0 + (k % kParities) * plane + (k / kParities) * g.Wout;
+        boxes[k] = v4_out_box(int(reinterpret_cast<uintptr_t>(y_box) & 15u), kElem);
+      }
+      Flavor::stage_item(acc, staging, y_row0, boxes, m_a, g.Wout, plane, cl);
+      fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
+      named_barrier_sync(1 + wg, 128);
+      // Coordinates of box k: (output within the plane or plane pair, plane or plane pair, 0). One predicated store per
+      // tensor map, each naming its kernel parameter.
+      const int64_t plane_row = (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) / kParities;
+#pragma unroll
+      for (int k = 0; k < kBoxes; ++k) {
+        const int h = k / kParities, parity = k % kParities;
+        const V4OutBox box = boxes[k];
+        const int x = parity * plane + (2 * it.qh0 + rh_tile + h) * g.Wout + 2 * it.qw0 + box.head;
+        const uint32_t src = uint32_t(__cvta_generic_to_shared(staging + k * kBoxRows * 2 * kV4ItemM * kElem));
+        tma_store_3d_if(wtid == 0 && box.width == 2 * kV4ItemM, &y_full_map, x, int(plane_row), 0, src);
+        tma_store_3d_if(wtid == 0 && box.width != 2 * kV4ItemM, &y_short_map, x, int(plane_row), 0, src);
+      }
+      if (wtid == 0) bulk_commit();
+    }
   };
 
   // ---- main loop: items, and in each the units (unit_ci input channels) in order. Unit c of an item: wait on its
@@ -242,7 +284,10 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   const uint64_t b_desc0 = wgmma_desc_k_major_sw32(smem_addr, kV4BStrideBytes);
   int slot = 0;                            // the next unit's stage: units consumed so far mod kStages
   uint32_t round = 0;                      // units consumed / kStages mod 2: the full barrier's phase to wait for
+  // The lane's fragment addressing in the current item's stages (Flavor::load_a): its element of pixel m_a, channel cl,
+  // tap (0, 0) at a_item; the item kind's row pitch and channel stride; pixel m_b's offset from m_a.
   int a_item = 0;
+  V4LaneA lane_a{};
   auto unit = [&](auto buf_c, int chunk) {
     constexpr int kUnitBuf = decltype(buf_c)::value;
     mbarrier_wait_uniform(full_base + uint32_t(slot * 8), round);
@@ -263,7 +308,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
 #pragma unroll
       for (int h = 0; h < kHalves; ++h) {
         const int buf = kHalves == 2 ? h : kUnitBuf;
-        Flavor::load_a(frag[buf][0], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+        Flavor::load_a(frag[buf][0], As + h * kV3ChunkCi * lane_a.a_ld, lane_a);
         wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kSteps * kFrag]>(&frag[buf][0]));
         if (h == kHalves - 1) release_stage();
         wgmma_fence();
@@ -275,7 +320,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     } else {
 #pragma unroll
       for (int h = 0; h < kHalves; ++h) {
-        Flavor::load_a(frag[kUnitBuf][h], As + h * kV3ChunkCi * G.a_ld, G.wp, G.a_ld);
+        Flavor::load_a(frag[kUnitBuf][h], As + h * kV3ChunkCi * lane_a.a_ld, lane_a);
       }
       wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[kUnitBuf]));
       release_stage();
@@ -294,8 +339,11 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   using Buf0 = std::integral_constant<int, 0>;
   using Buf1 = std::integral_constant<int, 1>;
   for (int i = 0, item = first_item; i < my_items; ++i, item += item_step) {
-    const ItemOrigin o = item_origin(item);
-    a_item = a_lane + G.by_wp.mod(o.m0, G.by_wp.div(o.m0)) + G.wp;  // + (m0 mod wp) + wp
+    const V4Item it = v4_item(G, item);
+    const V4Box box = v4_box(G, it);
+    const int base_a = v4_a_base(G, it, m_a);
+    a_item = cl * box.a_ld + base_a + box.pitch;  // v4_a_base + (1 − th)·pitch − tw at (th, tw) = (0, 0)
+    lane_a = V4LaneA{box.pitch, box.a_ld, v4_a_base(G, it, m_b) - base_a};
     unit(Buf0{}, 0);
     int chunk = 1;
     for (; chunk + 1 < G.units; chunk += 2) {
@@ -305,8 +353,9 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     if (chunk < G.units) unit(Buf1{}, chunk);
     wgmma_wait<0>();
     wgmma_pin(acc);
-    epilogue(o);
+    epilogue(it);
   }
+  if (kOutBuffers > 0 && wtid == 0) bulk_wait_all();  // the staging buffers outlive the last bulk copies
 #endif
 }
 

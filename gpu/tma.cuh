@@ -1,6 +1,7 @@
 // Hopper's tensor memory accelerator (TMA) and transaction barriers as fused_v4_wgmma uses them: one thread per warpgroup
 // issues a 3-D box copy from global to shared memory (out-of-bounds elements are written as zeros), and the copy
-// completes a phase of an mbarrier that the consumers wait on. Device code compiles to nothing outside sm_90a (the
+// completes a phase of an mbarrier that the consumers wait on; and the other way, 3-D box stores from shared memory
+// to global memory, tracked by the issuing thread's bulk groups. Device code compiles to nothing outside sm_90a (the
 // launcher offers v4 only on compute capability 9.0). The host side encodes the tensor map through the driver's
 // cuTensorMapEncodeTiled, reached via the runtime (no libcuda link).
 #pragma once
@@ -62,6 +63,45 @@ __device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const C
       "r"(dst), "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(bar), "r"(bytes)
       : "memory");
 #endif
+}
+
+// A 3-D box from shared memory at src (dense, 128-byte aligned) to the tensor map's box at (c0, c1, c2), through the
+// async proxy (the issuing thread goes on at once), when `issue`: the source must have been written and made visible
+// to the async proxy (fence_proxy_async_shared, then a barrier) first. Tracked by this thread's bulk groups.
+// The written lines are marked evict-first in L2 (the output streams through; the input windows should stay).
+__device__ __forceinline__ void tma_store_3d_if(bool issue, const CUtensorMap* map, int c0, int c1, int c2, uint32_t src) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile(
+      "{\n.reg .pred p;\n.reg .b64 policy;\nsetp.ne.u32 p, %0, 0;\n"
+      "createpolicy.fractional.L2::evict_first.b64 policy, 1.0;\n"
+      "@p cp.async.bulk.tensor.3d.global.shared::cta.bulk_group.L2::cache_hint [%1, {%2, %3, %4}], [%5], policy;\n}\n" ::"r"(
+          uint32_t(issue)),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(src)
+      : "memory");
+#endif
+}
+__device__ __forceinline__ void bulk_commit() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
+#endif
+}
+// Waits until all but the latest `pending` of this thread's committed bulk groups have read their shared-memory sources
+// (those buffers may be reused).
+template <int pending>
+__device__ __forceinline__ void bulk_wait_read() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(pending) : "memory");
+#endif
+}
+// Waits until this thread's committed bulk stores are complete.
+__device__ __forceinline__ void bulk_wait_all() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("cp.async.bulk.wait_group 0;\n" ::: "memory");
+#endif
+}
+// A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').
+__device__ __forceinline__ void named_barrier_sync(int id, int threads) {
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
 }
 
 // Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill

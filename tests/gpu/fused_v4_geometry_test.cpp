@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/problem.hpp"
@@ -27,19 +28,95 @@ gate::gpu::KernelShape shape(int N, int Cin, int Cout, int H, int W) {
   return gate::gpu::make_kernel_shape(p);
 }
 
-// Every 64-pixel item's pixels, and the window rows its four taps read, fit the box: rows qh0 − 1 .. qh0 + rows − 2.
-void check_windows(const V4Geometry& g) {
-  for (int m0 = 0; m0 < g.m_tiles * gate::gpu::kV4ItemM; m0 += gate::gpu::kV4ItemM) {
-    const int qh0 = m0 / g.wp, qh_last = (m0 + gate::gpu::kV4ItemM - 1) / g.wp;
-    CHECK(qh_last - (qh0 - 1) < g.rows);
-    // The lowest element a tap reads: the first pixel's (th, tw) = (1, 1) neighbour, one (16-bit: two) before the
-    // window of channel 0 at worst, which the 128-byte zero pad in front of each stage covers.
-    const int first = m0 - (qh0 - 1) * g.wp - g.wp - 1;
-    CHECK(first >= -2);
+// The kernel's fragment addressing, modelled for every item of an image, lane and tap: the element a lane reads for
+// pixel m's tap (th, tw) lies inside its channel's box and is x[qh − th][qw − tw] of that pixel's q-pixel (the box's
+// origin plus its row and column in the box); 16-bit tap pairs start on a 32-bit word; boxes start on 16-byte columns.
+// And every q-pixel of the image (qh < QH, qw <= W) is stored by exactly one (item, pixel).
+void check_items(const V4Geometry& g, bool pair_rows) {
+  using gate::gpu::kV4ItemM;
+  std::vector<int> stores(size_t(g.w.QH) * (g.w.W + 1), 0);
+  for (int t = 0; t < g.m_tiles; ++t) {
+    const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);  // image 0
+    INFO("item " << t << (it.col ? " (col)" : " (row)") << " qh0 " << it.qh0 << " qw0 " << it.qw0);
+    REQUIRE(it.img == 0);
+    const gate::gpu::V4Box box = gate::gpu::v4_box(g, it);
+    const gate::gpu::V4BoxOrigin origin = gate::gpu::v4_box_origin(g, it);
+    // Boxes start on 16-byte columns (one starting an element left of a row's start: illegal instruction on the H100).
+    CHECK(origin.col * (pair_rows ? 2 : 4) % 16 == 0);
+    for (int m = 0; m < kV4ItemM; ++m) {
+      const gate::gpu::V4Pixel px = gate::gpu::v4_pixel(g, it, m);
+      if (px.stored) {
+        REQUIRE(px.qh >= 0);
+        REQUIRE(px.qh < g.w.QH);
+        REQUIRE(px.qw >= 0);
+        REQUIRE(px.qw <= g.w.W);
+        ++stores[size_t(px.qh) * (g.w.W + 1) + px.qw];
+      }
+    }
+    for (int warp = 0; warp < 4; ++warp)
+      for (int gl = 0; gl < 8; ++gl) {
+        // As the kernel: pixels m_a, m_b of fragment rows g, g + 8; a_item at (channel 0, m_a, tap (0, 0)); d8.
+        const int m_a = warp * 16 + (pair_rows ? 2 * gl : gl), m_b = m_a + (pair_rows ? 1 : 8);
+        const int a = gate::gpu::v4_a_base(g, it, m_a) + box.pitch;
+        const int d8 = gate::gpu::v4_a_base(g, it, m_b) - gate::gpu::v4_a_base(g, it, m_a);
+        if (pair_rows) CHECK(a % 2 == 0);  // (x[p], x[p + 1]) is one word
+        for (int th = 0; th < 2; ++th)
+          for (int tw = 0; tw < 2; ++tw)
+            for (int r = 0; r < 2; ++r) {
+              const int m = r == 0 ? m_a : m_b;
+              const int pos = a + (r == 0 ? 0 : (pair_rows ? 1 : d8)) - th * box.pitch - tw;
+              REQUIRE(pos >= 0);
+              REQUIRE(pos < box.a_ld);
+              const gate::gpu::V4Pixel px = gate::gpu::v4_pixel(g, it, m);
+              if (!px.stored) continue;  // junk rows read inside the box; their values are never stored
+              CHECK(origin.row + pos / box.pitch == px.qh - th);
+              CHECK(origin.col + pos % box.pitch == px.qw - tw);
+            }
+      }
   }
-  // Channel c > 0 meets those one or two elements at the end of channel c − 1's last row: gap columns (>= W), zeros.
-  CHECK(g.wp - 2 >= g.w.W);
-  CHECK(g.m_tiles * gate::gpu::kV4ItemM >= g.w.QH * g.wp);
+  CHECK(std::all_of(stores.begin(), stores.end(), [](int k) { return k == 1; }));
+}
+
+// A row item's output boxes (v4_out_box), for every full row item of the image with y 16-byte aligned (the launcher
+// requires it for TMA stores): every row of a box (its channels of one parity) has the box's shift; the box starts on
+// a 16-byte boundary, fits the item's 128 outputs, is a whole number of 16-byte pieces, and starts on an even output
+// (an output pair of either flavour is never split). The boxes fill the staging buffer.
+void check_out_boxes(const V4Geometry& g, const V4Config& c) {
+  if (c.out_buffers == 0) return;
+  const int elem = c.elem_bytes, rows = gate::gpu::v4_out_box_rows(elem), parities = 32 / rows;
+  CHECK(c.n_cols / 2 / rows * rows * 2 * gate::gpu::kV4ItemM * elem == g.staging_bytes);
+  const int64_t plane = int64_t(g.w.Hout) * g.w.Wout;
+  for (int t = 0; t < g.row_items; ++t) {
+    const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
+    if (it.qw0 + gate::gpu::kV4ItemM > g.w.W) continue;  // stored from the registers
+    for (int h = 0; h < c.n_cols / 64; ++h)
+      for (int parity = 0; parity < parities; ++parity) {
+        auto shift = [&](int ch) {
+          return int((ch * plane + (2 * it.qh0 + h) * int64_t(g.w.Wout) + 2 * it.qw0) * elem % 16);
+        };
+        const int s = shift(parity);
+        for (int ch = parity; ch < 32; ch += parities) CHECK(shift(ch) == s);
+        const gate::gpu::V4OutBox box = gate::gpu::v4_out_box(s, elem);
+        CHECK((s + box.head * elem) % 16 == 0);
+        CHECK(box.head % 2 == 0);
+        CHECK(box.width * elem % 16 == 0);
+        CHECK(box.head + box.width <= 2 * gate::gpu::kV4ItemM);
+      }
+  }
+}
+
+// Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
+// constant: the 32 lanes of a warp in 32 distinct banks.
+void check_row_banks(const V4Geometry& g, int elem) {
+  std::vector<int> banks;
+  for (int cl = 0; cl < 4; ++cl)
+    for (int gl = 0; gl < 8; ++gl) {
+      const int m_a = elem == 4 ? gl : 2 * gl;
+      const int element = cl * g.row_box.a_ld + m_a;
+      banks.push_back(element * elem / 4 % 32);
+    }
+  std::sort(banks.begin(), banks.end());
+  CHECK(std::adjacent_find(banks.begin(), banks.end()) == banks.end());
 }
 
 }  // namespace
@@ -52,37 +129,52 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
     const char* why = nullptr;
     REQUIRE(gate::gpu::v4_supports(s, c, kH100SmemOptin, &why));
     const V4Geometry g = gate::gpu::make_v4_geometry(s, c, 132);
-    CHECK(g.wp > s.W);
-    CHECK(g.wp * elem % 16 == 0);  // TMA box rows of whole 16-byte groups
-    CHECK(g.a_ld == g.rows * g.wp);
-    const int words = g.a_ld * elem / 4;  // lane (g, c) reads word c·a_ld + g: distinct banks for c < 4, g < 8
-    CHECK((words % 32 == 8 || words % 32 == 24));
+    for (const auto& box : {g.row_box, g.col_box}) {
+      CHECK(box.pitch * elem % 16 == 0);  // TMA box rows of whole 16-byte groups
+      CHECK(box.a_ld == box.rows * box.pitch);
+      CHECK(box.box_bytes == c.unit_ci * box.a_ld * elem);
+      CHECK(box.box_bytes <= g.stage_bytes);
+    }
+    check_row_banks(g, elem);
     CHECK(g.smem_bytes <= kH100SmemOptin);
     CHECK(g.n_tiles * c.n_cols == s.Cout * 4);                                   // every (phase, channel) column once
     CHECK(g.b_bytes == c.b_copies * c.n_cols * s.Cin * 4 * elem);  // one n-tile: its columns × Cin × 4 taps
     CHECK(g.items == s.N * g.m_tiles);
     CHECK(g.ctas_per_tile * g.n_tiles <= 132);
-    check_windows(g);
+    check_items(g, elem == 2);
+    check_out_boxes(g, c);
   }
-  // The TF32 seed configuration as measured (bench/NOTES.md §7): pitch 72, 3 rows, one block per SM.
+  // The seed workload's items (bench/NOTES.md §11): 65 row items (one per q-row, pitch 68, 2 rows) and 5 col items per
+  // image, one block per SM for float32.
   const V4Geometry t = gate::gpu::make_v4_geometry(s, gate::gpu::kV4ConfigTf32, 132);
-  CHECK(t.wp == 72);
-  CHECK(t.rows == 3);
+  CHECK(t.row_items == 65);
+  CHECK(t.m_tiles == 70);
+  CHECK(t.row_box.pitch == 68);
+  CHECK(t.row_box.rows == 2);
+  CHECK(t.col_box.a_ld == t.row_box.a_ld);  // a col item's window no larger than a row item's
   CHECK(2 * t.smem_bytes > kH100SmemOptin);
+  const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
+  CHECK(h.row_box.pitch == 72);
+  CHECK(h.smem_bytes <= kH100SmemOptin);
   // 3xTF32: both weight parts of a 64-column n-tile take what one part of a 128-column tile takes (128 KB).
   const V4Geometry x3 = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config3xTf32, 132);
   CHECK(x3.b_bytes == t.b_bytes);
   CHECK(x3.n_tiles == 2 * t.n_tiles);
 }
 
-TEST_CASE("v4 geometry across widths keeps every window inside its box", "[v4]") {
-  for (int W = 8; W <= 120; W += 8)
-    for (const V4Config& c : kConfigs) {
-      INFO("W " << W << ", element bytes " << c.elem_bytes << ", n_cols " << c.n_cols);
-      const auto s = shape(2, 32, 64, 9, W);
-      REQUIRE(gate::gpu::v4_supports(s, c, kH100SmemOptin, nullptr));
-      check_windows(gate::gpu::make_v4_geometry(s, c, 264));
-    }
+TEST_CASE("v4 geometry across widths and heights: every read inside its box and the right x, every q-pixel stored once",
+          "[v4]") {
+  for (int W : {8, 16, 24, 56, 64, 72, 120})  // v3_supports (whose geometry v4 uses) declines W = 128
+    for (int H : {1, 9, 31, 32, 63, 64})
+      for (const V4Config& c : kConfigs) {
+        INFO("W " << W << ", H " << H << ", element bytes " << c.elem_bytes << ", n_cols " << c.n_cols);
+        const auto s = shape(2, 32, 64, H, W);
+        REQUIRE(gate::gpu::v4_supports(s, c, kH100SmemOptin, nullptr));
+        const V4Geometry g = gate::gpu::make_v4_geometry(s, c, 264);
+        CHECK(g.segs * gate::gpu::kV4ItemM >= W);
+        check_items(g, c.elem_bytes == 2);
+        check_out_boxes(g, c);
+      }
 }
 
 TEST_CASE("v4 declines what its TMA boxes or pipeline units cannot express", "[v4]") {
