@@ -355,7 +355,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     wgmma_pin(acc);
     epilogue(it);
   }
-  if (kOutBuffers > 0 && wtid == 0) bulk_wait_all();  // the staging buffers outlive the last bulk copies
+  // The staging buffers outlive the last stores' reads of them (the writes themselves complete with the grid).
+  if (kOutBuffers > 0 && wtid == 0) bulk_wait_read<0>();
 #endif
 }
 

@@ -93,12 +93,6 @@ __device__ __forceinline__ void bulk_wait_read() {
   asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(pending) : "memory");
 #endif
 }
-// Waits until this thread's committed bulk stores are complete.
-__device__ __forceinline__ void bulk_wait_all() {
-#ifdef GATE_WGMMA_AVAILABLE
-  asm volatile("cp.async.bulk.wait_group 0;\n" ::: "memory");
-#endif
-}
 // A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').
 __device__ __forceinline__ void named_barrier_sync(int id, int threads) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
