@@ -17,6 +17,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.segs = (s.W + kV4ItemM - 1) / kV4ItemM;
   g.row_items = g.w.QH * g.segs;
   g.m_tiles = g.row_items + (g.w.QH + kV4ColItemRows - 1) / kV4ColItemRows;
+  g.group_items = kV4ColItemRows * g.segs + 1;
   auto box = [&](int pitch, int rows) { return V4Box{pitch, rows, rows * pitch, c.unit_ci * rows * pitch * elem_bytes}; };
   // Row items: lead + 64 columns (68 float32, 72 16-bit). Lane (g, c) of a fragment load reads
   // channel c's word c·a_ld + g (+ a constant): the 2-row a_ld is 136 words float32 and 72 words 16-bit, ≡ 8 mod 32, so
@@ -37,6 +38,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.smem_bytes = g.staging_offset + c.warpgroups * c.out_buffers * g.staging_bytes;
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);
+  g.by_group = FastDivide::make(g.group_items);
   g.by_segs = FastDivide::make(g.segs);
   g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + c.warpgroups - 1) / c.warpgroups);
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");

@@ -97,8 +97,9 @@ struct V4Geometry {
   V3Geometry w;       // problem sizes, QH, n_tiles, chunks, epilogue constants (its WP and tile fields are v3's, unused)
   int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
   int segs;           // row items per q-row: ceil(W / 64)
-  int row_items;      // row items per image: QH · segs; the col items follow them
-  int m_tiles;        // items per image: row_items + ceil(QH / 16) col items
+  int row_items;      // row items per image: QH · segs
+  int m_tiles;        // items per image: row_items + ceil(QH / 16) col items, in groups (v4_item)
+  int group_items;    // items per group: the row items of 16 q-rows, then the col item of those q-rows
   V4Box row_box, col_box;
   int n_tiles;        // the blocks' column tiles: (Cout / 32) × (128 / n_cols); tile t is channels 32·(t / splits)..
                       // and, for n_cols 64, the output row parity rh = t % splits (splits = 128 / n_cols)
@@ -112,10 +113,16 @@ struct V4Geometry {
   int smem_bytes;     // staging_offset + warpgroups × out_buffers × staging_bytes
   int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
-  FastDivide by_m_tiles, by_segs;  // item → (image, item of the image) and row item → (q-row, segment), no division
+  FastDivide by_m_tiles, by_group, by_segs;  // item → (image, item of the image) → (group, item of the group) →
+                                             // (q-row, segment), no division
 };
 
-// An item: its image, kind, and first q-pixel (row item: (qh0, qw0); col item: (qh0, W)).
+// An item: its image, kind, and first q-pixel (row item: (qh0, qw0); col item: (qh0, W)). An image's items come in
+// groups of 16 q-rows: their row items (q-row by q-row, segment fastest), then the col item of the same q-rows, so
+// that the col item runs beside those row items (the warpgroups working at one time take consecutive items). Each
+// output row's last 8 bytes (16-bit: 4) come from the col item and share a 32-byte sector with the row item's bytes:
+// written while the row item's part is still in L2, the sector reaches the DRAM whole, not as a read-modify-write
+// (bench/NOTES.md §11d).
 struct V4Item {
   int img;
   bool col;
@@ -123,9 +130,11 @@ struct V4Item {
 };
 GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
   const int img = G.by_m_tiles.div(item), t = G.by_m_tiles.mod(item, img);
-  if (t >= G.row_items) return {img, true, (t - G.row_items) * kV4ColItemRows, G.w.W};
-  const int qh = G.by_segs.div(t);
-  return {img, false, qh, G.by_segs.mod(t, qh) * kV4ItemM};
+  const int group = G.by_group.div(t), r = G.by_group.mod(t, group), qh0 = group * kV4ColItemRows;
+  const int rows = G.w.QH - qh0 < kV4ColItemRows ? G.w.QH - qh0 : kV4ColItemRows;  // the last group's may be fewer
+  if (r >= rows * G.segs) return {img, true, qh0, G.w.W};
+  const int q = G.by_segs.div(r);
+  return {img, false, qh0 + q, G.by_segs.mod(r, q) * kV4ItemM};
 }
 
 // Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no

@@ -86,9 +86,9 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   const int elem = c.elem_bytes, rows = gate::gpu::v4_out_box_rows(elem), parities = 32 / rows;
   CHECK(c.n_cols / 2 / rows * rows * 2 * gate::gpu::kV4ItemM * elem == g.staging_bytes);
   const int64_t plane = int64_t(g.w.Hout) * g.w.Wout;
-  for (int t = 0; t < g.row_items; ++t) {
+  for (int t = 0; t < g.m_tiles; ++t) {
     const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
-    if (it.qw0 + gate::gpu::kV4ItemM > g.w.W) continue;  // stored from the registers
+    if (it.col || it.qw0 + gate::gpu::kV4ItemM > g.w.W) continue;  // stored from the registers
     for (int h = 0; h < c.n_cols / 64; ++h)
       for (int parity = 0; parity < parities; ++parity) {
         auto shift = [&](int ch) {
@@ -149,6 +149,16 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   const V4Geometry t = gate::gpu::make_v4_geometry(s, gate::gpu::kV4ConfigTf32, 132);
   CHECK(t.row_items == 65);
   CHECK(t.m_tiles == 70);
+  // Groups of 16 q-rows: their row items, then their col item (v4_item); the last group is q-row 64 and its col item.
+  CHECK(!gate::gpu::v4_item(t, 15).col);
+  CHECK(gate::gpu::v4_item(t, 15).qh0 == 15);
+  CHECK(gate::gpu::v4_item(t, 16).col);
+  CHECK(gate::gpu::v4_item(t, 16).qh0 == 0);
+  CHECK(gate::gpu::v4_item(t, 17).qh0 == 16);
+  CHECK(gate::gpu::v4_item(t, 68).qh0 == 64);
+  CHECK(gate::gpu::v4_item(t, 69).col);
+  CHECK(gate::gpu::v4_item(t, 69).qh0 == 64);
+  CHECK(gate::gpu::v4_item(t, 70).img == 1);
   CHECK(t.row_box.pitch == 68);
   CHECK(t.row_box.rows == 2);
   CHECK(t.col_box.a_ld == t.row_box.a_ld);  // a col item's window no larger than a row item's
