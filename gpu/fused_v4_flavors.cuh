@@ -47,20 +47,12 @@ struct V4LaneA {
   int pitch, a_ld, d8;
 };
 
-// Where a row item's output j (0..127) of row parity h and channel ch is staged (v4_out_box): its place in the
-// staging buffer, or nullptr when it lies outside its box (the caller stores it straight to y). Box k = h · parities +
-// ch mod parities (parities: channel parities per box set, 1 float32, 2 16-bit), its row ch / parities; boxes[k]: the
-// item's boxes (head and width from the box's shift).
-template <int kElem, int kBoxes>
-__device__ __forceinline__ unsigned char* v4_out_slot(unsigned char* staging, const V4OutBox (&boxes)[kBoxes], int h,
-                                                      int ch, int j) {
-  constexpr int kBoxRows = v4_out_box_rows(kElem), kParities = 32 / kBoxRows;
-  const int parity = ch % kParities;
-  // Two static indices and a select (an index computed at run time would put the boxes on the stack).
-  const V4OutBox box = parity == 0 ? boxes[h * kParities] : boxes[h * kParities + kParities - 1];
+// Where a float32 row item's output j (0..127) of row parity h and channel ch is staged (v4_out_box): its place in
+// the staging buffer (box h, row ch), or nullptr when it lies outside the box (the caller stores it straight to y).
+__device__ __forceinline__ unsigned char* v4_out_slot(unsigned char* staging, const V4OutBox& box, int h, int ch, int j) {
   const int at = j - box.head;
   if (at < 0 || at >= box.width) return nullptr;
-  return staging + (((h * kParities + parity) * kBoxRows * 2 * kV4ItemM) + (ch / kParities) * box.width + at) * kElem;
+  return staging + ((h * kV4OutBoxRows * 2 * kV4ItemM) + ch * box.width + at) * 4;
 }
 
 // Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
@@ -142,12 +134,11 @@ struct FlavorV4Float32 {
     const V4Pixel px[2] = {px_a, px_b};
     v4_store_row_pairs(acc, y_item, px, g, plane, cl);
   }
-  // A row item's outputs (v4_out_place): the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair of every group
+  // A row item's outputs (v4_out_slot): the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair of every group
   // t (channel 4·(t mod 8) + cl, row parity t / 8), outputs 2m and 2m + 1 of the row (a box's head and width are even,
-  // so a pair is never split).
-  template <int kBoxes>
+  // so a pair is never split). boxes[h]: row parity h's box.
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], unsigned char* staging, float* y_row0,
-                                                    const V4OutBox (&boxes)[kBoxes], int m_a, int wout, int plane,
+                                                    const V4OutBox (&boxes)[kT / 8], int m_a, int wout, int plane,
                                                     int cl) {
 #pragma unroll
     for (int h = 0; h < kT / 8; ++h)
@@ -157,7 +148,7 @@ struct FlavorV4Float32 {
 #pragma unroll
         for (int r = 0; r < 2; ++r) {
           const int j = 2 * (m_a + 8 * r);
-          unsigned char* slot = v4_out_slot<4>(staging, boxes, h, ch, j);
+          unsigned char* slot = v4_out_slot(staging, boxes[h], h, ch, j);
           const float2 v = make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]);
           if (slot != nullptr) *reinterpret_cast<float2*>(slot) = v;
           else __stcs(reinterpret_cast<float2*>(y_row0 + ch * plane + h * wout + j), v);
@@ -289,28 +280,6 @@ struct FlavorV4SixteenBit {
         }
       }
     }
-  }
-  // A row item's outputs (see FlavorV4Float32::stage_item): the lane's pixels m_a (even) and m_a + 1, four consecutive
-  // outputs of every group t as two words (outputs 2m_a, 2m_a + 1 and 2m_a + 2, 2m_a + 3; box heads and widths are
-  // even).
-  template <int kBoxes>
-  static __device__ __forceinline__ void stage_item(const float (&acc)[64], unsigned char* staging, uint16_t* y_row0,
-                                                    const V4OutBox (&boxes)[kBoxes], int m_a, int wout, int plane,
-                                                    int cl) {
-#pragma unroll
-    for (int h = 0; h < 2; ++h)
-#pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8) {
-        const int t = 8 * h + c8, ch = 4 * c8 + cl;
-#pragma unroll
-        for (int i = 0; i < 2; ++i) {
-          const int j = 2 * m_a + 2 * i;
-          unsigned char* slot = v4_out_slot<2>(staging, boxes, h, ch, j);
-          const uint32_t v = StorageT::pack2(acc[4 * t + 2 * i], acc[4 * t + 2 * i + 1]);
-          if (slot != nullptr) *reinterpret_cast<uint32_t*>(slot) = v;
-          else __stcs(reinterpret_cast<unsigned int*>(y_row0 + ch * plane + h * wout + j), v);
-        }
-      }
   }
 };
 using FlavorV4F16 = FlavorV4SixteenBit<StorageF16, wgmma_m64n128k16_f16>;

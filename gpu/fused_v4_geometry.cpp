@@ -32,7 +32,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging (v4_out_box): n_cols / 2 rows of 128 outputs per buffer.
+  // Output staging (v4_out_box, float32): n_cols / 2 rows of 128 outputs per buffer.
   g.staging_bytes = c.n_cols / 2 * 2 * kV4ItemM * elem_bytes;
   g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + 127) / 128 * 128;
   g.smem_bytes = g.staging_offset + c.warpgroups * c.out_buffers * g.staging_bytes;

@@ -38,9 +38,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
-//   out_buffers  output staging buffers per warpgroup for the row items' TMA stores (fused_v4_wgmma.cuh, v4_out_box):
-//               0 = none (every item stores from its registers), or 1 or 2 (a buffer is rewritten only after the
-//               buffers' other items)
+//   out_buffers  output staging buffers per warpgroup for the row items' TMA stores (float32 only; fused_v4_wgmma.cuh,
+//               v4_out_box): 0 = none (every item stores from its registers), or 1 or 2 (a buffer is rewritten only
+//               after the buffers' other items)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11): TF32 units of 8 channels in 4 stages with one
 // staging buffer (1.02–1.04 ms on the seed workload; stores from the registers 1.10–1.13, 8 × 6 1.28–1.32, 8 × 8 1.28;
 // the buffer fills the SM's shared memory to 232,192 of 232,448 bytes), 16-bit units of 8 channels in 3 stages storing
@@ -159,21 +159,21 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
   return (m >> 2) * G.col_box.pitch + (m & 3) - 2 + G.lead;
 }
 
-// A row item's outputs leave by TMA stores (fused_v4_wgmma.cuh), one per output box: the 128 outputs (64 q-pixels ×
-// rw) of one row parity for the block's 32 channels (float32) or for the 16 channels of one channel parity (16-bit),
-// staged densely [box rows][width] in shared memory. y is seen as rows of whole planes (float32: [N·Cout][plane],
-// 16-bit: [N·Cout / 2][two planes], so that the row stride is a multiple of 16 bytes), and a box must start on a
-// 16-byte boundary: where the output row's address is `shift` bytes past one (float32 odd rows: a 130-float row is 520
-// bytes), the box starts `head` outputs in and is `width` outputs wide (the short map), and the outputs before and
-// after it are stored from the registers. Every row of a box has the same shift (planes two apart differ by
-// 16(H + 1)(W + 1) bytes).
-GATE_V4_HD constexpr int v4_out_box_rows(int elem_bytes) { return elem_bytes == 4 ? 32 : 16; }
-GATE_V4_HD constexpr int v4_out_short_width(int elem_bytes) { return elem_bytes == 4 ? 124 : 120; }
+// A float32 row item's outputs leave by TMA stores (fused_v4_wgmma.cuh), one per output box: the 128 outputs (64
+// q-pixels × rw) of one row parity for the block's 32 channels, staged densely [32][width] in shared memory, y seen as
+// [N·Cout][plane] (planes are 16(H + 1)(W + 1) bytes, a multiple of 16 as the TMA needs). A box must start on a 16-byte
+// boundary: an output row whose address is 8 bytes past one (odd rows: a 130-float row is 520 bytes, and the launcher
+// requires y 16-byte aligned) gets the short box, 124 outputs wide from output 2, and its first and last output pairs
+// are stored from the registers. Every row of a box has the same shift (whole planes apart). (16-bit outputs store from
+// the registers: staged, they measured 0.95 ms against 0.66, bench/NOTES.md §11c.)
+inline constexpr int kV4OutBoxRows = 32;
+inline constexpr int kV4OutShortWidth = 124;
 struct V4OutBox {
-  int head, width;  // outputs of the row before the box; the box's width (128 or the short width)
+  int head, width;  // outputs of the row before the box; the box's width (128 or kV4OutShortWidth)
 };
-GATE_V4_HD constexpr V4OutBox v4_out_box(int shift, int elem_bytes) {
-  return shift == 0 ? V4OutBox{0, 2 * kV4ItemM} : V4OutBox{(16 - shift) / elem_bytes, v4_out_short_width(elem_bytes)};
+// shift: the row's address mod 16, 0 or 8.
+GATE_V4_HD constexpr V4OutBox v4_out_box(int shift) {
+  return shift == 0 ? V4OutBox{0, 2 * kV4ItemM} : V4OutBox{(16 - shift) / 4, kV4OutShortWidth};
 }
 
 // The TMA box's origin in x (column, input row) for an item.

@@ -72,19 +72,17 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
     return make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
   };
   const CUtensorMap x_row_map = map(g.row_box), x_col_map = map(g.col_box);
-  // y for the row items' stores (v4_out_box): float32 as [N·Cout][plane], 16-bit as [N·Cout / 2][two planes] (row
-  // strides of 16(H + 1)(W + 1) bytes either way); boxes [1][box rows][128 or the short width].
-  const int parities = 32 / v4_out_box_rows(kElem);
+  // y for the row items' stores (v4_out_box, float32 only) as [N·Cout][plane]; boxes [1][32][128 or the short width].
   const uint64_t plane = uint64_t(s.Hout) * s.Wout;
-  const uint64_t y_dims[3] = {plane * parities, uint64_t(s.N) * s.Cout / parities, 1};
-  const uint64_t y_strides[2] = {plane * parities * kElem, plane * parities * kElem * y_dims[1]};
+  const uint64_t y_dims[3] = {plane, uint64_t(s.N) * s.Cout, 1};
+  const uint64_t y_strides[2] = {plane * kElem, plane * kElem * y_dims[1]};
   auto y_map = [&](int width) {
-    const uint32_t box[3] = {uint32_t(width), uint32_t(v4_out_box_rows(kElem)), 1};
+    const uint32_t box[3] = {uint32_t(width), uint32_t(kV4OutBoxRows), 1};
     // Without staging buffers the kernel never reads these maps (and y may be only 4-byte aligned).
     if (Flavor::kConfig.out_buffers == 0) return CUtensorMap{};
     return make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, box);
   };
-  const CUtensorMap y_full_map = y_map(2 * kV4ItemM), y_short_map = y_map(v4_out_short_width(kElem));
+  const CUtensorMap y_full_map = y_map(2 * kV4ItemM), y_short_map = y_map(kV4OutShortWidth);
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_row_map, x_col_map, y_full_map, y_short_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
       static_cast<Bits*>(y), outside_flag);

@@ -90,8 +90,9 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
 
 template <class Flavor>
 __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMinBlocks)
-    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map, const __grid_constant__ CUtensorMap x_col_map,
-                   const __grid_constant__ CUtensorMap y_full_map, const __grid_constant__ CUtensorMap y_short_map,
+    fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map,
+                   const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_full_map,
+                   const __grid_constant__ CUtensorMap y_short_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
                    uint32_t* outside_flag) {
@@ -213,8 +214,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // async proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100,
   // bench/NOTES.md §11).
   constexpr int kOutBuffers = kC.out_buffers;
-  constexpr int kBoxRows = v4_out_box_rows(kElem), kParities = kV3CoutPerBlock / kBoxRows;
-  constexpr int kBoxes = kC.n_cols / 2 / kBoxRows;
+  static_assert(kOutBuffers == 0 || kElem == 4, "output staging is for float32 outputs (v4_out_box)");
+  constexpr int kBoxes = kC.n_cols / 64;  // one per row parity of the block
   int out_buffer = 0;
   float acc[kAcc];
   auto epilogue = [&](const V4Item& it) {
@@ -233,27 +234,23 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
       // groups but the latest out_buffers − 1), then all threads write it.
       if (wtid == 0) bulk_wait_read<kOutBuffers - 1>();
       named_barrier_sync(1 + wg, 128);
-      // Box k: row parity k / parities, channel parity k mod parities; its head and width from its first row's shift.
+      // Box h: row parity h; its head and width from its first row's shift.
       V4OutBox boxes[kBoxes];
 #pragma unroll
-      for (int k = 0; k < kBoxes; ++k) {
-        const Bits* y_box = y_row0 + (k % kParities) * plane + (k / kParities) * g.Wout;
-        boxes[k] = v4_out_box(int(reinterpret_cast<uintptr_t>(y_box) & 15u), kElem);
-      }
+      for (int h = 0; h < kBoxes; ++h) boxes[h] = v4_out_box(int(reinterpret_cast<uintptr_t>(y_row0 + h * g.Wout) & 15u));
       Flavor::stage_item(acc, staging, y_row0, boxes, m_a, g.Wout, plane, cl);
       fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
       named_barrier_sync(1 + wg, 128);
-      // Coordinates of box k: (output within the plane or plane pair, plane or plane pair, 0). One predicated store per
-      // tensor map, each naming its kernel parameter.
-      const int64_t plane_row = (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) / kParities;
+      // Coordinates of box h: (output within the plane, plane, 0). One predicated store per tensor map, each naming its
+      // kernel parameter.
+      const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock;
 #pragma unroll
-      for (int k = 0; k < kBoxes; ++k) {
-        const int h = k / kParities, parity = k % kParities;
-        const V4OutBox box = boxes[k];
-        const int x = parity * plane + (2 * it.qh0 + rh_tile + h) * g.Wout + 2 * it.qw0 + box.head;
-        const uint32_t src = uint32_t(__cvta_generic_to_shared(staging + k * kBoxRows * 2 * kV4ItemM * kElem));
-        tma_store_3d_if(wtid == 0 && box.width == 2 * kV4ItemM, &y_full_map, x, int(plane_row), 0, src);
-        tma_store_3d_if(wtid == 0 && box.width != 2 * kV4ItemM, &y_short_map, x, int(plane_row), 0, src);
+      for (int h = 0; h < kBoxes; ++h) {
+        const V4OutBox box = boxes[h];
+        const int x = (2 * it.qh0 + rh_tile + h) * g.Wout + 2 * it.qw0 + box.head;
+        const uint32_t src = uint32_t(__cvta_generic_to_shared(staging + h * kV4OutBoxRows * 2 * kV4ItemM * kElem));
+        tma_store_3d_if(wtid == 0 && box.width == 2 * kV4ItemM, &y_full_map, x, plane_row, 0, src);
+        tma_store_3d_if(wtid == 0 && box.width != 2 * kV4ItemM, &y_short_map, x, plane_row, 0, src);
       }
       if (wtid == 0) bulk_commit();
     }
