@@ -35,7 +35,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   // Output staging (v4_out_box, float32): n_cols / 2 rows of 128 outputs per buffer.
   g.staging_bytes = c.n_cols / 2 * 2 * kV4ItemM * elem_bytes;
   g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + 127) / 128 * 128;
-  g.smem_bytes = g.staging_offset + c.warpgroups * c.out_buffers * g.staging_bytes;
+  g.smem_bytes = g.staging_offset + (c.staged_stores ? c.warpgroups * g.staging_bytes : 0);
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);
   g.by_group = FastDivide::make(g.group_items);

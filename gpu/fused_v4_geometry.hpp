@@ -38,9 +38,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
-//   out_buffers  output staging buffers per warpgroup for the row items' TMA stores (float32 only; fused_v4_wgmma.cuh,
-//               v4_out_box): 0 = none (every item stores from its registers), or 1 or 2 (a buffer is rewritten only
-//               after the buffers' other items)
+//   staged_stores  a staging buffer per warpgroup for the row items' TMA stores (float32 only; fused_v4_wgmma.cuh,
+//               v4_out_box); without it every item stores from its registers (16-bit and 3xTF32 measured slower
+//               staged; two buffers measured slower for 16-bit and do not fit beside the TF32 weights)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11): TF32 units of 8 channels in 4 stages with one
 // staging buffer (1.02–1.04 ms on the seed workload; stores from the registers 1.10–1.13, 8 × 6 1.28–1.32, 8 × 8 1.28;
 // the buffer fills the SM's shared memory to 232,192 of 232,448 bytes), 16-bit units of 8 channels in 3 stages storing
@@ -55,11 +55,11 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
-  int out_buffers = 0;
+  bool staged_stores = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, 1};
-inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2, false, 0};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, 0};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true};
+inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
@@ -108,9 +108,9 @@ struct V4Geometry {
   int stage_bytes;    // one window stage: the larger box, rounded up to 128 bytes
   int units;          // pipeline units per item: Cin / unit_ci
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
-  int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, out_buffers per warpgroup),
+  int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
   int staging_bytes;  // after the bias: a row item's n_cols / 2 output rows of 128 outputs, as v4_out_box places them
-  int smem_bytes;     // staging_offset + warpgroups × out_buffers × staging_bytes
+  int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
   FastDivide by_m_tiles, by_group, by_segs;  // item → (image, item of the image) → (group, item of the group) →

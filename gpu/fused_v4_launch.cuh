@@ -34,8 +34,8 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
                V3Launcher fallback, FlaggedLauncher flagged = nullptr) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
-  // y's TMA stores (out_buffers > 0) need it 16-byte aligned too.
-  const uintptr_t y_align = Flavor::kConfig.out_buffers > 0 ? 16 : 2 * kElem;
+  // y's TMA stores (staged_stores) need it 16-byte aligned too.
+  const uintptr_t y_align = Flavor::kConfig.staged_stores ? 16 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
@@ -79,7 +79,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   auto y_map = [&](int width) {
     const uint32_t box[3] = {uint32_t(width), uint32_t(kV4OutBoxRows), 1};
     // Without staging buffers the kernel never reads these maps (and y may be only 4-byte aligned).
-    if (Flavor::kConfig.out_buffers == 0) return CUtensorMap{};
+    if (!Flavor::kConfig.staged_stores) return CUtensorMap{};
     return make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, box);
   };
   const CUtensorMap y_full_map = y_map(2 * kV4ItemM), y_short_map = y_map(kV4OutShortWidth);

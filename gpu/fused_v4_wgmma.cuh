@@ -11,7 +11,7 @@
 //     [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), loaded by its thread 0
 //     through full/empty mbarriers, with the TMA's zero fill at the image edges;
 //   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
-//     with staging buffers (out_buffers), a full row item's by TMA stores from shared memory. The wgmma columns are
+//     with staged stores (staged_stores), a full row item's by TMA stores from shared memory. The wgmma columns are
 //     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
 //     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row
 //     parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
@@ -19,7 +19,7 @@
 // The flavours (TF32, 3xTF32, float16, bfloat16): fused_v4_flavors.cuh.
 // Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
 // swizzle, v4_b_offset), then per warpgroup `stages` window stages, then the stages' mbarriers, then the n-tile's 32
-// bias values, then per warpgroup out_buffers output staging buffers.
+// bias values, then (staged_stores) a warpgroup's output staging buffer each.
 #pragma once
 
 #include <cstdint>
@@ -208,31 +208,29 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
 
   // ---- epilogue of one item: acc[4t + i] is pixel (i < 2 ? m_a : m_b), column n = 8t + 2c + (i % 2) (v4_column) ----
   // A col item, a row item of fewer than 64 q-columns (W not a multiple of 64), and every item where the flavour has
-  // no staging buffers (out_buffers 0) store from the registers. A full row item's outputs are whole output rows of 64
+  // no staging buffer (staged_stores false) store from the registers. A full row item's outputs are whole output rows of 64
   // q-pixels (128 outputs) per (row parity, channel): staged in one of the warpgroup's buffers as v4_out_box places
   // them, then sent by the warpgroup's thread 0 as a few TMA stores, so that the warps go on to the next item while the
   // async proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100,
   // bench/NOTES.md §11).
-  constexpr int kOutBuffers = kC.out_buffers;
-  static_assert(kOutBuffers == 0 || kElem == 4, "output staging is for float32 outputs (v4_out_box)");
+  constexpr bool kStaged = kC.staged_stores;
+  static_assert(!kStaged || kElem == 4, "output staging is for float32 outputs (v4_out_box)");
   constexpr int kBoxes = kC.n_cols / 64;  // one per row parity of the block
-  int out_buffer = 0;
   float acc[kAcc];
   auto epilogue = [&](const V4Item& it) {
     v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
                                           g.multiply_value, cl);
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
-    if (kOutBuffers == 0 || it.col || it.qw0 + kV4ItemM > g.W) {
+    if (!kStaged || it.col || it.qw0 + kV4ItemM > g.W) {
       Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
       return;
     }
-    if constexpr (kOutBuffers > 0) {
-      unsigned char* staging = smem_v4 + G.staging_offset + (wg * kOutBuffers + out_buffer) * G.staging_bytes;
-      out_buffer = out_buffer + 1 == kOutBuffers ? 0 : out_buffer + 1;
+    if constexpr (kStaged) {
+      unsigned char* staging = smem_v4 + G.staging_offset + wg * G.staging_bytes;
       Bits* y_row0 = y_item + 2 * it.qh0 * g.Wout + 2 * it.qw0;  // row parity 0, channel 0, the item's first output
-      // This buffer's stores (out_buffers row items ago) have read it (thread 0 issued them and waits for all its
-      // groups but the latest out_buffers − 1), then all threads write it.
-      if (wtid == 0) bulk_wait_read<kOutBuffers - 1>();
+      // The previous row item's stores have read the buffer (thread 0 issued them and waits for its groups), then all
+      // threads write it.
+      if (wtid == 0) bulk_wait_read_all();
       named_barrier_sync(1 + wg, 128);
       // Box h: row parity h; its head and width from its first row's shift.
       V4OutBox boxes[kBoxes];
@@ -353,7 +351,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     epilogue(it);
   }
   // The staging buffers outlive the last stores' reads of them (the writes themselves complete with the grid).
-  if (kOutBuffers > 0 && wtid == 0) bulk_wait_read<0>();
+  if (kStaged && wtid == 0) bulk_wait_read_all();
 #endif
 }
 

@@ -85,12 +85,10 @@ __device__ __forceinline__ void bulk_commit() {
   asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
 #endif
 }
-// Waits until all but the latest `pending` of this thread's committed bulk groups have read their shared-memory sources
-// (those buffers may be reused).
-template <int pending>
-__device__ __forceinline__ void bulk_wait_read() {
+// Waits until this thread's committed bulk groups have read their shared-memory sources (the buffer may be reused).
+__device__ __forceinline__ void bulk_wait_read_all() {
 #ifdef GATE_WGMMA_AVAILABLE
-  asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(pending) : "memory");
+  asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
 #endif
 }
 // A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').

@@ -82,7 +82,7 @@ void check_items(const V4Geometry& g, bool pair_rows) {
 // starts on a 16-byte boundary, fits the item's 128 outputs, is a whole number of 16-byte pieces, and starts on an
 // even output (an output pair is never split). The boxes fill the staging buffer.
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
-  if (c.out_buffers == 0) return;
+  if (!c.staged_stores) return;
   REQUIRE(c.elem_bytes == 4);  // float32 outputs only
   CHECK(c.n_cols / 2 * 2 * gate::gpu::kV4ItemM * 4 == g.staging_bytes);
   const int64_t plane = int64_t(g.w.Hout) * g.w.Wout;
