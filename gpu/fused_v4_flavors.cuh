@@ -42,26 +42,21 @@ struct V4BSource {
 
 // A lane's fragment addressing within one item's window stage (per item kind, fused_v4_geometry.hpp): tap (th, tw) of a
 // pixel is −th·pitch − tw elements from its tap (0, 0); channel c + 1 is a_ld further; fragment row g + 8's pixel m_b is
-// d8 from row g's (float32: 8 in a row item, 2 q-rows in a col item; the 16-bit flavours' m_b is the next pixel).
+// d8 from row g's (float32: 8 in a row item, 2 q-rows in a col item; the 16-bit flavours' m_b is the next pixel);
+// tw1: row g's tw = 1 column shift (v4_tw1_shift: −1, or W − 1 for row 0 of a whole-rows item; float32 flavours).
 struct V4LaneA {
-  int pitch, a_ld, d8;
+  int pitch, a_ld, d8, tw1;
 };
-
-// Where a float32 row item's output j (0..127) of row parity h and channel ch is staged (v4_out_box): its place in
-// the staging buffer (box h, row ch), or nullptr when it lies outside the box (the caller stores it straight to y).
-__device__ __forceinline__ unsigned char* v4_out_slot(unsigned char* staging, const V4OutBox& box, int h, int ch, int j) {
-  const int at = j - box.head;
-  if (at < 0 || at >= box.width) return nullptr;
-  return staging + ((h * kV4OutBoxRows * 2 * kV4ItemM) + ch * box.width + at) * 4;
-}
 
 // Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
 // the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
 // of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
 // 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
+// acc_w (kN / 2): for a with_w lane (row 0 of a whole-rows item), its q-column W pairs (acc_w[2t], acc_w[2t + 1]) of
+// group t, stored after the lane's row-g pixel.
 template <int kN>
-__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, const V4Pixel (&px)[2],
-                                                   const V3Geometry& g, int plane, int cl) {
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const float (&acc_w)[kN / 2], float* y_item,
+                                                   const V4Pixel (&px)[2], const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
   // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
   // and widened for each of the 32 stores (seven).
@@ -79,6 +74,9 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
         static_assert(kN % 32 == 0, "whole groups of 8 channels");
         static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 4, "the order v4_column defines");
         __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+        if (r == 0 && px[0].with_w) {
+          __stcs(reinterpret_cast<float2*>(p + 2 * (g.W - qw)), make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
+        }
       }
     }
   }
@@ -114,6 +112,27 @@ __device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float
   for (int t = 0; t < kN; ++t) acc[t] *= multiply_value;
 }
 
+// The same epilogue on the q-column W values of a whole-rows item (acc_w[2t + rw]: group t's channel, v4_column),
+// which only the four row-0 lanes of warp 0 hold (with_w); run by the whole warp, so that GELU is skipped by a vote
+// as in v4_epilogue_values (computed per value in those four lanes, it cost every item ~4,600 cycles of warp 0, for
+// which the other warps waited: TF32 1.18 ms against 0.85 without it, bench/NOTES.md §12).
+template <bool kFastGelu, int kN>
+__device__ __forceinline__ void v4_epilogue_column_w(float (&acc_w)[kN], const float* bias_smem, float add_value,
+                                                     float multiply_value, int cl, bool with_w) {
+  float bias_v[8];
+  *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
+  *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
+  uint32_t bits = 0;
+#pragma unroll
+  for (int i = 0; i < kN; ++i) {
+    acc_w[i] = clamp_nonpositive(acc_w[i] + (bias_v[(i / 2) & 7] + add_value));
+    bits |= __float_as_uint(acc_w[i]);
+  }
+  epilogue_gelu_values<kN, kFastGelu>(acc_w, with_w && (bits & 0x7FFFFFFFu) != 0);
+#pragma unroll
+  for (int i = 0; i < kN; ++i) acc_w[i] *= multiply_value;
+}
+
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
 // and the stores. kT = n_cols / 8 accumulator groups.
 template <int kT>
@@ -129,42 +148,57 @@ struct FlavorV4Float32 {
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
     return {(step >> 1) & 1, step & 1, (step >> 2) * 8 + k};
   }
-  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, const V4Pixel& px_a,
-                                                    const V4Pixel& px_b, const V3Geometry& g, int plane, int cl) {
+  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
+                                                    float* y_item, const V4Pixel& px_a, const V4Pixel& px_b,
+                                                    const V3Geometry& g, int plane, int cl) {
     const V4Pixel px[2] = {px_a, px_b};
-    v4_store_row_pairs(acc, y_item, px, g, plane, cl);
+    v4_store_row_pairs(acc, acc_w, y_item, px, g, plane, cl);
   }
-  // A row item's outputs (v4_out_slot): the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair of every group
-  // t (channel 4·(t mod 8) + cl, row parity t / 8), outputs 2m and 2m + 1 of the row (a box's head and width are even,
-  // so a pair is never split). boxes[h]: row parity h's box.
-  static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], unsigned char* staging, float* y_row0,
-                                                    const V4OutBox (&boxes)[kT / 8], int m_a, int wout, int plane,
-                                                    int cl) {
+  // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
+  // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
+  // of every group t (channel 4·(t mod 8) + cl, row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w lane's
+  // q-column W pairs (acc_w) at outputs 128, 129. Box 0 row ch holds row 0's outputs 0..127, box 1 row ch row 0's
+  // 128, 129 and row 1's 0..125; row 1's 126..129 (pixel 63's and q-column W's) go to y, where y_pair is the item's
+  // first channel's plane at its q-row's first output.
+  static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
+                                                    float* staging, float* y_pair, const V4Geometry& G, int m_a,
+                                                    bool with_w, int cl, int plane) {
+    static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
+    constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
+    const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: its row-1 pair goes to y
 #pragma unroll
-    for (int h = 0; h < kT / 8; ++h)
-#pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8) {
-        const int t = 8 * h + c8, ch = 4 * c8 + cl;
-#pragma unroll
-        for (int r = 0; r < 2; ++r) {
-          const int j = 2 * (m_a + 8 * r);
-          unsigned char* slot = v4_out_slot(staging, boxes[h], h, ch, j);
-          const float2 v = make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]);
-          if (slot != nullptr) *reinterpret_cast<float2*>(slot) = v;
-          else __stcs(reinterpret_cast<float2*>(y_row0 + ch * plane + h * wout + j), v);
-        }
-      }
+    for (int c8 = 0; c8 < 8; ++c8) {
+      const int ch = 4 * c8 + cl;
+      float* box0 = staging + v4_out_slot(G, 0, ch, 0);              // row 0, output 0
+      float* box1 = staging + v4_out_slot(G, 0, ch, 2 * kV4ItemM);   // row 0, output 128
+      float* y_row1 = y_pair + int64_t(ch) * plane + kRow;
+      auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
+      // Row 0 (group c8): box 0 at 2m; q-column W at box 1's start.
+      *reinterpret_cast<float2*>(box0 + 2 * m_a) = pair(c8, 0);
+      *reinterpret_cast<float2*>(box0 + 2 * m_a + 16) = pair(c8, 1);
+      if (with_w) *reinterpret_cast<float2*>(box1) = make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]);
+      // Row 1 (group 8 + c8): box 1 at 2 + 2m, except pixel 63 and q-column W.
+      *reinterpret_cast<float2*>(box1 + 2 + 2 * m_a) = pair(8 + c8, 0);
+      float* b = last_b ? y_row1 + 2 * (kV4ItemM - 1) : box1 + 2 + 2 * m_a + 16;  // generic store: shared or global
+      *reinterpret_cast<float2*>(b) = pair(8 + c8, 1);
+      if (with_w) __stcs(reinterpret_cast<float2*>(y_row1 + 2 * kV4ItemM), make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
+    }
   }
 };
 
 // A fragments of one k-step from a float32 stage: rows g, g + 8 (pixels m_a, m_b), channels c, c + 4 of the lane; tap
-// s = (th, tw) = (s / 2, s % 2) is the shift −th·pitch − tw. `a` points at the lane's element (channel c, pixel m_a).
+// s = (th, tw) = (s / 2, s % 2) is the shift −th·pitch − tw (row g's tw = 1 shift: l.tw1, v4_tw1_shift). `a` points
+// at the lane's element (channel c, pixel m_a).
+// kSplitTw: the flavour's V4Config::split_tw (without it the shift is −1 for every row).
+template <bool kSplitTw>
 __device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, const V4LaneA& l) {
-  const float* p = a - (s >> 1) * l.pitch - (s & 1);
-  f[0] = __float_as_uint(p[0]);
-  f[1] = __float_as_uint(p[l.d8]);
-  f[2] = __float_as_uint(p[4 * l.a_ld]);
-  f[3] = __float_as_uint(p[4 * l.a_ld + l.d8]);
+  const float* p = a - (s >> 1) * l.pitch;
+  const float* pa = (s & 1) ? p + (kSplitTw ? l.tw1 : -1) : p;
+  const float* pb = p - (s & 1) + l.d8;
+  f[0] = __float_as_uint(pa[0]);
+  f[1] = __float_as_uint(pb[0]);
+  f[2] = __float_as_uint(pa[4 * l.a_ld]);
+  f[3] = __float_as_uint(pb[4 * l.a_ld]);
 }
 
 struct FlavorV4Tf32 : FlavorV4Float32<16> {
@@ -176,7 +210,7 @@ struct FlavorV4Tf32 : FlavorV4Float32<16> {
   // A fragments of the chunk's four taps.
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, const V4LaneA& l) {
 #pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32(f[s], a, s, l);
+    for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32<kConfig.split_tw>(f[s], a, s, l);
   }
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
     wgmma_m64n128k8_tf32(d, a, b, acc);
@@ -198,7 +232,7 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8> {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
       uint32_t raw[4];
-      v4_load_a_f32(raw, a, s, l);
+      v4_load_a_f32<kConfig.split_tw>(raw, a, s, l);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
@@ -255,8 +289,10 @@ struct FlavorV4SixteenBit {
   // consecutive outputs 2qw .. 2qw + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store where both are
   // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
   // contiguous bytes either way.
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item, const V4Pixel& px_a,
-                                                    const V4Pixel& px_b, const V3Geometry& g, int plane, int cl) {
+  // (acc_w: unused, 16-bit items never own whole rows.)
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], const float (&)[32], uint16_t* y_item,
+                                                    const V4Pixel& px_a, const V4Pixel& px_b, const V3Geometry& g,
+                                                    int plane, int cl) {
     const bool first = px_a.stored, second = px_b.stored;
     if (!first && !second) return;
     const int qh = px_a.qh, qw = px_a.qw;

@@ -15,9 +15,12 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   const int align = 16 / elem_bytes;  // elements in 16 bytes: box widths are multiples of it
   g.lead = align;
   g.segs = (s.W + kV4ItemM - 1) / kV4ItemM;
+  g.whole_rows = c.split_tw && s.W == kV4ItemM;
+  g.staged = c.staged_stores && g.whole_rows;
   g.row_items = g.w.QH * g.segs;
-  g.m_tiles = g.row_items + (g.w.QH + kV4ColItemRows - 1) / kV4ColItemRows;
-  g.group_items = kV4ColItemRows * g.segs + 1;
+  const int col_items = g.whole_rows ? 0 : (g.w.QH + kV4ColItemRows - 1) / kV4ColItemRows;
+  g.m_tiles = g.row_items + col_items;
+  g.group_items = kV4ColItemRows * g.segs + (g.whole_rows ? 0 : 1);
   auto box = [&](int pitch, int rows) { return V4Box{pitch, rows, rows * pitch, c.unit_ci * rows * pitch * elem_bytes}; };
   // Row items: lead + 64 columns (68 float32, 72 16-bit). Lane (g, c) of a fragment load reads
   // channel c's word c·a_ld + g (+ a constant): the 2-row a_ld is 136 words float32 and 72 words 16-bit, ≡ 8 mod 32, so
@@ -32,10 +35,10 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging (v4_out_box, float32): n_cols / 2 rows of 128 outputs per buffer.
-  g.staging_bytes = c.n_cols / 2 * 2 * kV4ItemM * elem_bytes;
+  // Output staging (v4_out_slot): two boxes of the 32 channels' first 256 outputs of their row pair.
+  g.staging_bytes = 2 * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes;
   g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + 127) / 128 * 128;
-  g.smem_bytes = g.staging_offset + (c.staged_stores ? c.warpgroups * g.staging_bytes : 0);
+  g.smem_bytes = g.staging_offset + (g.staged ? c.warpgroups * g.staging_bytes : 0);
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);
   g.by_group = FastDivide::make(g.group_items);

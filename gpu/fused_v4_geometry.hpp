@@ -13,10 +13,14 @@
 //               q-columns W − 2 .. W + 1, of which only W is stored (the others are row items' or beyond the output;
 //               four columns keep the 16-bit fragments' pixel pairs and make the window no larger than a row item's
 //               for float32); a window of input rows qh0 − 1 .. qh0 + 15, columns W − lead .. W + lead − 1.
-// A window stage is one TMA box [unit channels][rows][pitch] of x; the columns >= W (and < 0) and rows outside the image
-// read as zeros (the TMA's out-of-bounds fill), so the taps at the edges see the zeros they need. Every box starts on a
-// 16-byte column (W is a multiple of 16 bytes): a box starting one element left of a row start measured an illegal
-// instruction at the TMA on the H100.
+// Whole rows (float32 flavours, W = 64, the seed workload): no col items. Those flavours accumulate the k-steps of the
+// taps tw = 0 and tw = 1 in two register sets (V4Config::split_tw), and a q-row's first and last q-pixels each need
+// only one of them: q-column 0's tw = 1 inputs are x[−1] = 0 and q-column W's tw = 0 inputs x[W] = 0. So item row 0
+// is both: its tw = 0 steps read q-column 0 and its tw = 1 steps read x[W − 1] (inside the window when W = 64), and
+// in the epilogue the tw = 0 set's row 0 is q-column 0, the tw = 1 set's row 0 is q-column W, the other rows the sum.
+// A row item then computes all 65 q-pixels of its q-row in one wgmma tile and writes its two output rows whole: no
+// 32-byte sector of y is split between two items' writes, which the DRAM otherwise pays as a read-modify-write
+// (bench/NOTES.md §12: 0.59 ms against 0.80 for the same bytes in a probe of the write pattern alone).
 #pragma once
 
 #include "gpu/fast_divide.hpp"
@@ -38,26 +42,32 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
-//   staged_stores  a staging buffer per warpgroup for the row items' TMA stores (float32 only; fused_v4_wgmma.cuh,
-//               v4_out_box); without it every item stores from its registers (16-bit and 3xTF32 measured slower
-//               staged; two buffers measured slower for 16-bit and do not fit beside the TF32 weights)
-// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11): TF32 units of 8 channels in 4 stages with one
-// staging buffer (1.02–1.04 ms on the seed workload; stores from the registers 1.10–1.13, 8 × 6 1.28–1.32, 8 × 8 1.28;
-// the buffer fills the SM's shared memory to 232,192 of 232,448 bytes), 16-bit units of 8 channels in 3 stages storing
-// from the registers (two blocks per SM; 0.66–0.68 ms, 8 × 4 0.71, 8 × 5 0.76–0.78; with a staging buffer, which
-// leaves one block per SM, 0.95), 3xTF32 units of 16 channels in 3 stages with half-unit buffers, storing from the
-// registers (1.64–1.67 ms; with a staging buffer 1.76–1.77; units of 8 1.88 on the H200). On the earlier items (64
-// consecutive q-pixels of a pitched grid) the H200 preferred 16 × 3 for TF32 (0.76 ms against 0.87) and 16-bit (0.47
-// against 0.50); the H100 is the card the targets are set on, so its choice stands. Every float32 configuration keeps
-// one block per SM (128 KB of weights); three TF32 warpgroups per block measured 1.45 ms against two's 1.15 (8 × 4
-// each). 3xTF32 needs both weight parts resident, 2 × 128 KB at n_cols 128, more than the 227 KB of an SM: it halves
-// the block's columns instead (2 × 64 KB) and reads each input window twice as often (bench/NOTES.md §8b).
+//   staged_stores  a staging buffer per warpgroup for whole-row items' TMA stores (float32 at n_cols 128 with
+//               split_tw; fused_v4_wgmma.cuh, v4_out_slot); without it, or without whole rows, every item stores from
+//               its registers (16-bit and 3xTF32 measured slower staged; two buffers measured slower for 16-bit and do
+//               not fit beside the TF32 weights)
+//   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
+//               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
+// Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
+// whole rows, one staging buffer (0.88–0.91 ms on the seed workload against 1.02–1.04 with col items; three stages
+// cost ~0.13 ms, 8 × 6 1.28–1.32, 8 × 8 1.28; the buffer fills the SM's shared memory to 231,680 of 232,448 bytes),
+// 16-bit units of 8 channels in 3 stages storing from the registers (two blocks per SM; 0.63–0.65 ms, 8 × 4 0.71,
+// 8 × 5 0.76–0.78; with a staging buffer, which leaves one block per SM, 0.95), 3xTF32 units of 16 channels in 3
+// stages with half-unit buffers, storing from the registers, col items (1.62–1.69 ms; split into whole rows
+// 1.67–1.68, its second accumulator set 253 registers against 203; with a staging buffer 1.76–1.77; units of 8 1.88
+// on the H200). On the earlier items (64 consecutive q-pixels of a pitched grid) the H200 preferred 16 × 3 for TF32
+// (0.76 ms against 0.87) and 16-bit (0.47 against 0.50); the H100 is the card the targets are set on, so its choice
+// stands. Every float32 configuration keeps one block per SM (128 KB of weights); three TF32 warpgroups per block
+// measured 1.45 ms against two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at n_cols
+// 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input window
+// twice as often (bench/NOTES.md §8b).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
   bool staged_stores = false;
+  bool split_tw = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
 inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
@@ -97,9 +107,11 @@ struct V4Geometry {
   V3Geometry w;       // problem sizes, QH, n_tiles, chunks, epilogue constants (its WP and tile fields are v3's, unused)
   int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
   int segs;           // row items per q-row: ceil(W / 64)
+  bool whole_rows;    // row items own whole output rows, no col items: split_tw and W = 64 (see above)
+  bool staged;        // whole-row items leave by TMA stores from a staging buffer (staged_stores and whole_rows)
   int row_items;      // row items per image: QH · segs
-  int m_tiles;        // items per image: row_items + ceil(QH / 16) col items, in groups (v4_item)
-  int group_items;    // items per group: the row items of 16 q-rows, then the col item of those q-rows
+  int m_tiles;        // items per image: row_items + ceil(QH / 16) col items (none with whole rows), in groups
+  int group_items;    // items per group: the row items of 16 q-rows, then (without whole rows) their col item
   V4Box row_box, col_box;
   int n_tiles;        // the blocks' column tiles: (Cout / 32) × (128 / n_cols); tile t is channels 32·(t / splits)..
                       // and, for n_cols 64, the output row parity rh = t % splits (splits = 128 / n_cols)
@@ -109,7 +121,7 @@ struct V4Geometry {
   int units;          // pipeline units per item: Cin / unit_ci
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
-  int staging_bytes;  // after the bias: a row item's n_cols / 2 output rows of 128 outputs, as v4_out_box places them
+  int staging_bytes;  // after the bias: a row item's 32 channels × 256 outputs, as v4_out_slot places them
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
@@ -139,14 +151,16 @@ GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
 
 // Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no
 // other item stores). Row item: (qh0, qw0 + m). Col item: (qh0 + m / 4, W − 2 + m mod 4), stored for m mod 4 = 2 only.
+// with_w: row 0 of a whole-rows item, whose tw = 1 accumulators are q-pixel (qh0, W) (see above).
 struct V4Pixel {
   int qh, qw;
   bool stored;
+  bool with_w;
 };
 GATE_V4_HD inline V4Pixel v4_pixel(const V4Geometry& G, const V4Item& it, int m) {
-  if (!it.col) return {it.qh0, it.qw0 + m, it.qw0 + m < G.w.W};
+  if (!it.col) return {it.qh0, it.qw0 + m, it.qw0 + m < G.w.W, G.whole_rows && m == 0};
   const int qh = it.qh0 + (m >> 2);
-  return {qh, G.w.W - 2 + (m & 3), (m & 3) == 2 && qh < G.w.QH};
+  return {qh, G.w.W - 2 + (m & 3), (m & 3) == 2 && qh < G.w.QH, false};
 }
 
 GATE_V4_HD inline V4Box v4_box(const V4Geometry& G, const V4Item& it) { return it.col ? G.col_box : G.row_box; }
@@ -158,22 +172,21 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
   if (!it.col) return m + G.lead;
   return (m >> 2) * G.col_box.pitch + (m & 3) - 2 + G.lead;
 }
+// The column shift of pixel m's tw = 1 taps from its tw = 0 taps (float32 flavours): −1, except row 0 of a whole-rows
+// item, whose tw = 1 steps read x[W − 1] for q-column W (W − 1 columns right of its tw = 0 element, x[0]).
+GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_rows && m == 0 ? G.w.W - 1 : -1; }
 
-// A float32 row item's outputs leave by TMA stores (fused_v4_wgmma.cuh), one per output box: the 128 outputs (64
-// q-pixels × rw) of one row parity for the block's 32 channels, staged densely [32][width] in shared memory, y seen as
-// [N·Cout][plane] (planes are 16(H + 1)(W + 1) bytes, a multiple of 16 as the TMA needs). A box must start on a 16-byte
-// boundary: an output row whose address is 8 bytes past one (odd rows: a 130-float row is 520 bytes, and the launcher
-// requires y 16-byte aligned) gets the short box, 124 outputs wide from output 2, and its first and last output pairs
-// are stored from the registers. Every row of a box has the same shift (whole planes apart). (16-bit outputs store from
-// the registers: staged, they measured 0.95 ms against 0.66, bench/NOTES.md §11c.)
-inline constexpr int kV4OutBoxRows = 32;
-inline constexpr int kV4OutShortWidth = 124;
-struct V4OutBox {
-  int head, width;  // outputs of the row before the box; the box's width (128 or kV4OutShortWidth)
-};
-// shift: the row's address mod 16, 0 or 8.
-GATE_V4_HD constexpr V4OutBox v4_out_box(int shift) {
-  return shift == 0 ? V4OutBox{0, 2 * kV4ItemM} : V4OutBox{(16 - shift) / 4, kV4OutShortWidth};
+// A whole-rows item's outputs (float32, n_cols 128) leave by TMA stores (fused_v4_wgmma.cuh): its 32 channels × the
+// two output rows of its q-row, 2·Wout = 260 outputs contiguous in each plane (y seen as [N·Cout][plane]). The first
+// 256 are staged in shared memory as two dense boxes [32][128] (a TMA box is at most 256 wide), outputs 0 .. 127 of
+// the pair and 128 .. 255; both start on 16-byte boundaries (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1)).
+// The last four (row 1's q-columns 63 and 64) are stored from the registers: staging them too would take 1 KB more
+// shared memory per block, which the fourth window stage needs (three stages measured 1.14–1.16 ms against 1.02).
+// v4_out_slot: where output j of row parity rh and channel ch is staged, or −1 for the four stored directly.
+inline constexpr int kV4OutBoxWidth = 2 * kV4ItemM;
+GATE_V4_HD inline int v4_out_slot(const V4Geometry& G, int rh, int ch, int j) {
+  const int at = rh * G.w.Wout + j, box = at / kV4OutBoxWidth;
+  return box < 2 ? (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + at % kV4OutBoxWidth : -1;
 }
 
 // The TMA box's origin in x (column, input row) for an item.

@@ -7,11 +7,12 @@
 //   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
 //     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
 //   - input: independent warpgroups (two) per block, each walking its own strided list of 64-pixel (image, item)
-//     items, row items (64 q-columns of one q-row) and col items (the last q-column); its window stages are TMA boxes
+//     items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, for the float32 flavours
+//     with split_tw at W = 64, row items of the whole q-row (fused_v4_geometry.hpp); its window stages are TMA boxes
 //     [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), loaded by its thread 0
 //     through full/empty mbarriers, with the TMA's zero fill at the image edges;
 //   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
-//     with staged stores (staged_stores), a full row item's by TMA stores from shared memory. The wgmma columns are
+//     with staged stores (staged_stores), a whole-rows item's by TMA stores from shared memory. The wgmma columns are
 //     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
 //     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row
 //     parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
@@ -91,8 +92,7 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
 template <class Flavor>
 __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMinBlocks)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map,
-                   const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_full_map,
-                   const __grid_constant__ CUtensorMap y_short_map,
+                   const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
                    uint32_t* outside_flag) {
@@ -204,52 +204,61 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // The warp's 16 item pixels and the lane's two: fragment rows g and g + 8 are item pixels m_a and m_b.
   const int m_a = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);
   const int m_b = m_a + (Flavor::kPairRows ? 1 : 8);
+  const int tw1 = v4_tw1_shift(G, m_a);
   const int plane = g.Hout * g.Wout;  // offsets within an item's 32 channels fit 32 bits (v4_supports)
 
   // ---- epilogue of one item: acc[4t + i] is pixel (i < 2 ? m_a : m_b), column n = 8t + 2c + (i % 2) (v4_column) ----
-  // A col item, a row item of fewer than 64 q-columns (W not a multiple of 64), and every item where the flavour has
-  // no staging buffer (staged_stores false) store from the registers. A full row item's outputs are whole output rows of 64
-  // q-pixels (128 outputs) per (row parity, channel): staged in one of the warpgroup's buffers as v4_out_box places
-  // them, then sent by the warpgroup's thread 0 as a few TMA stores, so that the warps go on to the next item while the
-  // async proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100,
-  // bench/NOTES.md §11).
+  // With split_tw the tw = 1 steps went to acc_tw1: added to acc, except in the row-0 lanes of a whole-rows item, whose
+  // row-g values there are q-column W's (acc_w) while acc keeps q-column 0's (fused_v4_geometry.hpp).
+  // A whole-rows item of a flavour with a staging buffer (G.staged) stages its outputs (v4_out_slot), and the
+  // warpgroup's thread 0 sends them as two TMA stores, so that the warps go on to the next item while the async proxy
+  // writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11);
+  // every other item stores from the registers.
   constexpr bool kStaged = kC.staged_stores;
-  static_assert(!kStaged || kElem == 4, "output staging is for float32 outputs (v4_out_box)");
-  constexpr int kBoxes = kC.n_cols / 64;  // one per row parity of the block
+  constexpr bool kSplitTw = kC.split_tw;
+  static_assert(!kStaged || (kElem == 4 && kC.n_cols == 128 && kSplitTw), "staging: float32 whole rows (v4_out_slot)");
   float acc[kAcc];
+  float acc_tw1[kSplitTw ? kAcc : 1];
+  float acc_w[kAcc / 2];
+  const bool lane_with_w = G.whole_rows && m_a == 0;
+#pragma unroll
+  for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
+#pragma unroll
+  for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
   auto epilogue = [&](const V4Item& it) {
-    v4_epilogue_values<Flavor::kFastGelu>(acc, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
-                                          g.multiply_value, cl);
+    if constexpr (kSplitTw) {
+#pragma unroll
+      for (int i = 0; i < kAcc; ++i) {
+        const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
+        if (row_g) acc_w[(i >> 2) * 2 + (i & 1)] = lane_with_w ? acc_tw1[i] : 0.0f;
+        acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
+      }
+    }
+    const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
+    v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
+    if (kSplitTw && G.whole_rows && warp == 0) {  // warp-uniform: the warp holding row 0
+      v4_epilogue_column_w<Flavor::kFastGelu>(acc_w, bias_smem, g.add_value, g.multiply_value, cl, lane_with_w);
+    }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
-    if (!kStaged || it.col || it.qw0 + kV4ItemM > g.W) {
-      Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
+    if (!kStaged || !G.staged) {
+      Flavor::store_item(acc, acc_w, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
       return;
     }
     if constexpr (kStaged) {
-      unsigned char* staging = smem_v4 + G.staging_offset + wg * G.staging_bytes;
-      Bits* y_row0 = y_item + 2 * it.qh0 * g.Wout + 2 * it.qw0;  // row parity 0, channel 0, the item's first output
-      // The previous row item's stores have read the buffer (thread 0 issued them and waits for its groups), then all
+      float* staging = reinterpret_cast<float*>(smem_v4 + G.staging_offset + wg * G.staging_bytes);
+      // The previous item's stores have read the buffer (thread 0 issued them and waits for its groups), then all
       // threads write it.
       if (wtid == 0) bulk_wait_read_all();
       named_barrier_sync(1 + wg, 128);
-      // Box h: row parity h; its head and width from its first row's shift.
-      V4OutBox boxes[kBoxes];
-#pragma unroll
-      for (int h = 0; h < kBoxes; ++h) boxes[h] = v4_out_box(int(reinterpret_cast<uintptr_t>(y_row0 + h * g.Wout) & 15u));
-      Flavor::stage_item(acc, staging, y_row0, boxes, m_a, g.Wout, plane, cl);
+      Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, G, m_a, lane_with_w, cl, plane);
       fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
       named_barrier_sync(1 + wg, 128);
-      // Coordinates of box h: (output within the plane, plane, 0). One predicated store per tensor map, each naming its
-      // kernel parameter.
-      const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock;
-#pragma unroll
-      for (int h = 0; h < kBoxes; ++h) {
-        const V4OutBox box = boxes[h];
-        const int x = (2 * it.qh0 + rh_tile + h) * g.Wout + 2 * it.qw0 + box.head;
-        const uint32_t src = uint32_t(__cvta_generic_to_shared(staging + h * kV4OutBoxRows * 2 * kV4ItemM * kElem));
-        tma_store_3d_if(wtid == 0 && box.width == 2 * kV4ItemM, &y_full_map, x, plane_row, 0, src);
-        tma_store_3d_if(wtid == 0 && box.width != 2 * kV4ItemM, &y_short_map, x, plane_row, 0, src);
-      }
+      // Boxes 0 and 1 at (output within the plane, plane, 0): the q-row's two output rows from output 0 and 128 on.
+      const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
+      const uint32_t src = uint32_t(__cvta_generic_to_shared(staging));
+      constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
+      tma_store_3d_if(wtid == 0, &y_map, x0, plane_row, 0, src);
+      tma_store_3d_if(wtid == 0, &y_map, x0 + kV4OutBoxWidth, plane_row, 0, src + kBoxBytes);
       if (wtid == 0) bulk_commit();
     }
   };
@@ -263,8 +272,6 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // items, the epilogue inside it), ptxas drains the wgmma pipeline at the back edge (C7517, "warpgroup.wait is
   // injected"), and did so at every second unit (bench/NOTES.md §10). (Starting warpgroup 1 half an item late, so that
   // one's stores would overlap the other's tensor work, measured the same: bench/NOTES.md §7c.)
-#pragma unroll
-  for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
   // A fragments, double-buffered: per unit (buffer = the unit's parity, the Buf0/Buf1 argument; one wgmma group a
   // unit), or with half_buffers per half-unit of 8 channels (buffer = the half, two groups a unit, the second half's
   // fragment loads overlapping the first half's wgmma): half the registers, which 3xTF32's 16-channel units need to keep
@@ -292,11 +299,21 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
       if (lane == 0) mbarrier_arrive(empty_base + uint32_t(slot * 8));  // this warp is done with the stage
     };
     const uint64_t b_unit = wgmma_desc_advance(b_desc0, uint32_t(kHalves * chunk * kSteps * kBStep));
+    // k-step s is tap (th, tw) = (s / 2, s % 2); with split_tw its tw = 1 steps accumulate in acc_tw1. The first step
+    // of each accumulator set in the item overwrites it (scale-d 0). (Issuing each set's steps back to back measured
+    // the same as alternating, bench/NOTES.md §12.)
     auto issue = [&](uint32_t(&f)[kSteps][kFrag], int h) {
 #pragma unroll
       for (int s = 0; s < kSteps; ++s) {
         const uint64_t b = wgmma_desc_advance(b_unit, uint32_t((h * kSteps + s) * kBStep));
-        Flavor::mma(acc, f[s], b, b_small, (chunk > 0 || h > 0 || s > 0) ? 1 : 0);
+        const int first = kSplitTw ? 2 : 1;
+        const int accumulate = (chunk > 0 || h > 0 || s >= first) ? 1 : 0;
+        if constexpr (kSplitTw) {
+          if ((s & 1) != 0) Flavor::mma(acc_tw1, f[s], b, b_small, accumulate);
+          else Flavor::mma(acc, f[s], b, b_small, accumulate);
+        } else {
+          Flavor::mma(acc, f[s], b, b_small, accumulate);
+        }
       }
     };
     if constexpr (kHalfBuffers) {
@@ -338,7 +355,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     const V4Box box = v4_box(G, it);
     const int base_a = v4_a_base(G, it, m_a);
     a_item = cl * box.a_ld + base_a + box.pitch;  // v4_a_base + (1 − th)·pitch − tw at (th, tw) = (0, 0)
-    lane_a = V4LaneA{box.pitch, box.a_ld, v4_a_base(G, it, m_b) - base_a};
+    lane_a = V4LaneA{box.pitch, box.a_ld, v4_a_base(G, it, m_b) - base_a, tw1};
     unit(Buf0{}, 0);
     int chunk = 1;
     for (; chunk + 1 < G.units; chunk += 2) {
@@ -348,6 +365,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     if (chunk < G.units) unit(Buf1{}, chunk);
     wgmma_wait<0>();
     wgmma_pin(acc);
+    if constexpr (kSplitTw) wgmma_pin(acc_tw1);
     epilogue(it);
   }
   // The staging buffers outlive the last stores' reads of them (the writes themselves complete with the grid).

@@ -31,6 +31,8 @@ gate::gpu::KernelShape shape(int N, int Cin, int Cout, int H, int W) {
 // The kernel's fragment addressing, modelled for every item of an image, lane and tap: the element a lane reads for
 // pixel m's tap (th, tw) lies inside its channel's box and is x[qh − th][qw − tw] of that pixel's q-pixel (the box's
 // origin plus its row and column in the box); 16-bit tap pairs start on a 32-bit word; boxes start on 16-byte columns.
+// Row 0 of a whole-rows item: its tw = 0 taps are q-column 0's (whose tw = 1 inputs, x[−1], are zeros) and its tw = 1
+// taps read x[qh − th][W − 1], q-column W's (whose tw = 0 inputs, x[W], are zeros).
 // And every q-pixel of the image (qh < QH, qw <= W) is stored by exactly one (item, pixel).
 void check_items(const V4Geometry& g, bool pair_rows) {
   using gate::gpu::kV4ItemM;
@@ -52,6 +54,12 @@ void check_items(const V4Geometry& g, bool pair_rows) {
         REQUIRE(px.qw <= g.w.W);
         ++stores[size_t(px.qh) * (g.w.W + 1) + px.qw];
       }
+      if (px.with_w) {
+        REQUIRE(px.stored);
+        REQUIRE(px.qw == 0);  // its tw = 1 inputs x[−1] are zeros, so the tw = 1 steps are free for q-column W
+        REQUIRE(g.w.W == gate::gpu::kV4ItemM);
+        ++stores[size_t(px.qh) * (g.w.W + 1) + g.w.W];
+      }
     }
     for (int warp = 0; warp < 4; ++warp)
       for (int gl = 0; gl < 8; ++gl) {
@@ -59,48 +67,73 @@ void check_items(const V4Geometry& g, bool pair_rows) {
         const int m_a = warp * 16 + (pair_rows ? 2 * gl : gl), m_b = m_a + (pair_rows ? 1 : 8);
         const int a = gate::gpu::v4_a_base(g, it, m_a) + box.pitch;
         const int d8 = gate::gpu::v4_a_base(g, it, m_b) - gate::gpu::v4_a_base(g, it, m_a);
+        const int tw1 = gate::gpu::v4_tw1_shift(g, m_a);  // row g's tw = 1 shift (float32 flavours)
+        if (pair_rows) CHECK(!g.whole_rows);
         if (pair_rows) CHECK(a % 2 == 0);  // (x[p], x[p + 1]) is one word
         for (int th = 0; th < 2; ++th)
           for (int tw = 0; tw < 2; ++tw)
             for (int r = 0; r < 2; ++r) {
               const int m = r == 0 ? m_a : m_b;
-              const int pos = a + (r == 0 ? 0 : (pair_rows ? 1 : d8)) - th * box.pitch - tw;
+              // As v4_load_a_f32 (16-bit: the pair word at the tap (th, 0) element, its first half tw = 1).
+              const int shift = tw == 0 ? 0 : (r == 0 && !pair_rows ? tw1 : -1);
+              const int pos = a + (r == 0 ? 0 : (pair_rows ? 1 : d8)) - th * box.pitch + shift;
               REQUIRE(pos >= 0);
               REQUIRE(pos < box.a_ld);
               const gate::gpu::V4Pixel px = gate::gpu::v4_pixel(g, it, m);
               if (!px.stored) continue;  // junk rows read inside the box; their values are never stored
               CHECK(origin.row + pos / box.pitch == px.qh - th);
-              CHECK(origin.col + pos % box.pitch == px.qw - tw);
+              const int qw = px.with_w && tw == 1 ? g.w.W : px.qw;  // whole rows: row 0's tw = 1 taps are q-column W's
+              CHECK(origin.col + pos % box.pitch == qw - tw);
             }
       }
   }
   CHECK(std::all_of(stores.begin(), stores.end(), [](int k) { return k == 1; }));
 }
 
-// A float32 row item's output boxes (v4_out_box), for every full row item of the image with y 16-byte aligned (the
-// launcher requires it for TMA stores): the row's shift is 0 or 8 and the same for the box's 32 channels; the box
-// starts on a 16-byte boundary, fits the item's 128 outputs, is a whole number of 16-byte pieces, and starts on an
-// even output (an output pair is never split). The boxes fill the staging buffer.
+// A whole-rows item's staged output (v4_out_slot), for every item of the image with y 16-byte aligned (the launcher
+// requires it for TMA stores): both boxes start on 16-byte boundaries in every channel's plane and are whole 16-byte
+// pieces no wider than the TMA's 256; the staging slots of (row parity, channel, output) fill the buffer exactly once,
+// densely box by box, each box row in the plane's order; the outputs left to the registers are the pair's last four.
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
-  if (!c.staged_stores) return;
-  REQUIRE(c.elem_bytes == 4);  // float32 outputs only
-  CHECK(c.n_cols / 2 * 2 * gate::gpu::kV4ItemM * 4 == g.staging_bytes);
-  const int64_t plane = int64_t(g.w.Hout) * g.w.Wout;
+  using gate::gpu::kV4OutBoxWidth;
+  CHECK(g.staged == (c.staged_stores && g.whole_rows));
+  CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
+  if (!g.staged) return;
+  REQUIRE(c.elem_bytes == 4);
+  REQUIRE(c.n_cols == 128);  // both row parities in the block
+  const int wout = g.w.Wout, pair = 2 * wout, ch_n = gate::gpu::kV3CoutPerBlock;
+  CHECK(kV4OutBoxWidth * 4 % 16 == 0);
+  CHECK(kV4OutBoxWidth <= 256);
+  CHECK(g.staging_bytes == 2 * ch_n * kV4OutBoxWidth * 4);
+  const int64_t plane = int64_t(g.w.Hout) * wout;
   for (int t = 0; t < g.m_tiles; ++t) {
     const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
-    if (it.col || it.qw0 + gate::gpu::kV4ItemM > g.w.W) continue;  // stored from the registers
-    for (int h = 0; h < c.n_cols / 64; ++h) {
-      auto shift = [&](int ch) { return int((ch * plane + (2 * it.qh0 + h) * int64_t(g.w.Wout) + 2 * it.qw0) * 4 % 16); };
-      const int s = shift(0);
-      CHECK((s == 0 || s == 8));
-      for (int ch = 1; ch < 32; ++ch) CHECK(shift(ch) == s);
-      const gate::gpu::V4OutBox box = gate::gpu::v4_out_box(s);
-      CHECK((s + box.head * 4) % 16 == 0);
-      CHECK(box.head % 2 == 0);
-      CHECK(box.width * 4 % 16 == 0);
-      CHECK(box.head + box.width <= 2 * gate::gpu::kV4ItemM);
+    REQUIRE(!it.col);
+    for (int ch = 0; ch < 2 * ch_n; ++ch) {  // two n-tiles' channels: the plane's offset mod 16 alternates
+      const int64_t start = ch * plane + 2 * int64_t(it.qh0) * wout;
+      CHECK(start * 4 % 16 == 0);
+      CHECK((start + kV4OutBoxWidth) * 4 % 16 == 0);
     }
   }
+  std::vector<int> slots(size_t(g.staging_bytes / 4), 0);
+  int direct = 0;
+  for (int rh = 0; rh < 2; ++rh)
+    for (int ch = 0; ch < ch_n; ++ch)
+      for (int j = 0; j < wout; ++j) {
+        const int at = rh * wout + j, slot = gate::gpu::v4_out_slot(g, rh, ch, j);
+        if (slot < 0) {
+          CHECK(at >= 2 * kV4OutBoxWidth);
+          if (j % 2 == 0) CHECK(gate::gpu::v4_out_slot(g, rh, ch, j + 1) < 0);  // an output pair stays together
+          ++direct;
+          continue;
+        }
+        REQUIRE(slot < int(slots.size()));
+        ++slots[size_t(slot)];
+        const int box = at / kV4OutBoxWidth;
+        CHECK(slot == (box * ch_n + ch) * kV4OutBoxWidth + (at - box * kV4OutBoxWidth));
+      }
+  CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
+  CHECK(direct == ch_n * (pair - 2 * kV4OutBoxWidth));
 }
 
 // Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
@@ -142,30 +175,41 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
     check_items(g, elem == 2);
     check_out_boxes(g, c);
   }
-  // The seed workload's items (bench/NOTES.md §11): 65 row items (one per q-row, pitch 68, 2 rows) and 5 col items per
-  // image, one block per SM for float32.
+  // The seed workload's items (bench/NOTES.md §11, §12): float32, whole rows: 65 row items per image (one per q-row,
+  // pitch 68, 2 rows), no col items, one block per SM.
   const V4Geometry t = gate::gpu::make_v4_geometry(s, gate::gpu::kV4ConfigTf32, 132);
+  CHECK(t.whole_rows);
+  CHECK(t.staged);
   CHECK(t.row_items == 65);
-  CHECK(t.m_tiles == 70);
-  // Groups of 16 q-rows: their row items, then their col item (v4_item); the last group is q-row 64 and its col item.
-  CHECK(!gate::gpu::v4_item(t, 15).col);
-  CHECK(gate::gpu::v4_item(t, 15).qh0 == 15);
-  CHECK(gate::gpu::v4_item(t, 16).col);
-  CHECK(gate::gpu::v4_item(t, 16).qh0 == 0);
-  CHECK(gate::gpu::v4_item(t, 17).qh0 == 16);
-  CHECK(gate::gpu::v4_item(t, 68).qh0 == 64);
-  CHECK(gate::gpu::v4_item(t, 69).col);
-  CHECK(gate::gpu::v4_item(t, 69).qh0 == 64);
-  CHECK(gate::gpu::v4_item(t, 70).img == 1);
+  CHECK(t.m_tiles == 65);
+  CHECK(gate::gpu::v4_item(t, 64).qh0 == 64);
+  CHECK(gate::gpu::v4_item(t, 65).img == 1);
+  CHECK(gate::gpu::v4_item(t, 65).qh0 == 0);
+  CHECK(t.staging_bytes == 32768);  // the first 256 of each channel's 260 outputs
+  // 16-bit: 65 row items and 5 col items per image, in groups of 16 q-rows: their row items, then their col item
+  // (v4_item); the last group is q-row 64 and its col item.
+  const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
+  CHECK(!h.whole_rows);
+  CHECK(h.m_tiles == 70);
+  CHECK(!gate::gpu::v4_item(h, 15).col);
+  CHECK(gate::gpu::v4_item(h, 15).qh0 == 15);
+  CHECK(gate::gpu::v4_item(h, 16).col);
+  CHECK(gate::gpu::v4_item(h, 16).qh0 == 0);
+  CHECK(gate::gpu::v4_item(h, 17).qh0 == 16);
+  CHECK(gate::gpu::v4_item(h, 68).qh0 == 64);
+  CHECK(gate::gpu::v4_item(h, 69).col);
+  CHECK(gate::gpu::v4_item(h, 69).qh0 == 64);
+  CHECK(gate::gpu::v4_item(h, 70).img == 1);
   CHECK(t.row_box.pitch == 68);
   CHECK(t.row_box.rows == 2);
   CHECK(t.col_box.a_ld == t.row_box.a_ld);  // a col item's window no larger than a row item's
   CHECK(2 * t.smem_bytes > kH100SmemOptin);
-  const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
   CHECK(h.row_box.pitch == 72);
   CHECK(h.smem_bytes <= kH100SmemOptin);
   // 3xTF32: both weight parts of a 64-column n-tile take what one part of a 128-column tile takes (128 KB).
   const V4Geometry x3 = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config3xTf32, 132);
+  CHECK(!x3.whole_rows);  // its split accumulators measured slower (bench/NOTES.md §12)
+  CHECK(x3.m_tiles == 70);
   CHECK(x3.b_bytes == t.b_bytes);
   CHECK(x3.n_tiles == 2 * t.n_tiles);
 }

@@ -1,0 +1,200 @@
+// What write pattern the GPU's DRAM takes at full speed, for the seed workload's output y (bench/NOTES.md §12a).
+// The v4 kernel's writes alone measured 0.85 ms (TF32) against 0.344 ms for a contiguous fill of the same 1.1 GB; this
+// probe separates the two suspects: sectors split between writers, and the shape of what one writer (a 128-thread
+// group, two per SM like v4's warpgroups) writes per item — planes × contiguous bytes per plane.
+//
+// y is [planes = N·Cout][130][130] float32. An item is P consecutive planes × R output rows (R·520 contiguous bytes in
+// each plane, 16-byte aligned for even R); items are ordered with the plane block fastest, then the row block, then
+// the image, and each group takes every G-th item (v4's strided order: the groups working at one time cover about one
+// image). Every byte of y is written exactly once per pattern (the "gap" pattern leaves the last 8 bytes of every row
+// unwritten, as v4's row items do, to reproduce the split-sector cost). Values are junk (the item index).
+// Build (here):  nvcc -O3 -arch=sm_90a -std=c++20 bench/gpu/write_patterns.cu -o build-carry/write_patterns
+// Run (GPU):     ./write_patterns   — one line per pattern: ms (median of 20 after 3 warm-up launches), GB/s.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+namespace {
+
+constexpr int kSide = 130;                   // output rows and columns of the seed workload
+constexpr int kRowBytes = kSide * 4;         // 520
+constexpr int64_t kPlaneBytes = int64_t(kSide) * kRowBytes;
+constexpr int kImages = 128, kChannels = 128;
+
+struct Pattern {
+  const char* name;
+  int planes, rows;    // an item: planes × rows output rows
+  int groups_per_sm;   // 128-thread blocks resident per SM
+  bool gap;            // leave the last 8 bytes of each row unwritten (v4's row items without col items)
+  bool blocked;        // each group takes a contiguous range of items instead of every G-th
+  bool plain = false;    // plain stores (the L2's normal policy) instead of streaming (evict-first) ones
+  bool aligned = false;  // each plane's run of an item starts and ends on 32-byte sector boundaries (absolute
+                         // addresses, rounded down; the plane's first and last runs extend to the plane's ends), so
+                         // that no sector is split between items
+};
+
+__global__ void __launch_bounds__(128) write_items(unsigned char* y, Pattern p, int64_t items) {
+  const int pblocks = kChannels / p.planes, rblocks = (kSide + p.rows - 1) / p.rows;
+  const int64_t per_group = (items + gridDim.x - 1) / gridDim.x;
+  const int64_t first = p.blocked ? blockIdx.x * per_group : blockIdx.x;
+  const int64_t last = p.blocked ? (first + per_group < items ? first + per_group : items) : items;
+  const int64_t step = p.blocked ? 1 : gridDim.x;
+  for (int64_t item = first; item < last; item += step) {
+    const int pb = int(item % pblocks);
+    const int rb = int(item / pblocks % rblocks);
+    const int img = int(item / pblocks / rblocks);
+    const int row0 = rb * p.rows, row1 = (row0 + p.rows < kSide ? row0 + p.rows : kSide);
+    const float v = float(item);
+    unsigned char* base = y + (int64_t(img) * kChannels + pb * p.planes) * kPlaneBytes + int64_t(row0) * kRowBytes;
+    if (p.aligned) {
+      // Bytes [lo, hi) of each plane of the block: the run's bounds rounded down to absolute 32-byte boundaries.
+      for (int plane = 0; plane < p.planes; ++plane) {
+        unsigned char* plane_base = y + (int64_t(img) * kChannels + pb * p.planes + plane) * kPlaneBytes;
+        const uintptr_t b = reinterpret_cast<uintptr_t>(plane_base);
+        const int64_t lo = row0 == 0 ? 0 : int64_t(((b + row0 * kRowBytes) & ~uintptr_t(31)) - b);
+        const int64_t hi = row1 == kSide ? kPlaneBytes : int64_t(((b + row1 * kRowBytes) & ~uintptr_t(31)) - b);
+        for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
+          __stcs(reinterpret_cast<float4*>(plane_base + o), make_float4(v, v, v, v));
+        }
+      }
+    } else if (!p.gap) {
+      const int quads = (row1 - row0) * kRowBytes / 16;  // even row counts: whole 16-byte pieces, aligned
+      for (int i = threadIdx.x; i < p.planes * quads; i += blockDim.x) {
+        const int plane = i / quads, q = i - plane * quads;
+        float4* dst = reinterpret_cast<float4*>(base + plane * kPlaneBytes) + q;
+        if (p.plain) *dst = make_float4(v, v, v, v);
+        else __stcs(dst, make_float4(v, v, v, v));
+      }
+    } else {
+      const int pairs = (row1 - row0) * (kSide - 2) / 2;  // the first 128 outputs of each row, in float2
+      for (int i = threadIdx.x; i < p.planes * pairs; i += blockDim.x) {
+        const int plane = i / pairs, r = i - plane * pairs, row = r / ((kSide - 2) / 2), c = r - row * ((kSide - 2) / 2);
+        __stcs(reinterpret_cast<float2*>(base + plane * kPlaneBytes + row * kRowBytes) + c, make_float2(v, v));
+      }
+    }
+  }
+}
+
+// v4's own write pattern (fused_v4_wgmma, TF32 and 16-bit items of the seed workload, float32 outputs): per image and
+// block of 32 planes, 65 row items (q-row qh: output rows 2qh, 2qh + 1, outputs 0..127) and 5 col items (outputs 128,
+// 129 of the 32 rows of 16 q-rows), each group of 16 row items followed by its col item; the four plane blocks of an
+// item index run side by side, as v4's four n-tiles do. float2 stores, as v4's stores from the registers. With
+// whole_rows the row items write all 130 outputs and there are no col items.
+__global__ void __launch_bounds__(128) write_v4_items(float* y, bool whole_rows) {
+  constexpr int kQRows = kSide / 2, kGroup = 16, kPlanes = 32, kBlocks = kChannels / kPlanes;
+  const int per_image = whole_rows ? kQRows : kQRows + (kQRows + kGroup - 1) / kGroup;
+  const int64_t items = int64_t(kImages) * per_image * kBlocks;
+  const int width = whole_rows ? kSide : kSide - 2;
+  for (int64_t item = blockIdx.x; item < items; item += gridDim.x) {
+    const int pb = int(item % kBlocks), t = int(item / kBlocks % per_image), img = int(item / kBlocks / per_image);
+    float* planes = y + (int64_t(img) * kChannels + pb * kPlanes) * kSide * kSide;
+    const float v = float(item);
+    const int group = whole_rows ? 0 : t / (kGroup + 1), r = whole_rows ? t : t % (kGroup + 1);
+    const int qh0 = whole_rows ? 0 : group * kGroup;
+    if (whole_rows || r < kGroup) {  // row item: q-row qh0 + r
+      const int qh = qh0 + r, pairs = width / 2;
+      if (qh >= kQRows) continue;
+      for (int i = threadIdx.x; i < kPlanes * 2 * pairs; i += blockDim.x) {
+        const int c = i % pairs, row = i / pairs % 2, plane = i / pairs / 2;
+        __stcs(reinterpret_cast<float2*>(planes + int64_t(plane) * kSide * kSide + (2 * qh + row) * kSide) + c,
+               make_float2(v, v));
+      }
+    } else {  // col item: outputs 128, 129 of the 2·16 rows of q-rows qh0 ..
+      const int rows = 2 * (kQRows - qh0 < kGroup ? kQRows - qh0 : kGroup);
+      for (int i = threadIdx.x; i < kPlanes * rows; i += blockDim.x) {
+        const int row = i % rows, plane = i / rows;
+        __stcs(reinterpret_cast<float2*>(planes + int64_t(plane) * kSide * kSide + (2 * qh0 + row) * kSide + kSide - 2),
+               make_float2(v, v));
+      }
+    }
+  }
+}
+
+__global__ void fill(float4* y, int64_t quads) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += int64_t(gridDim.x) * blockDim.x) {
+    __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
+  }
+}
+
+#define CHECK(x)                                                                                  \
+  do {                                                                                            \
+    cudaError_t e_ = (x);                                                                         \
+    if (e_ != cudaSuccess) {                                                                      \
+      std::fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, cudaGetErrorString(e_));            \
+      return 1;                                                                                   \
+    }                                                                                             \
+  } while (0)
+
+template <class Launch>
+float median_ms(Launch launch) {
+  cudaEvent_t a, b;
+  cudaEventCreate(&a);
+  cudaEventCreate(&b);
+  for (int i = 0; i < 3; ++i) launch();
+  std::vector<float> t;
+  for (int i = 0; i < 20; ++i) {
+    cudaEventRecord(a);
+    launch();
+    cudaEventRecord(b);
+    cudaEventSynchronize(b);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, a, b);
+    t.push_back(ms);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+  cudaDeviceProp prop{};
+  CHECK(cudaGetDeviceProperties(&prop, 0));
+  const int64_t bytes = int64_t(kImages) * kChannels * kPlaneBytes;
+  unsigned char* y = nullptr;
+  CHECK(cudaMalloc(&y, bytes));
+  std::printf("%s, %d SMs, y %.3f GB\n", prop.name, prop.multiProcessorCount, bytes / 1e9);
+  const float fill_ms = median_ms([&] { fill<<<prop.multiProcessorCount * 8, 256>>>(reinterpret_cast<float4*>(y), bytes / 16); });
+  CHECK(cudaGetLastError());
+  std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill", fill_ms, bytes / fill_ms / 1e6);
+  const Pattern patterns[] = {
+      {"v4 row items, 128 of 130 (32 planes x 2 rows)", 32, 2, 2, true, false},
+      {"32 planes x 2 rows (v4 whole rows)", 32, 2, 2, false, false},
+      {"32 planes x 2 rows, 8 groups/SM", 32, 2, 8, false, false},
+      {"32 planes x 2 rows, blocked order", 32, 2, 2, false, true},
+      {"128 planes x 2 rows", 128, 2, 2, false, false},
+      {"16 planes x 4 rows", 16, 4, 2, false, false},
+      {"8 planes x 10 rows", 8, 10, 2, false, false},
+      {"4 planes x 26 rows", 4, 26, 2, false, false},
+      {"1 plane x 130 rows", 1, 130, 2, false, false},
+      {"32 planes x 10 rows", 32, 10, 2, false, false},
+      {"32 planes x 2 rows, plain stores", 32, 2, 2, false, false, true},
+      {"128 planes x 2 rows, plain stores", 128, 2, 2, false, false, true},
+      {"32 planes x 2 rows, sector-aligned runs", 32, 2, 2, false, false, false, true},
+      {"128 planes x 2 rows, sector-aligned runs", 128, 2, 2, false, false, false, true},
+      {"1 plane x 130 rows, sector-aligned", 1, 130, 2, false, false, false, true},
+      {"64 planes x 2 rows", 64, 2, 2, false, false},
+      {"32 planes x 4 rows", 32, 4, 2, false, false},
+      {"32 planes x 4 rows, sector-aligned runs", 32, 4, 2, false, false, false, true},
+  };
+  for (bool whole : {false, true}) {
+    const float ms = median_ms([&] { write_v4_items<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float*>(y), whole); });
+    CHECK(cudaGetLastError());
+    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n",
+                whole ? "v4 items, whole rows (float2 stores)" : "v4 row + col items (float2 stores)", ms,
+                bytes / ms / 1e6, ms / fill_ms);
+  }
+  for (const Pattern& p : patterns) {
+    const int64_t items = int64_t(kImages) * (kChannels / p.planes) * ((kSide + p.rows - 1) / p.rows);
+    const int grid = prop.multiProcessorCount * p.groups_per_sm;
+    const float ms = median_ms([&] { write_items<<<grid, 128>>>(y, p, items); });
+    CHECK(cudaGetLastError());
+    const double written = p.gap ? bytes * 128.0 / 130.0 : double(bytes);
+    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n", p.name, ms, written / ms / 1e6, ms / fill_ms);
+  }
+  CHECK(cudaFree(y));
+  return 0;
+}
