@@ -53,8 +53,8 @@ struct V4LaneA {
 // of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
 // 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
 // acc_w (kN / 2): for a with_w lane (row 0 of a whole-rows item), its q-column W pairs (acc_w[2t], acc_w[2t + 1]) of
-// group t, stored after the lane's row-g pixel.
-template <int kN>
+// group t, stored after the lane's row-g pixel; kSplitTw: the flavour's V4Config::split_tw (without it no lane is).
+template <bool kSplitTw, int kN>
 __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const float (&acc_w)[kN / 2], float* y_item,
                                                    const V4Pixel (&px)[2], const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
@@ -74,7 +74,7 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const
         static_assert(kN % 32 == 0, "whole groups of 8 channels");
         static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 4, "the order v4_column defines");
         __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-        if (r == 0 && px[0].with_w) {
+        if (kSplitTw && r == 0 && px[0].with_w) {
           __stcs(reinterpret_cast<float2*>(p + 2 * (g.W - qw)), make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
         }
       }
@@ -134,8 +134,8 @@ __device__ __forceinline__ void v4_epilogue_column_w(float (&acc_w)[kN], const f
 }
 
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
-// and the stores. kT = n_cols / 8 accumulator groups.
-template <int kT>
+// and the stores. kT = n_cols / 8 accumulator groups; kSplitTw: the flavour's V4Config::split_tw.
+template <int kT, bool kSplitTw>
 struct FlavorV4Float32 {
   using Storage = StorageF32;
   static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
@@ -152,7 +152,7 @@ struct FlavorV4Float32 {
                                                     float* y_item, const V4Pixel& px_a, const V4Pixel& px_b,
                                                     const V3Geometry& g, int plane, int cl) {
     const V4Pixel px[2] = {px_a, px_b};
-    v4_store_row_pairs(acc, acc_w, y_item, px, g, plane, cl);
+    v4_store_row_pairs<kSplitTw>(acc, acc_w, y_item, px, g, plane, cl);
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
@@ -201,7 +201,7 @@ __device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, 
   f[3] = __float_as_uint(pb[4 * l.a_ld]);
 }
 
-struct FlavorV4Tf32 : FlavorV4Float32<16> {
+struct FlavorV4Tf32 : FlavorV4Float32<16, kV4ConfigTf32.split_tw> {
   static constexpr V4Config kConfig = kV4ConfigTf32;
   static constexpr int kFragRegs = 4;
   static constexpr bool kSplit = false;
@@ -217,7 +217,7 @@ struct FlavorV4Tf32 : FlavorV4Float32<16> {
   }
 };
 
-struct FlavorV4Tf32x3 : FlavorV4Float32<8> {
+struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
   static constexpr V4Config kConfig = kV4Config3xTf32;
   static constexpr int kFragRegs = 8;  // the big part in 0..3, the small part in 4..7
   static constexpr bool kSplit = true;
