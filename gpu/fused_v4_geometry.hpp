@@ -149,6 +149,20 @@ GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
   return {img, false, qh0 + q, G.by_segs.mod(r, q) * kV4ItemM};
 }
 
+// The items of one warpgroup: warpgroup w of an n-tile's n_wg (= warpgroups × ctas_per_tile) takes the pairs of
+// consecutive items w, w + n_wg, w + 2·n_wg, ...: pair p is items 2p and 2p + 1 (the last alone when the count is
+// odd), so that a warpgroup's two items of a pair are neighbouring q-rows, whose shared 32-byte sectors it writes
+// back to back, and the pairs in flight at one time stay within about two images (each warpgroup taking whole images
+// measured 5% slower for TF32 and 40% for 16-bit; pairs against single items: 16-bit −5%, TF32 the same, bench/NOTES.md
+// §12). v4_wg_items: how many; v4_wg_next_item: the item after `item` in the sequence that starts at 2w.
+GATE_V4_HD inline int v4_wg_items(const V4Geometry& G, int w, int n_wg) {
+  const int pairs = (G.items + 1) / 2;
+  if (w >= pairs) return 0;
+  const int mine = (pairs - w + n_wg - 1) / n_wg, last = w + (mine - 1) * n_wg;
+  return 2 * mine - (2 * last + 1 < G.items ? 0 : 1);
+}
+GATE_V4_HD constexpr int v4_wg_next_item(int item, int n_wg) { return (item & 1) == 0 ? item + 1 : item - 1 + 2 * n_wg; }
+
 // Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no
 // other item stores). Row item: (qh0, qw0 + m). Col item: (qh0 + m / 4, W − 2 + m mod 4), stored for m mod 4 = 2 only.
 // with_w: row 0 of a whole-rows item, whose tw = 1 accumulators are q-pixel (qh0, W) (see above).

@@ -153,10 +153,10 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     __syncthreads();
   }
 
-  // This warpgroup's items: the block's items cta + j·ctas_per_tile, every kWG-th one (j = kWG·i + wg).
-  const int item_step = kWG * G.ctas_per_tile;
-  const int first_item = cta + wg * G.ctas_per_tile;
-  const int my_items = first_item < G.items ? (G.items - first_item + item_step - 1) / item_step : 0;
+  // This warpgroup's items: pairs of consecutive items, strided over the n-tile's warpgroups (v4_wg_items).
+  const int n_wg = kWG * G.ctas_per_tile, my_wg = cta + wg * G.ctas_per_tile;
+  const int first_item = 2 * my_wg;
+  const int my_items = v4_wg_items(G, my_wg, n_wg);
   const int units = my_items * G.units;  // unit = (item, unit_ci input channels), in order
 
   // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
@@ -193,7 +193,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     }
     if (++ld_chunk == G.units) {
       ld_chunk = 0;
-      ld_item += item_step;
+      ld_item = v4_wg_next_item(ld_item, n_wg);
       if (ld_unit < units) ld_start_item();
     }
   };
@@ -350,7 +350,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   };
   using Buf0 = std::integral_constant<int, 0>;
   using Buf1 = std::integral_constant<int, 1>;
-  for (int i = 0, item = first_item; i < my_items; ++i, item += item_step) {
+  for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
     const V4Item it = v4_item(G, item);
     const V4Box box = v4_box(G, it);
     const int base_a = v4_a_base(G, it, m_a);

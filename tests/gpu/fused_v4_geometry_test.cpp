@@ -284,3 +284,24 @@ TEST_CASE("v4's column order: each (phase, channel) once, register pairs are rw 
   for (int co = 0; co < 32; ++co) ++slots[v4_bias_slot(co)];
   CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
 }
+
+TEST_CASE("v4's warpgroups take every item exactly once, in pairs of consecutive items", "[v4]") {
+  for (const auto& s : {shape(128, 64, 128, 64, 64), shape(3, 32, 64, 9, 16), shape(1, 32, 64, 1, 8)})
+    for (const V4Config& c : kConfigs)
+      for (int n_wg : {1, 2, 7, 66, 132, 1000}) {
+        const V4Geometry g = gate::gpu::make_v4_geometry(s, c, 132);
+        INFO("items " << g.items << ", warpgroups " << n_wg);
+        std::vector<int> taken(size_t(g.items), 0);
+        for (int w = 0; w < n_wg; ++w) {
+          const int count = gate::gpu::v4_wg_items(g, w, n_wg);
+          int item = 2 * w;
+          for (int i = 0; i < count; ++i, item = gate::gpu::v4_wg_next_item(item, n_wg)) {
+            REQUIRE(item >= 0);
+            REQUIRE(item < g.items);
+            ++taken[size_t(item)];
+            if (i % 2 == 1) CHECK(item % 2 == 1);  // the second of a pair is the first's neighbour
+          }
+        }
+        CHECK(std::all_of(taken.begin(), taken.end(), [](int k) { return k == 1; }));
+      }
+}
