@@ -113,6 +113,32 @@ __global__ void __launch_bounds__(128) write_v4_items(float* y, bool whole_rows)
   }
 }
 
+// Pairs of q-rows (4 output rows) per item, 32 planes each, the four tiles of 32 planes side by side: with parity
+// tiles, a tile's planes are every other one (channels 64·(t / 2) + 2·co + t mod 2) and its pairs start at q-row
+// t mod 2 (the planes of odd index start 16 bytes into a sector, so each tile's pairs begin on sector boundaries:
+// no sector is shared between items; v4's carry design, bench/NOTES.md §12e); without, consecutive planes and pairs
+// from q-row 0 (half the planes' pair boundaries split a sector). float4 stores of each plane's range.
+__global__ void __launch_bounds__(128) write_row_pairs(unsigned char* y, bool parity_tiles) {
+  constexpr int kQRows = kSide / 2, kPlanes = 32, kTiles = kChannels / kPlanes, kPairBytes = 2 * 2 * kRowBytes;
+  constexpr int kSlots = (kQRows + 2) / 2;  // 33: pairs, and a q-row alone at one end
+  const int64_t items = int64_t(kImages) * kSlots * kTiles;
+  for (int64_t item = blockIdx.x; item < items; item += gridDim.x) {
+    const int t = int(item % kTiles), slot = int(item / kTiles % kSlots), img = int(item / kTiles / kSlots);
+    const int rho = parity_tiles ? (t & 1) : 0;
+    const int qh0 = 2 * slot - rho < 0 ? 0 : 2 * slot - rho, qh1 = 2 * slot - rho + 2 > kQRows ? kQRows : 2 * slot - rho + 2;
+    if (qh1 <= qh0) continue;
+    const int64_t lo = int64_t(qh0) * kPairBytes / 2, hi = int64_t(qh1) * kPairBytes / 2;
+    const float v = float(item);
+    for (int co = 0; co < kPlanes; ++co) {
+      const int c = parity_tiles ? 64 * (t >> 1) + 2 * co + (t & 1) : kPlanes * t + co;
+      unsigned char* plane = y + (int64_t(img) * kChannels + c) * kPlaneBytes;
+      for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
+        __stcs(reinterpret_cast<float4*>(plane + o), make_float4(v, v, v, v));
+      }
+    }
+  }
+}
+
 __global__ void fill(float4* y, int64_t quads) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += int64_t(gridDim.x) * blockDim.x) {
     __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
@@ -180,6 +206,13 @@ int main() {
       {"32 planes x 4 rows", 32, 4, 2, false, false},
       {"32 planes x 4 rows, sector-aligned runs", 32, 4, 2, false, false, false, true},
   };
+  for (bool parity : {false, true}) {
+    const float ms = median_ms([&] { write_row_pairs<<<prop.multiProcessorCount * 2, 128>>>(y, parity); });
+    CHECK(cudaGetLastError());
+    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n",
+                parity ? "q-row pairs, parity tiles (no split sector)" : "q-row pairs, consecutive planes", ms,
+                bytes / ms / 1e6, ms / fill_ms);
+  }
   for (bool whole : {false, true}) {
     const float ms = median_ms([&] { write_v4_items<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float*>(y), whole); });
     CHECK(cudaGetLastError());
