@@ -18,9 +18,10 @@
 // only one of them: q-column 0's tw = 1 inputs are x[−1] = 0 and q-column W's tw = 0 inputs x[W] = 0. So item row 0
 // is both: its tw = 0 steps read q-column 0 and its tw = 1 steps read x[W − 1] (inside the window when W = 64), and
 // in the epilogue the tw = 0 set's row 0 is q-column 0, the tw = 1 set's row 0 is q-column W, the other rows the sum.
-// A row item then computes all 65 q-pixels of its q-row in one wgmma tile and writes its two output rows whole: no
-// 32-byte sector of y is split between two items' writes, which the DRAM otherwise pays as a read-modify-write
-// (bench/NOTES.md §12: 0.59 ms against 0.80 for the same bytes in a probe of the write pattern alone).
+// A row item then computes all 65 q-pixels of its q-row in one wgmma tile and writes its two output rows whole, 1,040
+// contiguous bytes per plane: the col items' 8 bytes per output row completed 32-byte sectors that the row items had
+// left partly written, and partly written sectors are slow at the DRAM (bench/NOTES.md §12a: the write pattern alone
+// 0.60 ms against 0.84 with col items). The sectors that q-row boundaries split (half the planes) remain.
 #pragma once
 
 #include "gpu/fast_divide.hpp"
@@ -153,8 +154,8 @@ GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
 // consecutive items w, w + n_wg, w + 2·n_wg, ...: pair p is items 2p and 2p + 1 (the last alone when the count is
 // odd), so that a warpgroup's two items of a pair are neighbouring q-rows, whose shared 32-byte sectors it writes
 // back to back, and the pairs in flight at one time stay within about two images (each warpgroup taking whole images
-// measured 5% slower for TF32 and 40% for 16-bit; pairs against single items: 16-bit −5%, TF32 the same, bench/NOTES.md
-// §12). v4_wg_items: how many; v4_wg_next_item: the item after `item` in the sequence that starts at 2w.
+// measured 5% slower for TF32 and 40% for 16-bit; pairs against single items: 16-bit −4%, TF32 the same, bench/NOTES.md
+// §12e). v4_wg_items: how many; v4_wg_next_item: the item after `item` in the sequence that starts at 2w.
 GATE_V4_HD inline int v4_wg_items(const V4Geometry& G, int w, int n_wg) {
   const int pairs = (G.items + 1) / 2;
   if (w >= pairs) return 0;
