@@ -181,7 +181,9 @@ struct FlavorV4Float32 {
       *reinterpret_cast<float2*>(box1 + 2 + 2 * m_a) = pair(8 + c8, 0);
       float* b = last_b ? y_row1 + 2 * (kV4ItemM - 1) : box1 + 2 + 2 * m_a + 16;  // generic store: shared or global
       *reinterpret_cast<float2*>(b) = pair(8 + c8, 1);
-      if (with_w) __stcs(reinterpret_cast<float2*>(y_row1 + 2 * kV4ItemM), make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
+      if (with_w) {
+        __stcs(reinterpret_cast<float2*>(y_row1 + 2 * kV4ItemM), make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
+      }
     }
   }
 };

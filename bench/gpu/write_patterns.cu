@@ -8,7 +8,7 @@
 // the image, and each group takes every G-th item (v4's strided order: the groups working at one time cover about one
 // image). Every byte of y is written exactly once per pattern (the "gap" pattern leaves the last 8 bytes of every row
 // unwritten, as v4's row items do, to reproduce the split-sector cost). Values are junk (the item index).
-// Build (here):  nvcc -O3 -arch=sm_90a -std=c++20 bench/gpu/write_patterns.cu -o build-carry/write_patterns
+// Build (here):  the gpu_write_patterns target, or nvcc -O3 -arch=sm_90a -std=c++20 bench/gpu/write_patterns.cu -o X
 // Run (GPU):     ./write_patterns   — one line per pattern: ms (median of 20 after 3 warm-up launches), GB/s.
 #include <cuda_runtime.h>
 
@@ -183,7 +183,8 @@ int main() {
   unsigned char* y = nullptr;
   CHECK(cudaMalloc(&y, bytes));
   std::printf("%s, %d SMs, y %.3f GB\n", prop.name, prop.multiProcessorCount, bytes / 1e9);
-  const float fill_ms = median_ms([&] { fill<<<prop.multiProcessorCount * 8, 256>>>(reinterpret_cast<float4*>(y), bytes / 16); });
+  const float fill_ms =
+      median_ms([&] { fill<<<prop.multiProcessorCount * 8, 256>>>(reinterpret_cast<float4*>(y), bytes / 16); });
   CHECK(cudaGetLastError());
   std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill", fill_ms, bytes / fill_ms / 1e6);
   const Pattern patterns[] = {
@@ -214,7 +215,8 @@ int main() {
                 bytes / ms / 1e6, ms / fill_ms);
   }
   for (bool whole : {false, true}) {
-    const float ms = median_ms([&] { write_v4_items<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float*>(y), whole); });
+    const float ms = median_ms(
+        [&] { write_v4_items<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float*>(y), whole); });
     CHECK(cudaGetLastError());
     std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n",
                 whole ? "v4 items, whole rows (float2 stores)" : "v4 row + col items (float2 stores)", ms,
