@@ -82,16 +82,21 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const
   }
 }
 
-// The epilogue on a thread's kN accumulators in v4's column order (acc[4t + i]: output channel 4·(t mod 8) + cl of the
-// n-tile's 32): + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp holds a non-zero, × multiply.
+// The epilogue on a thread's kN values in v4's column order, kPerGroup consecutive values per accumulator group t =
+// i / kPerGroup (the accumulators acc[4t + i]: 4; the q-column W values acc_w[2t + rw]: 2), group t being output
+// channel 4·(t mod 8) + cl of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp
+// holds a non-zero (a lane that is not lane_active counts as holding none), × multiply. Every lane of the warp calls it
+// (the vote): the q-column W values, which only the four row-0 lanes of warp 0 hold, skipped GELU per value without
+// it and cost every item ~4,600 cycles of warp 0, for which the other warps waited (TF32 1.18 ms against 0.85,
+// bench/NOTES.md §12d).
 // bias + add is one float per channel, formed once per item, so each value takes one addition instead of two: a
 // different rounding of the same sum, one rounding of magnitude <= 2^-24·(|b| + |add|), inside the comparator's
 // accumulation bound, which scales with Σ|x·w| + |b| + |add| (shared/DESIGN.md, "What correct means").
 // bias_smem: the n-tile's 32 bias values at v4_bias_slot (lane quad cl's eight contiguous, 16-byte aligned).
 // kFastGelu: gelu_nonpositive_fast, for the flavours whose outputs are 16-bit (epilogue.cuh).
-template <bool kFastGelu, int kN>
-__device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float* bias_smem, float add_value,
-                                                   float multiply_value, int cl) {
+template <bool kFastGelu, int kPerGroup = 4, int kN>
+__device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* bias_smem, float add_value,
+                                                   float multiply_value, int cl, bool lane_active = true) {
   float bias_v[8];
   *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
   *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
@@ -99,38 +104,13 @@ __device__ __forceinline__ void v4_epilogue_values(float (&acc)[kN], const float
   for (int c8 = 0; c8 < 8; ++c8) bias_v[c8] += add_value;
   uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
 #pragma unroll
-  for (int t = 0; t < kN / 4; ++t)
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const float v = clamp_nonpositive(acc[4 * t + i] + bias_v[t & 7]);
-      acc[4 * t + i] = v;
-      bits |= __float_as_uint(v);
-    }
-  const bool any_nonzero = (bits & 0x7FFFFFFFu) != 0;
-  epilogue_gelu_values<kN, kFastGelu>(acc, any_nonzero);
-#pragma unroll
-  for (int t = 0; t < kN; ++t) acc[t] *= multiply_value;
-}
-
-// The same epilogue on the q-column W values of a whole-rows item (acc_w[2t + rw]: group t's channel, v4_column),
-// which only the four row-0 lanes of warp 0 hold (with_w); run by the whole warp, so that GELU is skipped by a vote
-// as in v4_epilogue_values (computed per value in those four lanes, it cost every item ~4,600 cycles of warp 0, for
-// which the other warps waited: TF32 1.18 ms against 0.85 without it, bench/NOTES.md §12).
-template <bool kFastGelu, int kN>
-__device__ __forceinline__ void v4_epilogue_column_w(float (&acc_w)[kN], const float* bias_smem, float add_value,
-                                                     float multiply_value, int cl, bool with_w) {
-  float bias_v[8];
-  *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
-  *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
-  uint32_t bits = 0;
-#pragma unroll
   for (int i = 0; i < kN; ++i) {
-    acc_w[i] = clamp_nonpositive(acc_w[i] + (bias_v[(i / 2) & 7] + add_value));
-    bits |= __float_as_uint(acc_w[i]);
+    v[i] = clamp_nonpositive(v[i] + bias_v[(i / kPerGroup) & 7]);
+    bits |= __float_as_uint(v[i]);
   }
-  epilogue_gelu_values<kN, kFastGelu>(acc_w, with_w && (bits & 0x7FFFFFFFu) != 0);
+  epilogue_gelu_values<kN, kFastGelu>(v, lane_active && (bits & 0x7FFFFFFFu) != 0);
 #pragma unroll
-  for (int i = 0; i < kN; ++i) acc_w[i] *= multiply_value;
+  for (int i = 0; i < kN; ++i) v[i] *= multiply_value;
 }
 
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout

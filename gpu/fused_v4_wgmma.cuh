@@ -236,8 +236,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
-    if (kSplitTw && G.whole_rows && warp == 0) {  // warp-uniform: the warp holding row 0
-      v4_epilogue_column_w<Flavor::kFastGelu>(acc_w, bias_smem, g.add_value, g.multiply_value, cl, lane_with_w);
+    if (kSplitTw && G.whole_rows && warp == 0) {  // warp-uniform: the warp holding row 0 votes on its q-column W
+      v4_epilogue_values<Flavor::kFastGelu, 2>(acc_w, bias_smem, g.add_value, g.multiply_value, cl, lane_with_w);
     }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged) {

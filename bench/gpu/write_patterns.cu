@@ -207,28 +207,34 @@ int main() {
       {"32 planes x 4 rows", 32, 4, 2, false, false},
       {"32 planes x 4 rows, sector-aligned runs", 32, 4, 2, false, false, false, true},
   };
+  // One line per pattern: its time, the bandwidth of the bytes it writes, and its time over the fill's.
+  auto report = [&](const char* name, double written, auto launch) {
+    const float ms = median_ms(launch);
+    const cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) {
+      std::fprintf(stderr, "%s: %s\n", name, cudaGetErrorString(e));
+      return false;
+    }
+    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n", name, ms, written / ms / 1e6, ms / fill_ms);
+    return true;
+  };
+  const int sms = prop.multiProcessorCount;
   for (bool parity : {false, true}) {
-    const float ms = median_ms([&] { write_row_pairs<<<prop.multiProcessorCount * 2, 128>>>(y, parity); });
-    CHECK(cudaGetLastError());
-    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n",
-                parity ? "q-row pairs, parity tiles (no split sector)" : "q-row pairs, consecutive planes", ms,
-                bytes / ms / 1e6, ms / fill_ms);
+    if (!report(parity ? "q-row pairs, parity tiles (no split sector)" : "q-row pairs, consecutive planes",
+                double(bytes), [&] { write_row_pairs<<<sms * 2, 128>>>(y, parity); })) {
+      return 1;
+    }
   }
   for (bool whole : {false, true}) {
-    const float ms = median_ms(
-        [&] { write_v4_items<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float*>(y), whole); });
-    CHECK(cudaGetLastError());
-    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n",
-                whole ? "v4 items, whole rows (float2 stores)" : "v4 row + col items (float2 stores)", ms,
-                bytes / ms / 1e6, ms / fill_ms);
+    if (!report(whole ? "v4 items, whole rows (float2 stores)" : "v4 row + col items (float2 stores)", double(bytes),
+                [&] { write_v4_items<<<sms * 2, 128>>>(reinterpret_cast<float*>(y), whole); })) {
+      return 1;
+    }
   }
   for (const Pattern& p : patterns) {
     const int64_t items = int64_t(kImages) * (kChannels / p.planes) * ((kSide + p.rows - 1) / p.rows);
-    const int grid = prop.multiProcessorCount * p.groups_per_sm;
-    const float ms = median_ms([&] { write_items<<<grid, 128>>>(y, p, items); });
-    CHECK(cudaGetLastError());
     const double written = p.gap ? bytes * 128.0 / 130.0 : double(bytes);
-    std::printf("  %-44s %7.3f ms %6.0f GB/s  (%.2fx the fill)\n", p.name, ms, written / ms / 1e6, ms / fill_ms);
+    if (!report(p.name, written, [&] { write_items<<<sms * p.groups_per_sm, 128>>>(y, p, items); })) return 1;
   }
   CHECK(cudaFree(y));
   return 0;
