@@ -139,6 +139,45 @@ __global__ void __launch_bounds__(128) write_row_pairs(unsigned char* y, bool pa
   }
 }
 
+// v4's whole-row items in v4's own order (v4_wg_items): 4 tiles of 32 planes side by side, each tile's items (image,
+// q-row: 65 per image) taken by its groups in pairs 2p, 2p + 1, the pairs strided over the groups; an item writes its
+// q-row's 1,040 bytes in each of its 32 planes, then waits delay_ns (the tensor work of the next item, so that the two
+// items of a pair go out one item apart, as in the kernel). Modes: 0 consecutive planes, the runs as they are (half the
+// planes' q-row boundaries split a sector between two items: the kernel today); 1 consecutive planes, each run's ends
+// rounded down to sector boundaries (no sector shared, but the owner of a split sector is then an item of another
+// group for half the planes: not buildable, a bound); 2 parity tiles (channels 64·(t / 2) + 2·co + t mod 2) whose
+// pairs start at q-row t mod 2, runs rounded down: every split sector falls inside a pair (the carry design of
+// bench/NOTES.md §12e). float4 stores.
+__global__ void __launch_bounds__(128) write_qrow_items(unsigned char* y, int mode, int delay_ns) {
+  constexpr int kQRows = kSide / 2, kPlanes = 32, kTiles = kChannels / kPlanes, kRun = 2 * kRowBytes;
+  const int groups = gridDim.x / kTiles, t = blockIdx.x / groups, w = blockIdx.x % groups;
+  const int rho = mode == 2 ? (t & 1) : 0;  // the tile's pairs start at q-row rho (a shifted item list)
+  const int64_t items = int64_t(kImages) * kQRows + rho, pairs = (items + 1) / 2;
+  for (int64_t p = w; p < pairs; p += groups) {
+    for (int64_t item = 2 * p; item < 2 * p + 2 && item < items; ++item) {
+      const int64_t real = item - rho;  // the shifted list's item -1 is nothing
+      if (real >= 0) {
+        const int img = int(real / kQRows), qh = int(real % kQRows);
+        const float v = float(real);
+        for (int co = 0; co < kPlanes; ++co) {
+          const int c = mode == 2 ? 64 * (t >> 1) + 2 * co + (t & 1) : kPlanes * t + co;
+          unsigned char* plane = y + (int64_t(img) * kChannels + c) * kPlaneBytes;
+          int64_t lo = int64_t(qh) * kRun, hi = lo + kRun;
+          if (mode != 0) {
+            const uintptr_t b = reinterpret_cast<uintptr_t>(plane);
+            lo = qh == 0 ? 0 : int64_t(((b + lo) & ~uintptr_t(31)) - b);
+            hi = qh == kQRows - 1 ? kPlaneBytes : int64_t(((b + hi) & ~uintptr_t(31)) - b);
+          }
+          for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
+            __stcs(reinterpret_cast<float4*>(plane + o), make_float4(v, v, v, v));
+          }
+        }
+      }
+      if (delay_ns > 0) __nanosleep(delay_ns);
+    }
+  }
+}
+
 __global__ void fill(float4* y, int64_t quads) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += int64_t(gridDim.x) * blockDim.x) {
     __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
@@ -223,6 +262,15 @@ int main() {
     if (!report(parity ? "q-row pairs, parity tiles (no split sector)" : "q-row pairs, consecutive planes",
                 double(bytes), [&] { write_row_pairs<<<sms * 2, 128>>>(y, parity); })) {
       return 1;
+    }
+  }
+  for (int delay : {0, 2000, 4000}) {
+    for (int mode : {0, 1, 2}) {
+      static const char* names[] = {"q-row items, pairs, consecutive planes", "q-row items, pairs, no split (bound)",
+                                    "q-row items, pairs, parity tiles"};
+      char name[96];
+      std::snprintf(name, sizeof name, "%s, %d ns", names[mode], delay);
+      if (!report(name, double(bytes), [&] { write_qrow_items<<<sms * 2, 128>>>(y, mode, delay); })) return 1;
     }
   }
   for (bool whole : {false, true}) {
