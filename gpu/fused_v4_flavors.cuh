@@ -49,7 +49,7 @@ struct V4LaneA {
 };
 
 // Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
-// the (rw = 0, 1) pair of output channel 4·(t mod 8) + cl, row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
+// the (rw = 0, 1) pair of output channel v4_channel(t mod 8, cl), row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
 // of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
 // 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
 // acc_w (kN / 2): for a with_w lane (row 0 of a whole-rows item), its q-column W pairs (acc_w[2t], acc_w[2t + 1]) of
@@ -57,22 +57,24 @@ struct V4LaneA {
 template <bool kSplitTw, int kN>
 __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const float (&acc_w)[kN / 2], float* y_item,
                                                    const V4Pixel (&px)[2], const V3Geometry& g, int plane, int cl) {
-  // Group t = 8h + c8 is channel 4·c8 + cl, row parity h (v4_column): its pair sits c8·4·plane + h·Wout elements from
-  // the lane's first one. The pointers advance by 64-bit adds (two instructions a store), not by an index recomputed
-  // and widened for each of the 32 stores (seven).
-  const int64_t channel_step = int64_t(4) * plane;
+  // Group t = 8h + c8 is channel v4_channel(c8, cl), row parity h (v4_column): its pair sits
+  // v4_channel(c8, 0)·plane + h·Wout elements from the lane's first one. The pointers advance by 64-bit adds (two
+  // instructions a store: 1 plane after an even c8, 7 after an odd one), not by an index recomputed and widened for
+  // each of the 32 stores (seven).
+  const int64_t step_even = plane, step_odd = int64_t(7) * plane;
 #pragma unroll
   for (int r = 0; r < 2; ++r) {
     if (!px[r].stored) continue;
     const int qh = px[r].qh, qw = px[r].qw;
 #pragma unroll
     for (int h = 0; h < kN / 32; ++h) {
-      float* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
+      float* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(v4_channel(0, cl)) * plane;
 #pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+      for (int c8 = 0; c8 < 8; p += (c8 & 1) ? step_odd : step_even, ++c8) {
         const int t = 8 * h + c8;
         static_assert(kN % 32 == 0, "whole groups of 8 channels");
-        static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 4, "the order v4_column defines");
+        static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 1, "the order v4_column defines");
+        static_assert(v4_channel(1, 0) - v4_channel(0, 0) == 1 && v4_channel(2, 0) - v4_channel(1, 0) == 7, "the steps");
         __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
         if (kSplitTw && r == 0 && px[0].with_w) {
           __stcs(reinterpret_cast<float2*>(p + 2 * (g.W - qw)), make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
@@ -84,7 +86,7 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const
 
 // The epilogue on a thread's kN values in v4's column order, kPerGroup consecutive values per accumulator group t =
 // i / kPerGroup (the accumulators acc[4t + i]: 4; the q-column W values acc_w[2t + rw]: 2), group t being output
-// channel 4·(t mod 8) + cl of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp
+// channel v4_channel(t mod 8, cl) of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp
 // holds a non-zero (a lane that is not lane_active counts as holding none), × multiply. Every lane of the warp calls it
 // (the vote): the q-column W values, which only the four row-0 lanes of warp 0 hold, skipped GELU per value without
 // it and cost every item ~4,600 cycles of warp 0, for which the other warps waited (TF32 1.18 ms against 0.85,
@@ -136,30 +138,38 @@ struct FlavorV4Float32 {
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
-  // of every group t (channel 4·(t mod 8) + cl, row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w lane's
-  // q-column W pairs (acc_w) at outputs 128, 129. Box 0 row ch holds row 0's outputs 0..127, box 1 row ch row 0's
-  // 128, 129 and row 1's 0..125; row 1's 126..129 (pixel 63's and q-column W's) go to y, where y_pair is the item's
-  // first channel's plane at its q-row's first output.
+  // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w
+  // lane's q-column W pairs (acc_w) at outputs 128, 129. Row 1's outputs 126..129 (pixel 63's and q-column W's) go to
+  // y, where y_pair is the item's first channel's plane at its q-row's first output. A channel's slots differ from
+  // those of the channel 8 below it by 8 box rows, and its swizzle depends only on the channel mod 8 = 2·cl + c8 mod 2:
+  // the lane's slots are computed once per channel parity, then offset by constants.
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
                                                     float* staging, float* y_pair, const V4Geometry& G, int m_a,
                                                     bool with_w, int cl, int plane) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
     constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
     const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: its row-1 pair goes to y
+    int slot[2][5];  // per channel parity: row 0 at 2m_a, 2m_a + 16, q-column W; row 1 at 2m_a, 2m_a + 16
+#pragma unroll
+    for (int par = 0; par < 2; ++par) {
+      const int ch = v4_channel(par, cl);
+      slot[par][0] = v4_out_slot(G, 0, ch, 2 * m_a);
+      slot[par][1] = v4_out_slot(G, 0, ch, 2 * m_a + 16);
+      slot[par][2] = v4_out_slot(G, 0, ch, 2 * kV4ItemM);
+      slot[par][3] = v4_out_slot(G, 1, ch, 2 * m_a);
+      slot[par][4] = last_b ? 0 : v4_out_slot(G, 1, ch, 2 * m_a + 16);
+    }
 #pragma unroll
     for (int c8 = 0; c8 < 8; ++c8) {
-      const int ch = 4 * c8 + cl;
-      float* box0 = staging + v4_out_slot(G, 0, ch, 0);              // row 0, output 0
-      float* box1 = staging + v4_out_slot(G, 0, ch, 2 * kV4ItemM);   // row 0, output 128
+      const int ch = v4_channel(c8, cl), par = c8 & 1;
+      float* s = staging + (c8 >> 1) * 8 * kV4OutBoxWidth;  // channel ch's slots: those of ch mod 8, 8·(c8 / 2) rows on
       float* y_row1 = y_pair + int64_t(ch) * plane + kRow;
       auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
-      // Row 0 (group c8): box 0 at 2m; q-column W at box 1's start.
-      *reinterpret_cast<float2*>(box0 + 2 * m_a) = pair(c8, 0);
-      *reinterpret_cast<float2*>(box0 + 2 * m_a + 16) = pair(c8, 1);
-      if (with_w) *reinterpret_cast<float2*>(box1) = make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]);
-      // Row 1 (group 8 + c8): box 1 at 2 + 2m, except pixel 63 and q-column W.
-      *reinterpret_cast<float2*>(box1 + 2 + 2 * m_a) = pair(8 + c8, 0);
-      float* b = last_b ? y_row1 + 2 * (kV4ItemM - 1) : box1 + 2 + 2 * m_a + 16;  // generic store: shared or global
+      *reinterpret_cast<float2*>(s + slot[par][0]) = pair(c8, 0);  // row 0 (group c8)
+      *reinterpret_cast<float2*>(s + slot[par][1]) = pair(c8, 1);
+      if (with_w) *reinterpret_cast<float2*>(s + slot[par][2]) = make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]);
+      *reinterpret_cast<float2*>(s + slot[par][3]) = pair(8 + c8, 0);  // row 1 (group 8 + c8)
+      float* b = last_b ? y_row1 + 2 * (kV4ItemM - 1) : s + slot[par][4];  // generic store: shared or global
       *reinterpret_cast<float2*>(b) = pair(8 + c8, 1);
       if (with_w) {
         __stcs(reinterpret_cast<float2*>(y_row1 + 2 * kV4ItemM), make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
@@ -278,21 +288,22 @@ struct FlavorV4SixteenBit {
     const bool first = px_a.stored, second = px_b.stored;
     if (!first && !second) return;
     const int qh = px_a.qh, qw = px_a.qw;
-    const int64_t channel_step = int64_t(4) * plane;
+    const int64_t step_even = plane, step_odd = int64_t(7) * plane;  // v4_channel(c8 + 1, cl) − v4_channel(c8, cl)
     auto pack = [&](int t, int i) { return StorageT::pack2(acc[4 * t + 2 * i], acc[4 * t + 2 * i + 1]); };
 #pragma unroll
-    for (int h = 0; h < 2; ++h) {  // group t = 8h + c8: channel 4·c8 + cl, row parity h (v4_store_row_pairs)
-      uint16_t* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(cl) * plane;
-      // The eight channels' addresses are 8·plane bytes apart, so one test of the row's alignment serves all eight
+    for (int h = 0; h < 2; ++h) {  // group t = 8h + c8: channel v4_channel(c8, cl), row parity h (v4_store_row_pairs)
+      uint16_t* p = y_item + (2 * qh + h) * g.Wout + 2 * qw + int64_t(v4_channel(0, cl)) * plane;
+      // A plane is 2·Hout·Wout bytes, a multiple of 8 (stride 2, kernel 4: Hout and Wout are even), so one test of the
+      // row's alignment serves all eight channels
       // (ptxas does not see that: tested per store, it was a branch region around each).
       if (first && second && (reinterpret_cast<uintptr_t>(p) & 7) == 0) {
 #pragma unroll
-        for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+        for (int c8 = 0; c8 < 8; p += (c8 & 1) ? step_odd : step_even, ++c8) {
           __stcs(reinterpret_cast<uint2*>(p), make_uint2(pack(8 * h + c8, 0), pack(8 * h + c8, 1)));
         }
       } else {
 #pragma unroll
-        for (int c8 = 0; c8 < 8; ++c8, p += channel_step) {
+        for (int c8 = 0; c8 < 8; p += (c8 & 1) ? step_odd : step_even, ++c8) {
           if (first) __stcs(reinterpret_cast<unsigned int*>(p), pack(8 * h + c8, 0));
           if (second) __stcs(reinterpret_cast<unsigned int*>(p + 2), pack(8 * h + c8, 1));
         }

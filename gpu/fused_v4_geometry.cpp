@@ -35,9 +35,11 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging (v4_out_slot): two boxes of the 32 channels' first 256 outputs of their row pair.
-  g.staging_bytes = 2 * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes;
-  g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + 127) / 128 * 128;
+  // Output staging (v4_out_slot): eight boxes of the 32 channels' first 256 outputs of their row pair, 1 KB-aligned
+  // for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the H100's 232,448 bytes).
+  g.staging_bytes = kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes;
+  const int staging_align = g.staged ? 1024 : 128;
+  g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + staging_align - 1) / staging_align * staging_align;
   g.smem_bytes = g.staging_offset + (g.staged ? c.warpgroups * g.staging_bytes : 0);
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);

@@ -78,20 +78,31 @@ constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #define GATE_V4_HD
 #endif
 
+// Output channel (of the n-tile's 32) of accumulator group c8 = t mod 8 in lane quad cl: 8·(c8 / 2) + 2·cl + c8 mod 2.
+// So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), whose rows of a 128-byte
+// swizzled staging box (v4_out_slot) put the same outputs in four different 32-byte bank groups: the staging writes of
+// a half-warp (4 channels × 32 bytes) are conflict-free. (Channels 4·c8 + cl, the earlier order, had all four in one
+// bank group: 4-way conflicts, 8 wavefronts per staging write instead of 2, 30% of the kernel's shared wavefronts;
+// ncu, H100, bench/NOTES.md §13.) Channel c8 + 1 is 1 further when c8 is even and 7 when odd.
+GATE_V4_HD constexpr int v4_channel(int c8, int cl) { return 8 * (c8 >> 1) + 2 * cl + (c8 & 1); }
+
 // Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
-// channel 4·(t mod 8) + c of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64). So a
-// thread's accumulator pair (columns 8t + 2c, 8t + 2c + 1: consecutive registers) is the (rw = 0, rw = 1) pair of one
-// output row. The pack kernel places weights by it, the stores and the bias read by it (tests/gpu/fused_v4_geometry_test).
+// channel v4_channel(t mod 8, c) of the n-tile's 32, row parity rh = t / 8 (n_cols 128) or the block's own (n_cols 64).
+// So a thread's accumulator pair (columns 8t + 2c, 8t + 2c + 1: consecutive registers) is the (rw = 0, rw = 1) pair of
+// one output row. The pack kernel places weights by it, the stores and the bias read by it
+// (tests/gpu/fused_v4_geometry_test).
 struct V4Column {
   int rw, rh_local, co_local;
 };
 GATE_V4_HD constexpr V4Column v4_column(int n) {
   const int t = n >> 3;
-  return {n & 1, t >> 3, 4 * (t & 7) + ((n >> 1) & 3)};
+  return {n & 1, t >> 3, v4_channel(t & 7, (n >> 1) & 3)};
 }
-// Where the bias of channel co_local (of the n-tile's 32) sits in shared memory: lane quad c's eight channels
-// 4·t' + c (t' < 8) contiguous at 8·c, so that a lane reads its bias as two 16-byte loads.
-GATE_V4_HD constexpr int v4_bias_slot(int co_local) { return (co_local & 3) * 8 + (co_local >> 2); }
+// Where the bias of channel co_local (of the n-tile's 32) sits in shared memory: lane quad cl's eight channels
+// v4_channel(c8, cl) (c8 < 8) contiguous at 8·cl, so that a lane reads its bias as two 16-byte loads.
+GATE_V4_HD constexpr int v4_bias_slot(int co_local) {
+  return 8 * ((co_local >> 1) & 3) + 2 * (co_local >> 3) + (co_local & 1);
+}
 
 // One k-step of one packed weight array: n_cols columns × 32 bytes of K.
 GATE_V4_HD constexpr int v4_b_step_bytes(const V4Config& c) { return c.n_cols * 32; }
@@ -122,7 +133,7 @@ struct V4Geometry {
   int units;          // pipeline units per item: Cin / unit_ci
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
-  int staging_bytes;  // after the bias: a row item's 32 channels × 256 outputs, as v4_out_slot places them
+  int staging_bytes;  // after the bias, 1 KB-aligned (the swizzle): a row item's 32 channels × 256 outputs (v4_out_slot)
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
@@ -193,15 +204,19 @@ GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_
 
 // A whole-rows item's outputs (float32, n_cols 128) leave by TMA stores (fused_v4_wgmma.cuh): its 32 channels × the
 // two output rows of its q-row, 2·Wout = 260 outputs contiguous in each plane (y seen as [N·Cout][plane]). The first
-// 256 are staged in shared memory as two dense boxes [32][128] (a TMA box is at most 256 wide), outputs 0 .. 127 of
-// the pair and 128 .. 255; both start on 16-byte boundaries (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1)).
-// The last four (row 1's q-columns 63 and 64) are stored from the registers: staging them too would take 1 KB more
-// shared memory per block, which the fourth window stage needs (three stages measured 1.14–1.16 ms against 1.02).
-// v4_out_slot: where output j of row parity rh and channel ch is staged, or −1 for the four stored directly.
-inline constexpr int kV4OutBoxWidth = 2 * kV4ItemM;
+// 256 are staged in shared memory as 8 boxes [32 channels][32 outputs] (box b: outputs 32b .. 32b + 31 of the pair),
+// each box row 128 bytes in the TMA's 128-byte swizzle (its 16-byte piece k at piece k ^ (channel mod 8); boxes 4 KB,
+// 1 KB-aligned), so that the lanes' 8-byte staging writes meet no bank conflict (v4_channel). Every box starts on a
+// 16-byte boundary of y (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1)). The last four outputs (row 1's
+// q-columns 63 and 64) are stored from the registers: staging them too would take 1 KB more shared memory per block,
+// which the fourth window stage needs (three stages measured 1.14–1.16 ms against 1.02).
+// v4_out_slot: where (in floats) output j of row parity rh and channel ch is staged, or −1 for the four stored directly.
+inline constexpr int kV4OutBoxWidth = 32;  // outputs per box row: 128 bytes, the span of the 128-byte swizzle
+inline constexpr int kV4OutBoxes = 8;      // boxes per item: 256 outputs per channel
 GATE_V4_HD inline int v4_out_slot(const V4Geometry& G, int rh, int ch, int j) {
-  const int at = rh * G.w.Wout + j, box = at / kV4OutBoxWidth;
-  return box < 2 ? (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + at % kV4OutBoxWidth : -1;
+  const int at = rh * G.w.Wout + j, box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;
+  if (box >= kV4OutBoxes) return -1;
+  return (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + ((((col >> 2) ^ ch) & 7) << 2) + (col & 3);
 }
 
 // The TMA box's origin in x (column, input row) for an item.

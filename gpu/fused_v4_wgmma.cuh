@@ -14,8 +14,8 @@
 //   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
 //     with staged stores (staged_stores), a whole-rows item's by TMA stores from shared memory. The wgmma columns are
 //     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
-//     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel 4·(t mod 8) + c of row
-//     parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
+//     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel v4_channel(t mod 8, c) of
+//     row parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
 //     block's 32 channels is staged in shared memory once, in the order the lanes read it.
 // The flavours (TF32, 3xTF32, float16, bfloat16): fused_v4_flavors.cuh.
 // Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
@@ -119,8 +119,8 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
   // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
   // (ptxas C7518/C7520: each wgmma waits for the previous one).
-  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127, warp = (tid >> 5) & 3,
-            lane = tid & 31;
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127,
+            warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0), lane = tid & 31;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
@@ -140,7 +140,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
     v3_cp_async_wait<0>();
     __syncthreads();
-    // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels 4·t + c) contiguous.
+    // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels v4_channel(t, c)) contiguous.
     if (tid < kV3CoutPerBlock) {
       const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
       reinterpret_cast<float*>(smem_v4 + G.bias_offset)[v4_bias_slot(tid)] = b;
@@ -180,12 +180,14 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   auto load_next_unit = [&]() {
     if (ld_unit >= units) return;
     const int slot = ld_slot;
-    if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
-    // One predicated call per item kind, each naming its tensor map (a kernel parameter) directly.
-    const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
-    const int channel = ld_channel + ld_chunk * kUnitCi;
-    tma_load_3d_if(wtid == 0 && !ld_col_item, dst, &x_row_map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
-    tma_load_3d_if(wtid == 0 && ld_col_item, dst, &x_col_map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
+    // The warps take turns (unit mod 4), so that the wait and the issue cost each warp one unit in four.
+    if (warp == (ld_unit & 3)) {
+      if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
+      const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
+      const int channel = ld_channel + ld_chunk * kUnitCi;
+      const CUtensorMap* map = ld_col_item ? &x_col_map : &x_row_map;
+      tma_load_3d_if(lane == 0, dst, map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
+    }
     ++ld_unit;
     if (++ld_slot == kStages) {
       ld_slot = 0;
@@ -211,7 +213,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // With split_tw the tw = 1 steps went to acc_tw1: added to acc, except in the row-0 lanes of a whole-rows item, whose
   // row-g values there are q-column W's (acc_w) while acc keeps q-column 0's (fused_v4_geometry.hpp).
   // A whole-rows item of a flavour with a staging buffer (G.staged) stages its outputs (v4_out_slot), and the
-  // warpgroup's thread 0 sends them as two TMA stores, so that the warps go on to the next item while the async proxy
+  // warpgroup's thread 0 sends them as eight TMA stores, so that the warps go on to the next item while the async proxy
   // writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11);
   // every other item stores from the registers.
   constexpr bool kStaged = kC.staged_stores;
@@ -253,12 +255,14 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
       Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, G, m_a, lane_with_w, cl, plane);
       fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
       named_barrier_sync(1 + wg, 128);
-      // Boxes 0 and 1 at (output within the plane, plane, 0): the q-row's two output rows from output 0 and 128 on.
+      // Box b at (output within the plane, plane, 0): the q-row's two output rows from output 32·b on.
       const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
       const uint32_t src = uint32_t(__cvta_generic_to_shared(staging));
       constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
-      tma_store_3d_if(wtid == 0, &y_map, x0, plane_row, 0, src);
-      tma_store_3d_if(wtid == 0, &y_map, x0 + kV4OutBoxWidth, plane_row, 0, src + kBoxBytes);
+#pragma unroll
+      for (int b = 0; b < kV4OutBoxes; ++b) {
+        tma_store_3d_if(wtid == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
+      }
       if (wtid == 0) bulk_commit();
     }
   };

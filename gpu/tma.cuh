@@ -65,7 +65,8 @@ __device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const C
 #endif
 }
 
-// A 3-D box from shared memory at src (dense, 128-byte aligned) to the tensor map's box at (c0, c1, c2), through the
+// A 3-D box from shared memory at src (dense, 128-byte aligned; 1 KB-aligned and in the map's swizzle if it has one)
+// to the tensor map's box at (c0, c1, c2), through the
 // async proxy (the issuing thread goes on at once), when `issue`: the source must have been written and made visible
 // to the async proxy (fence_proxy_async_shared, then a barrier) first. Tracked by this thread's bulk groups.
 // The written lines are marked evict-first in L2 (the output streams through; the input windows should stay).
@@ -97,8 +98,8 @@ __device__ __forceinline__ void named_barrier_sync(int id, int threads) {
 }
 
 // Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill
-// out of bounds, no swizzle. Throws GpuError naming the failing call.
+// out of bounds, the shared-memory side in `swizzle` (none by default). Throws GpuError naming the failing call.
 CUtensorMap make_tensor_map_3d(const void* base, CUtensorMapDataType type, const uint64_t dims[3], const uint64_t strides[2],
-                               const uint32_t box[3]);
+                               const uint32_t box[3], CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_NONE);
 
 }  // namespace gate::gpu

@@ -91,49 +91,74 @@ void check_items(const V4Geometry& g, bool pair_rows) {
 }
 
 // A whole-rows item's staged output (v4_out_slot), for every item of the image with y 16-byte aligned (the launcher
-// requires it for TMA stores): both boxes start on 16-byte boundaries in every channel's plane and are whole 16-byte
-// pieces no wider than the TMA's 256; the staging slots of (row parity, channel, output) fill the buffer exactly once,
-// densely box by box, each box row in the plane's order; the outputs left to the registers are the pair's last four.
+// requires it for TMA stores): every box starts on a 16-byte boundary in every channel's plane and its rows are 128
+// bytes (the 128-byte swizzle's span); the staging slots of (row parity, channel, output) fill the buffer exactly once,
+// each where the TMA's 128-byte swizzle reads that box element (16-byte piece k of box row r at piece k ^ (r mod 8)),
+// an output pair in one aligned 8-byte slot; the outputs left to the registers are the pair's last four. And the
+// staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3 of
+// every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
+  using gate::gpu::kV4OutBoxes;
   using gate::gpu::kV4OutBoxWidth;
+  using gate::gpu::v4_out_slot;
   CHECK(g.staged == (c.staged_stores && g.whole_rows));
   CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
   if (!g.staged) return;
   REQUIRE(c.elem_bytes == 4);
   REQUIRE(c.n_cols == 128);  // both row parities in the block
   const int wout = g.w.Wout, pair = 2 * wout, ch_n = gate::gpu::kV3CoutPerBlock;
-  CHECK(kV4OutBoxWidth * 4 % 16 == 0);
-  CHECK(kV4OutBoxWidth <= 256);
-  CHECK(g.staging_bytes == 2 * ch_n * kV4OutBoxWidth * 4);
+  CHECK(kV4OutBoxWidth * 4 == 128);
+  CHECK(g.staging_bytes == kV4OutBoxes * ch_n * kV4OutBoxWidth * 4);
+  CHECK(g.staging_offset % 1024 == 0);
+  CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
   for (int t = 0; t < g.m_tiles; ++t) {
     const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
     REQUIRE(!it.col);
-    for (int ch = 0; ch < 2 * ch_n; ++ch) {  // two n-tiles' channels: the plane's offset mod 16 alternates
-      const int64_t start = ch * plane + 2 * int64_t(it.qh0) * wout;
-      CHECK(start * 4 % 16 == 0);
-      CHECK((start + kV4OutBoxWidth) * 4 % 16 == 0);
-    }
+    for (int ch = 0; ch < 2 * ch_n; ++ch)  // two n-tiles' channels: the plane's offset mod 16 alternates
+      for (int b = 0; b < kV4OutBoxes; ++b) CHECK((ch * plane + 2 * int64_t(it.qh0) * wout + b * kV4OutBoxWidth) * 4 % 16 == 0);
   }
   std::vector<int> slots(size_t(g.staging_bytes / 4), 0);
   int direct = 0;
   for (int rh = 0; rh < 2; ++rh)
     for (int ch = 0; ch < ch_n; ++ch)
       for (int j = 0; j < wout; ++j) {
-        const int at = rh * wout + j, slot = gate::gpu::v4_out_slot(g, rh, ch, j);
+        const int at = rh * wout + j, slot = v4_out_slot(g, rh, ch, j);
         if (slot < 0) {
-          CHECK(at >= 2 * kV4OutBoxWidth);
-          if (j % 2 == 0) CHECK(gate::gpu::v4_out_slot(g, rh, ch, j + 1) < 0);  // an output pair stays together
+          CHECK(at >= kV4OutBoxes * kV4OutBoxWidth);
+          if (j % 2 == 0) CHECK(v4_out_slot(g, rh, ch, j + 1) < 0);  // an output pair stays together
           ++direct;
           continue;
         }
         REQUIRE(slot < int(slots.size()));
         ++slots[size_t(slot)];
-        const int box = at / kV4OutBoxWidth;
-        CHECK(slot == (box * ch_n + ch) * kV4OutBoxWidth + (at - box * kV4OutBoxWidth));
+        if (j % 2 == 0) {
+          CHECK(slot % 2 == 0);
+          CHECK(v4_out_slot(g, rh, ch, j + 1) == slot + 1);
+        }
+        const int box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;  // box element (row ch, column col)
+        const int byte = box * ch_n * 128 + ch * 128 + ((col * 4 / 16) ^ (ch % 8)) * 16 + col * 4 % 16;
+        CHECK(slot * 4 == byte);
       }
   CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
-  CHECK(direct == ch_n * (pair - 2 * kV4OutBoxWidth));
+  CHECK(direct == ch_n * (pair - kV4OutBoxes * kV4OutBoxWidth));
+  // stage_item's writes: row 0 at outputs 2m and 2m + 16, row 1 at the same (pixel 63's second one goes to y).
+  const int kinds[4][2] = {{0, 0}, {0, 16}, {1, 0}, {1, 16}};
+  for (int warp = 0; warp < 4; ++warp)
+    for (int h = 0; h < 2; ++h)
+      for (const auto& kind : kinds)
+        for (int c8 = 0; c8 < 8; ++c8) {
+          std::vector<int> banks(32, 0);
+          for (int gl = 4 * h; gl < 4 * h + 4; ++gl)
+            for (int cl = 0; cl < 4; ++cl) {
+              const int m = 16 * warp + gl, slot = v4_out_slot(g, kind[0], gate::gpu::v4_channel(c8, cl), 2 * m + kind[1]);
+              if (slot < 0) continue;
+              ++banks[size_t(slot % 32)];
+              ++banks[size_t((slot + 1) % 32)];
+            }
+          INFO("warp " << warp << " half " << h << " row " << kind[0] << " +" << kind[1] << " c8 " << c8);
+          CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+        }
 }
 
 // Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
@@ -266,7 +291,7 @@ TEST_CASE("v4's column order: each (phase, channel) once, register pairs are rw 
       }
     CHECK(std::all_of(seen.begin(), seen.end(), [](int k) { return k == 1; }));
     // The accumulator pair (8t + 2c, 8t + 2c + 1) is one output row's (rw = 0, rw = 1), and lane quad c's channel is
-    // quad 0's plus c: what the stores assume (fused_v4_flavors.cuh).
+    // v4_channel(t mod 8, c), quad 0's plus 2c: what the stores assume (fused_v4_flavors.cuh).
     for (int t = 0; t < n_cols / 8; ++t)
       for (int c = 0; c < 4; ++c) {
         const auto lo = v4_column(8 * t + 2 * c), hi = v4_column(8 * t + 2 * c + 1), q0 = v4_column(8 * t);
@@ -274,7 +299,8 @@ TEST_CASE("v4's column order: each (phase, channel) once, register pairs are rw 
         CHECK(hi.rw == 1);
         CHECK(hi.co_local == lo.co_local);
         CHECK(hi.rh_local == lo.rh_local);
-        CHECK(lo.co_local == q0.co_local + c);
+        CHECK(lo.co_local == gate::gpu::v4_channel(t & 7, c));
+        CHECK(lo.co_local == q0.co_local + 2 * c);
         CHECK(lo.rh_local == q0.rh_local);
         // The epilogue's bias_v[t mod 8] of lane quad c is slot 8·c + t mod 8 (two 16-byte loads at 2c and 2c + 1).
         CHECK(v4_bias_slot(lo.co_local) == 8 * c + (t & 7));
