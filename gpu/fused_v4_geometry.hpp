@@ -49,6 +49,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //               not fit beside the TF32 weights)
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
 //               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
+//   producer    one more warpgroup per block issues the window loads (its warp w those of warpgroup w) with few
+//               registers (setmaxnreg), so that the computing warps run only their own chain: wait, fragments, wgmma.
+//               Without it the computing warps issue the loads in turn (unit mod 4). One block per SM only: the
+//               register file holds 2 × 128 × 240 + 128 × 24 registers, not two such blocks
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
 // whole rows, one staging buffer (0.88–0.91 ms on the seed workload against 1.02–1.04 with col items; three stages
 // cost ~0.13 ms, 8 × 6 1.28–1.32, 8 × 8 1.28; the buffer fills the SM's shared memory to 231,680 of 232,448 bytes),
@@ -67,16 +71,17 @@ struct V4Config {
   bool half_buffers = false;
   bool staged_stores = false;
   bool split_tw = false;
+  bool producer = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, true};
 inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
-constexpr int v4_threads(const V4Config& c) { return 128 * c.warpgroups; }
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
 #else
 #define GATE_V4_HD
 #endif
+GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + (c.producer ? 1 : 0)); }
 
 // Output channel (of the n-tile's 32) of accumulator group c8 = t mod 8 in lane quad cl: 8·(c8 / 2) + 2·cl + c8 mod 2.
 // So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), whose rows of a 128-byte

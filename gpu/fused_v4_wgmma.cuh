@@ -89,8 +89,13 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
   }
 }
 
+// Registers per thread with a producer warpgroup (V4Config::producer): the block starts at 65,536 / 384 = 168 each;
+// the producer gives back to 24 (the least setmaxnreg allows; its loop spills little), the two computing warpgroups
+// take 240 (2 × 128 × 240 + 128 × 24 = 64,512).
+inline constexpr int kV4ProducerRegs = 24, kV4ComputeRegs = 240;
+
 template <class Flavor>
-__global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMinBlocks)
+__global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlocks)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map,
                    const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
@@ -105,7 +110,9 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   constexpr int kSteps = Flavor::kStepsPerChunk, kFrag = Flavor::kFragRegs;
   constexpr int kUnitCi = kC.unit_ci, kStages = kC.stages, kHalves = kUnitCi / kV3ChunkCi;
   constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
-  constexpr int kWG = kC.warpgroups, kThreads = 128 * kWG;
+  constexpr int kWG = kC.warpgroups, kThreads = v4_threads(kC);
+  constexpr bool kProducer = kC.producer;
+  static_assert(!kProducer || (Flavor::kMinBlocks == 1 && kWG == 2), "the register budget below: one block of 2 + 1");
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
@@ -119,8 +126,12 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
   // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
   // (ptxas C7518/C7520: each wgmma waits for the previous one).
-  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127,
+  // With a producer warpgroup (the last), its warp w serves warpgroup w: `wg` is then the one it serves, and every
+  // per-warpgroup quantity below (stages, barriers, items) is that warpgroup's.
+  const int tid = threadIdx.x, wg_raw = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127,
             warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0), lane = tid & 31;
+  const bool producer = kProducer && wg_raw == kWG;
+  const int wg = producer ? (warp < kWG ? warp : 0) : wg_raw;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
@@ -159,11 +170,11 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
   const int my_items = v4_wg_items(G, my_wg, n_wg);
   const int units = my_items * G.units;  // unit = (item, unit_ci input channels), in order
 
-  // Window loads: one TMA box per unit, issued kStages − 1 units ahead by the warpgroup's thread 0 once the four
-  // warps have released the stage. Every thread of the warpgroup waits for that release and keeps the loader's
-  // counters (divisions only when it moves to the next item), so that no branch around the wgmma is divergent
-  // (bench/NOTES.md §8a). Box: the item kind's tensor map and size, origin v4_box_origin (columns and rows outside
-  // the image read as zeros), channel img·Cin + unit·unit_ci.
+  // Window loads: one TMA box per unit, issued once the four warps have released the stage: by the producer warp
+  // (V4Config::producer), or kStages − 1 units ahead by the computing warps in turn (unit mod 4; every warp keeps the
+  // loader's counters, so that no branch around the wgmma is divergent, bench/NOTES.md §8a); divisions only when the
+  // loader moves to the next item. Box: the item kind's tensor map and size, origin v4_box_origin (columns and rows
+  // outside the image read as zeros), channel img·Cin + unit·unit_ci.
   int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_col = 0, ld_row = 0, ld_channel = 0, ld_bytes = 0;
   bool ld_col_item = false;
   auto ld_start_item = [&]() {
@@ -181,7 +192,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     if (ld_unit >= units) return;
     const int slot = ld_slot;
     // The warps take turns (unit mod 4), so that the wait and the issue cost each warp one unit in four.
-    if (warp == (ld_unit & 3)) {
+    if (kProducer || warp == (ld_unit & 3)) {
       if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
       const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
       const int channel = ld_channel + ld_chunk * kUnitCi;
@@ -200,8 +211,19 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
     }
   };
   if (my_items > 0) ld_start_item();
+  if constexpr (kProducer) {
+    if (producer) {
+      setmaxnreg_dec<kV4ProducerRegs>();
+      if (warp < kWG) {
+        while (ld_unit < units) load_next_unit();
+      }
+      return;
+    }
+    setmaxnreg_inc<kV4ComputeRegs>();
+  } else {
 #pragma unroll
-  for (int s = 0; s < kStages - 1; ++s) load_next_unit();
+    for (int s = 0; s < kStages - 1; ++s) load_next_unit();
+  }
 
   // The warp's 16 item pixels and the lane's two: fragment rows g and g + 8 are item pixels m_a and m_b.
   const int m_a = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);
@@ -330,7 +352,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
         wgmma_fence();
         issue(frag[buf][0], h);
         wgmma_commit();
-        if (h == 0) load_next_unit();
+        if (!kProducer && h == 0) load_next_unit();
         wgmma_wait<1>();
       }
     } else {
@@ -344,7 +366,7 @@ __global__ void __launch_bounds__(128 * Flavor::kConfig.warpgroups, Flavor::kMin
 #pragma unroll
       for (int h = 0; h < kHalves; ++h) issue(frag[kUnitBuf][h], h);
       wgmma_commit();
-      load_next_unit();
+      if constexpr (!kProducer) load_next_unit();
       wgmma_wait<1>();
     }
     if (++slot == kStages) {

@@ -92,6 +92,20 @@ __device__ __forceinline__ void bulk_wait_read_all() {
   asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
 #endif
 }
+// Register budget of the executing warpgroup (sm_90a; every thread of the warpgroup executes it): a producer
+// warpgroup gives registers back, the computing ones take them (fused_v4_wgmma's V4Config::producer).
+template <int kRegs>
+__device__ __forceinline__ void setmaxnreg_dec() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kRegs));
+#endif
+}
+template <int kRegs>
+__device__ __forceinline__ void setmaxnreg_inc() {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kRegs));
+#endif
+}
 // A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').
 __device__ __forceinline__ void named_barrier_sync(int id, int threads) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
