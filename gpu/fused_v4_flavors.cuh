@@ -122,7 +122,6 @@ struct FlavorV4Float32 {
   using Storage = StorageF32;
   static constexpr int kStepsPerChunk = 4;  // taps (th, tw) = (s / 2, s % 2)
   static constexpr bool kPairRows = false;  // fragment rows g, g + 8 are q-pixels g, g + 8 of the warp's 16
-  static constexpr int kMinBlocks = 1;      // the weights take most of an SM's shared memory
   static constexpr bool kFastGelu = false;  // float32 outputs: the accurate GELU (epilogue.cuh)
   // Byte offset of B(n, k) in one k-step.
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 2, (k & 3) * 4); }
@@ -249,7 +248,6 @@ struct FlavorV4SixteenBit {
   static constexpr V4Config kConfig = kV4Config16Bit;
   static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
   static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
-  static constexpr int kMinBlocks = 2;
   static constexpr bool kFastGelu = true;  // 16-bit outputs: gelu_nonpositive_fast (epilogue.cuh)
   static constexpr int kFragRegs = 4;
   static constexpr bool kSplit = false;

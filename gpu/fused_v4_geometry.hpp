@@ -40,7 +40,8 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   stages      window stages per warpgroup
 //   n_cols      wgmma N of a block: 128 = 4 phases × 32 output channels, or 64 = the 2 phases (rh, 0), (rh, 1) of one rh
 //   b_copies    packed weight arrays in shared memory: 1, or 2 for 3xTF32 (the TF32 big and small parts)
-//   warpgroups  independent warpgroups per block (128 threads each), each with its own items and window stages
+//   warpgroups  computing warpgroups per block (128 threads each), each with its own items and window stages; the block
+//               has one more, the producer, whose warp w issues warpgroup w's window loads (fused_v4_wgmma.cuh)
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
 //   staged_stores  a staging buffer per warpgroup for whole-row items' TMA stores (float32 at n_cols 128 with
@@ -49,14 +50,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //               not fit beside the TF32 weights)
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
 //               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
-//   producer    one more warpgroup per block issues the window loads (its warp w those of warpgroup w) with few
-//               registers (setmaxnreg), so that the computing warps run only their own chain: wait, fragments, wgmma.
-//               Without it the computing warps issue the loads in turn (unit mod 4). One block per SM only: the
-//               register file holds 2 × 128 × 240 + 128 × 24 registers, not two such blocks
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
 // whole rows, one staging buffer (0.88–0.91 ms on the seed workload against 1.02–1.04 with col items; three stages
 // cost ~0.13 ms, 8 × 6 1.28–1.32, 8 × 8 1.28; the buffer fills the SM's shared memory to 231,680 of 232,448 bytes),
-// 16-bit units of 8 channels in 3 stages storing from the registers (two blocks per SM; 0.63–0.65 ms, 8 × 4 0.71,
+// 16-bit units of 8 channels in 3 stages storing from the registers (then two blocks per SM; 0.63–0.65 ms, 8 × 4 0.71,
 // 8 × 5 0.76–0.78; with a staging buffer, which leaves one block per SM, 0.95), 3xTF32 units of 16 channels in 3
 // stages with half-unit buffers, storing from the registers, col items (1.62–1.69 ms; split into whole rows
 // 1.67–1.68, its second accumulator set 253 registers against 203; with a staging buffer 1.76–1.77; units of 8 1.88
@@ -65,23 +62,25 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // stands. Every float32 configuration keeps one block per SM (128 KB of weights); three TF32 warpgroups per block
 // measured 1.45 ms against two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at n_cols
 // 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input window
-// twice as often (bench/NOTES.md §8b).
+// twice as often (bench/NOTES.md §8b). Since the producer warpgroup (bench/NOTES.md §13) every flavour runs one block
+// per SM (the computing warpgroups take the registers the producer gives back), 16-bit with three computing warpgroups
+// (0.526–0.529 ms on the H200 against 0.531–0.546 for two blocks of two that issued their own loads).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
   bool staged_stores = false;
   bool split_tw = false;
-  bool producer = false;
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, true};
-inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
+inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 3};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
 #else
 #define GATE_V4_HD
 #endif
-GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + (c.producer ? 1 : 0)); }
+// Threads per block: the computing warpgroups and the producer warpgroup that loads their windows (fused_v4_wgmma.cuh).
+GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + 1); }
 
 // Output channel (of the n-tile's 32) of accumulator group c8 = t mod 8 in lane quad cl: 8·(c8 / 2) + 2·cl + c8 mod 2.
 // So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), whose rows of a 128-byte

@@ -89,13 +89,18 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
   }
 }
 
-// Registers per thread with a producer warpgroup (V4Config::producer): the block starts at 65,536 / 384 = 168 each;
-// the producer gives back to 24 (the least setmaxnreg allows; its loop spills little), the two computing warpgroups
-// take 240 (2 × 128 × 240 + 128 × 24 = 64,512).
-inline constexpr int kV4ProducerRegs = 24, kV4ComputeRegs = 240;
+// Registers per thread: the block starts with 65,536 / threads each (a multiple of 8: 168 for 2 computing
+// warpgroups + the producer, 128 for 3 + 1); the producer gives back to 24 (the least setmaxnreg allows), the computing
+// warpgroups share the rest (2 + 1: 240 each, 2 × 128 × 240 + 128 × 24 = 64,512; 3 + 1: 160).
+inline constexpr int kV4ProducerRegs = 24;
+__host__ __device__ constexpr int v4_compute_regs(const V4Config& c) {
+  const int threads = v4_threads(c), at_launch = 65536 / threads / 8 * 8;
+  const int share = (at_launch * threads - 128 * kV4ProducerRegs) / (128 * c.warpgroups) / 8 * 8;
+  return share < 240 ? share : 240;
+}
 
 template <class Flavor>
-__global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlocks)
+__global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map,
                    const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
@@ -111,8 +116,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
   constexpr int kUnitCi = kC.unit_ci, kStages = kC.stages, kHalves = kUnitCi / kV3ChunkCi;
   constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
   constexpr int kWG = kC.warpgroups, kThreads = v4_threads(kC);
-  constexpr bool kProducer = kC.producer;
-  static_assert(!kProducer || (Flavor::kMinBlocks == 1 && kWG == 2), "the register budget below: one block of 2 + 1");
+  static_assert(kWG <= 4, "the producer's warp w serves computing warpgroup w");
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
@@ -126,11 +130,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
   // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
   // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
   // (ptxas C7518/C7520: each wgmma waits for the previous one).
-  // With a producer warpgroup (the last), its warp w serves warpgroup w: `wg` is then the one it serves, and every
-  // per-warpgroup quantity below (stages, barriers, items) is that warpgroup's.
+  // The producer warpgroup (the last) has its warp w serve computing warpgroup w: `wg` is then the one it serves, and
+  // every per-warpgroup quantity below (stages, barriers, items) is that warpgroup's.
   const int tid = threadIdx.x, wg_raw = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127,
             warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0), lane = tid & 31;
-  const bool producer = kProducer && wg_raw == kWG;
+  const bool producer = wg_raw == kWG;
   const int wg = producer ? (warp < kWG ? warp : 0) : wg_raw;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
@@ -168,62 +172,36 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
   const int n_wg = kWG * G.ctas_per_tile, my_wg = cta + wg * G.ctas_per_tile;
   const int first_item = 2 * my_wg;
   const int my_items = v4_wg_items(G, my_wg, n_wg);
-  const int units = my_items * G.units;  // unit = (item, unit_ci input channels), in order
 
-  // Window loads: one TMA box per unit, issued once the four warps have released the stage: by the producer warp
-  // (V4Config::producer), or kStages − 1 units ahead by the computing warps in turn (unit mod 4; every warp keeps the
-  // loader's counters, so that no branch around the wgmma is divergent, bench/NOTES.md §8a); divisions only when the
-  // loader moves to the next item. Box: the item kind's tensor map and size, origin v4_box_origin (columns and rows
-  // outside the image read as zeros), channel img·Cin + unit·unit_ci.
-  int ld_unit = 0, ld_chunk = 0, ld_item = first_item, ld_col = 0, ld_row = 0, ld_channel = 0, ld_bytes = 0;
-  bool ld_col_item = false;
-  auto ld_start_item = [&]() {
-    const V4Item it = v4_item(G, ld_item);
-    const V4BoxOrigin origin = v4_box_origin(G, it);
-    ld_col = origin.col;
-    ld_row = origin.row;
-    ld_channel = it.img * g.Cin;
-    ld_col_item = it.col;
-    ld_bytes = v4_box(G, it).box_bytes;
-  };
-  int ld_slot = 0;          // ld_unit mod kStages
-  uint32_t ld_round = 0;    // ld_unit / kStages mod 2: the empty barrier's phase from the round before is its complement
-  auto load_next_unit = [&]() {
-    if (ld_unit >= units) return;
-    const int slot = ld_slot;
-    // The warps take turns (unit mod 4), so that the wait and the issue cost each warp one unit in four.
-    if (kProducer || warp == (ld_unit & 3)) {
-      if (ld_unit >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), ld_round ^ 1u);
-      const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
-      const int channel = ld_channel + ld_chunk * kUnitCi;
-      const CUtensorMap* map = ld_col_item ? &x_col_map : &x_row_map;
-      tma_load_3d_if(lane == 0, dst, map, ld_col, ld_row, channel, full, uint32_t(ld_bytes));
-    }
-    ++ld_unit;
-    if (++ld_slot == kStages) {
-      ld_slot = 0;
-      ld_round ^= 1u;
-    }
-    if (++ld_chunk == G.units) {
-      ld_chunk = 0;
-      ld_item = v4_wg_next_item(ld_item, n_wg);
-      if (ld_unit < units) ld_start_item();
-    }
-  };
-  if (my_items > 0) ld_start_item();
-  if constexpr (kProducer) {
-    if (producer) {
-      setmaxnreg_dec<kV4ProducerRegs>();
-      if (warp < kWG) {
-        while (ld_unit < units) load_next_unit();
+  // Window loads, by the producer warpgroup: its warp w walks warpgroup w's units (unit = (item, unit_ci input
+  // channels), in order) and loads each as one TMA box into stage unit mod kStages once the four computing warps have
+  // released that stage (its empty barrier's phase of the round before), lane 0 issuing. Box: the item kind's tensor
+  // map and size, origin v4_box_origin (columns and rows outside the image read as zeros), channel img·Cin +
+  // unit·unit_ci. The computing warps then run only their own chain per unit (wait, fragments, wgmma): issuing the
+  // loads themselves cost the TF32 kernel ~23% (H200, bench/NOTES.md §13).
+  if (producer) {
+    setmaxnreg_dec<kV4ProducerRegs>();
+    if (warp >= kWG) return;
+    int slot = 0;
+    uint32_t round = 0;
+    for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
+      const V4Item it = v4_item(G, item);
+      const V4BoxOrigin origin = v4_box_origin(G, it);
+      const CUtensorMap* map = it.col ? &x_col_map : &x_row_map;
+      const uint32_t bytes = uint32_t(v4_box(G, it).box_bytes);
+      for (int chunk = 0; chunk < G.units; ++chunk) {
+        if (i > 0 || chunk >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), round ^ 1u);
+        const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
+        tma_load_3d_if(lane == 0, dst, map, origin.col, origin.row, it.img * g.Cin + chunk * kUnitCi, full, bytes);
+        if (++slot == kStages) {
+          slot = 0;
+          round ^= 1u;
+        }
       }
-      return;
     }
-    setmaxnreg_inc<kV4ComputeRegs>();
-  } else {
-#pragma unroll
-    for (int s = 0; s < kStages - 1; ++s) load_next_unit();
+    return;
   }
+  setmaxnreg_inc<v4_compute_regs(kC)>();
 
   // The warp's 16 item pixels and the lane's two: fragment rows g and g + 8 are item pixels m_a and m_b.
   const int m_a = warp * 16 + (Flavor::kPairRows ? 2 * gl : gl);
@@ -291,7 +269,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
 
   // ---- main loop: items, and in each the units (unit_ci input channels) in order. Unit c of an item: wait on its
   // stage's full barrier, A fragments into a buffer (the two alternate), the warp's arrival on the stage's empty barrier
-  // (the producer may overwrite it), the unit's wgmma group, the next TMA box, then wait_group 1: one group stays in
+  // (the producer may refill it), the unit's wgmma group, then wait_group 1: one group stays in
   // flight, so the fragment loads of unit c + 1 overlap unit c's wgmma. After the item's last unit, wait_group 0 and the
   // epilogue. The first unit of each item is peeled and the rest go in pairs, so that every edge into the unit loop's
   // header leaves exactly one group in flight: where the counts differ (as when one loop ran over all units of all
@@ -352,7 +330,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
         wgmma_fence();
         issue(frag[buf][0], h);
         wgmma_commit();
-        if (!kProducer && h == 0) load_next_unit();
         wgmma_wait<1>();
       }
     } else {
@@ -366,7 +343,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), Flavor::kMinBlock
 #pragma unroll
       for (int h = 0; h < kHalves; ++h) issue(frag[kUnitBuf][h], h);
       wgmma_commit();
-      if constexpr (!kProducer) load_next_unit();
       wgmma_wait<1>();
     }
     if (++slot == kStages) {

@@ -93,7 +93,7 @@ __device__ __forceinline__ void bulk_wait_read_all() {
 #endif
 }
 // Register budget of the executing warpgroup (sm_90a; every thread of the warpgroup executes it): a producer
-// warpgroup gives registers back, the computing ones take them (fused_v4_wgmma's V4Config::producer).
+// warpgroup gives registers back, the computing ones take them (fused_v4_wgmma's producer).
 template <int kRegs>
 __device__ __forceinline__ void setmaxnreg_dec() {
 #ifdef GATE_WGMMA_AVAILABLE
