@@ -16,12 +16,14 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "gpu/epilogue.cuh"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/mma_flavors.cuh"
 #include "gpu/storage.cuh"
+#include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
 
 namespace gate::gpu {
@@ -139,39 +141,61 @@ struct FlavorV4Float32 {
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w
   // lane's q-column W pairs (acc_w) at outputs 128, 129. Row 1's outputs 126..129 (pixel 63's and q-column W's) go to
-  // y, where y_pair is the item's first channel's plane at its q-row's first output. A channel's slots differ from
-  // those of the channel 8 below it by 8 box rows, and its swizzle depends only on the channel mod 8 = 2·cl + c8 mod 2:
-  // the lane's slots are computed once per channel parity, then offset by constants.
+  // y, where y_pair is the item's first channel's plane at its q-row's first output.
+  // A channel's slots are those of the channel 8 below it plus 8 box rows, and its swizzle depends only on the channel
+  // mod 8 = 2·cl + c8 mod 2: the lane's four slots are computed once per channel parity (Wout = 130 a constant), and
+  // every staging write is one shared store at a constant offset from one of those eight (the version with the slots
+  // computed per write, a generic store for pixel 63 and a runtime Wout ran ~330 instructions per item and warp).
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
-                                                    float* staging, float* y_pair, const V4Geometry& G, int m_a,
-                                                    bool with_w, int cl, int plane) {
+                                                    float* staging, float* y_pair, int m_a, bool with_w, int cl,
+                                                    int plane) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
-    constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
+    constexpr int kRow = 2 * kV4ItemM + 2;                       // Wout at W = 64
+    constexpr int kChannelsUp8 = 8 * kV4OutBoxWidth;             // floats from channel ch's slots to ch + 8's
     const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: its row-1 pair goes to y
-    int slot[2][5];  // per channel parity: row 0 at 2m_a, 2m_a + 16, q-column W; row 1 at 2m_a, 2m_a + 16
+    // Every write is one 8-byte shared store at an immediate offset from one of the lane's eight slot addresses
+    // (st_shared_v2; through float2 pointers nvcc split most of them in two, not proving the alignment).
+    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
+    uint32_t at[2][4];  // per channel parity: row 0 at 2m_a, 2m_a + 16; row 1 at 2m_a, 2m_a + 16 (bytes)
 #pragma unroll
     for (int par = 0; par < 2; ++par) {
       const int ch = v4_channel(par, cl);
-      slot[par][0] = v4_out_slot(G, 0, ch, 2 * m_a);
-      slot[par][1] = v4_out_slot(G, 0, ch, 2 * m_a + 16);
-      slot[par][2] = v4_out_slot(G, 0, ch, 2 * kV4ItemM);
-      slot[par][3] = v4_out_slot(G, 1, ch, 2 * m_a);
-      slot[par][4] = last_b ? 0 : v4_out_slot(G, 1, ch, 2 * m_a + 16);
+      at[par][0] = base + 4 * v4_out_slot_at(2 * m_a, ch);
+      at[par][1] = base + 4 * v4_out_slot_at(2 * m_a + 16, ch);
+      at[par][2] = base + 4 * v4_out_slot_at(kRow + 2 * m_a, ch);
+      at[par][3] = base + 4 * v4_out_slot_at(kRow + 2 * m_a + 16, ch);  // not used where last_b (slot −1)
     }
+    auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
+    auto each_c8 = [&](auto write) {  // write(c8) for c8 = 0..7 as compile-time constants (immediate offsets)
+      [&]<int... C>(std::integer_sequence<int, C...>) {
+        (write(std::integral_constant<int, C>{}), ...);
+      }(std::make_integer_sequence<int, 8>{});
+    };
+    each_c8([&](auto c8) {
+      constexpr int k = decltype(c8)::value, up = (k >> 1) * kChannelsUp8 * 4, par = k & 1;
+      st_shared_v2<up>(at[par][0], pair(k, 0));  // row 0 (group c8)
+      st_shared_v2<up>(at[par][1], pair(k, 1));
+      st_shared_v2<up>(at[par][2], pair(8 + k, 0));  // row 1 (group 8 + c8)
+    });
+    if (!last_b) {
+      each_c8([&](auto c8) {
+        constexpr int k = decltype(c8)::value;
+        st_shared_v2<(k >> 1) * kChannelsUp8 * 4>(at[k & 1][3], pair(8 + k, 1));
+      });
+    } else {
 #pragma unroll
-    for (int c8 = 0; c8 < 8; ++c8) {
-      const int ch = v4_channel(c8, cl), par = c8 & 1;
-      float* s = staging + (c8 >> 1) * 8 * kV4OutBoxWidth;  // channel ch's slots: those of ch mod 8, 8·(c8 / 2) rows on
-      float* y_row1 = y_pair + int64_t(ch) * plane + kRow;
-      auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
-      *reinterpret_cast<float2*>(s + slot[par][0]) = pair(c8, 0);  // row 0 (group c8)
-      *reinterpret_cast<float2*>(s + slot[par][1]) = pair(c8, 1);
-      if (with_w) *reinterpret_cast<float2*>(s + slot[par][2]) = make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]);
-      *reinterpret_cast<float2*>(s + slot[par][3]) = pair(8 + c8, 0);  // row 1 (group 8 + c8)
-      float* b = last_b ? y_row1 + 2 * (kV4ItemM - 1) : s + slot[par][4];  // generic store: shared or global
-      *reinterpret_cast<float2*>(b) = pair(8 + c8, 1);
-      if (with_w) {
-        __stcs(reinterpret_cast<float2*>(y_row1 + 2 * kV4ItemM), make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
+      for (int c8 = 0; c8 < 8; ++c8) {
+        __stcs(reinterpret_cast<float2*>(y_pair + int64_t(v4_channel(c8, cl)) * plane + kRow + 2 * (kV4ItemM - 1)),
+               pair(8 + c8, 1));
+      }
+    }
+    if (with_w) {  // the four row-0 lanes of warp 0: q-column W, row 0 staged (output 128), row 1 to y (output 128)
+#pragma unroll
+      for (int c8 = 0; c8 < 8; ++c8) {
+        const int ch = v4_channel(c8, cl);
+        st_shared_v2<0>(base + 4 * v4_out_slot_at(2 * kV4ItemM, ch), make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]));
+        __stcs(reinterpret_cast<float2*>(y_pair + int64_t(ch) * plane + kRow + 2 * kV4ItemM),
+               make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
       }
     }
   }

@@ -252,7 +252,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // threads write it.
       if (wtid == 0) bulk_wait_read_all();
       named_barrier_sync(1 + wg, 128);
-      Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, G, m_a, lane_with_w, cl, plane);
+      Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, m_a, lane_with_w, cl, plane);
       fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
       named_barrier_sync(1 + wg, 128);
       // Box b at (output within the plane, plane, 0): the q-row's two output rows from output 32·b on.

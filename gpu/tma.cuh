@@ -106,6 +106,11 @@ __device__ __forceinline__ void setmaxnreg_inc() {
   asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kRegs));
 #endif
 }
+// An 8-byte store to shared memory at addr + kOffset (a shared-space address; kOffset an immediate).
+template <int kOffset>
+__device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {
+  asm volatile("st.shared.v2.f32 [%0+%3], {%1, %2};\n" ::"r"(addr), "f"(v.x), "f"(v.y), "n"(kOffset) : "memory");
+}
 // A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').
 __device__ __forceinline__ void named_barrier_sync(int id, int threads) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
