@@ -39,7 +39,8 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   // for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the H100's 232,448 bytes).
   g.staging_bytes = kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes;
   const int staging_align = g.staged ? 1024 : 128;
-  g.staging_offset = (g.bias_offset + kV3CoutPerBlock * 4 + staging_align - 1) / staging_align * staging_align;
+  g.store_bar_offset = g.bias_offset + kV3CoutPerBlock * 4;
+  g.staging_offset = (g.store_bar_offset + 2 * c.warpgroups * 8 + staging_align - 1) / staging_align * staging_align;
   g.smem_bytes = g.staging_offset + (g.staged ? c.warpgroups * g.staging_bytes : 0);
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);

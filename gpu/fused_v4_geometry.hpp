@@ -136,6 +136,8 @@ struct V4Geometry {
   int stage_bytes;    // one window stage: the larger box, rounded up to 128 bytes
   int units;          // pipeline units per item: Cin / unit_ci
   int bias_offset;    // the n-tile's 32 bias values (floats) in shared memory, after the stages' mbarriers
+  int store_bar_offset; // after the bias: per warpgroup the mbarriers staged (its 4 warps have written the staging
+                      // buffer) and free (the TMA stores have read it), staged[0..wg), then free[0..wg)
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
   int staging_bytes;  // after the bias, 1 KB-aligned (the swizzle): a row item's 32 channels × 256 outputs (v4_out_slot)
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)

@@ -130,12 +130,13 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
   // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
   // (ptxas C7518/C7520: each wgmma waits for the previous one).
-  // The producer warpgroup (the last) has its warp w serve computing warpgroup w: `wg` is then the one it serves, and
-  // every per-warpgroup quantity below (stages, barriers, items) is that warpgroup's.
-  const int tid = threadIdx.x, wg_raw = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), wtid = tid & 127,
+  // The producer warpgroup (the last) has its warp w load the windows of computing warpgroup w and, with staged
+  // stores, its warp kWG + w send that warpgroup's staged outputs: `wg` is then the one it serves, and every
+  // per-warpgroup quantity below (stages, barriers, items) is that warpgroup's.
+  const int tid = threadIdx.x, wg_raw = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0),
             warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0), lane = tid & 31;
   const bool producer = wg_raw == kWG;
-  const int wg = producer ? (warp < kWG ? warp : 0) : wg_raw;
+  const int wg = !producer ? wg_raw : warp < kWG ? warp : warp - kWG < kWG ? warp - kWG : 0;
   const int gl = lane >> 2, cl = lane & 3;
   const uint32_t smem_addr = uint32_t(__cvta_generic_to_shared(smem_v4));
   if ((smem_addr & 1023) != 0) __trap();  // the swizzle acts on address bits: the weights must start 1 KB-aligned
@@ -144,6 +145,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // four warps have read the stage; 4 arrivals), so that no warpgroup-wide barrier is needed per unit.
   const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
   const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
+  const uint32_t staged_bar = smem_addr + uint32_t(G.store_bar_offset + wg * 8), free_bar = staged_bar + kWG * 8;
+  constexpr bool kStaged = kC.staged_stores;
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
   // starts; from here on the warpgroups synchronise only with themselves.
@@ -163,6 +166,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     if (tid < 2 * kWG * kStages) {
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
     }
+    if (kStaged && tid < 2 * kWG) mbarrier_init(smem_addr + uint32_t(G.store_bar_offset + tid * 8), tid < kWG ? 4 : 1);
     mbarrier_init_fence();
     fence_proxy_async_shared();
     __syncthreads();
@@ -181,7 +185,31 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // loads themselves cost the TF32 kernel ~23% (H200, bench/NOTES.md §13).
   if (producer) {
     setmaxnreg_dec<kV4ProducerRegs>();
-    if (warp >= kWG) return;
+    if (warp >= kWG) {
+      // Staged stores (G.staged): warp kWG + w sends warpgroup w's items, each once its four warps have staged it,
+      // as kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout + the n-tile's
+      // first channel), and frees the buffer once the stores have read it. The computing warps then neither wait for
+      // one another nor issue the stores (bench/NOTES.md §13).
+      if (!kStaged || !G.staged || warp - kWG >= kWG) return;
+      const uint32_t src = smem_addr + uint32_t(G.staging_offset + wg * G.staging_bytes);
+      constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
+      for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
+        const V4Item it = v4_item(G, item);
+        mbarrier_wait_uniform(staged_bar, uint32_t(i & 1));
+        const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
+#pragma unroll
+        for (int b = 0; b < kV4OutBoxes; ++b) {
+          tma_store_3d_if(lane == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
+        }
+        if (lane == 0) {
+          bulk_commit();
+          bulk_wait_read_all();
+          mbarrier_arrive(free_bar);
+        }
+        __syncwarp();
+      }
+      return;
+    }
     int slot = 0;
     uint32_t round = 0;
     for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
@@ -216,7 +244,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // warpgroup's thread 0 sends them as eight TMA stores, so that the warps go on to the next item while the async proxy
   // writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11);
   // every other item stores from the registers.
-  constexpr bool kStaged = kC.staged_stores;
   constexpr bool kSplitTw = kC.split_tw;
   static_assert(!kStaged || (kElem == 4 && kC.n_cols == 128 && kSplitTw), "staging: float32 whole rows (v4_out_slot)");
   float acc[kAcc];
@@ -227,7 +254,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
-  auto epilogue = [&](const V4Item& it) {
+  auto epilogue = [&](const V4Item& it, int i) {
     if constexpr (kSplitTw) {
 #pragma unroll
       for (int i = 0; i < kAcc; ++i) {
@@ -248,22 +275,13 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     }
     if constexpr (kStaged) {
       float* staging = reinterpret_cast<float*>(smem_v4 + G.staging_offset + wg * G.staging_bytes);
-      // The previous item's stores have read the buffer (thread 0 issued them and waits for its groups), then all
-      // threads write it.
-      if (wtid == 0) bulk_wait_read_all();
-      named_barrier_sync(1 + wg, 128);
+      // The previous item's stores have read the buffer (free), then the four warps write it, each making its writes
+      // visible to the TMA (async proxy) before it arrives on staged; the producer's storer warp sends it.
+      if (i > 0) mbarrier_wait_uniform(free_bar, uint32_t((i - 1) & 1));
       Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, m_a, lane_with_w, cl, plane);
-      fence_proxy_async_shared();  // the staging writes, visible to the TMA (async proxy)
-      named_barrier_sync(1 + wg, 128);
-      // Box b at (output within the plane, plane, 0): the q-row's two output rows from output 32·b on.
-      const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
-      const uint32_t src = uint32_t(__cvta_generic_to_shared(staging));
-      constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
-#pragma unroll
-      for (int b = 0; b < kV4OutBoxes; ++b) {
-        tma_store_3d_if(wtid == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
-      }
-      if (wtid == 0) bulk_commit();
+      fence_proxy_async_shared();
+      __syncwarp();
+      if (lane == 0) mbarrier_arrive(staged_bar);
     }
   };
 
@@ -368,10 +386,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     wgmma_wait<0>();
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
-    epilogue(it);
+    epilogue(it, i);
   }
-  // The staging buffers outlive the last stores' reads of them (the writes themselves complete with the grid).
-  if (kStaged && wtid == 0) bulk_wait_read_all();
 #endif
 }
 

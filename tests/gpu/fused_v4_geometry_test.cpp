@@ -110,6 +110,9 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   CHECK(kV4OutBoxWidth * 4 == 128);
   CHECK(g.staging_bytes == kV4OutBoxes * ch_n * kV4OutBoxWidth * 4);
   CHECK(g.staging_offset % 1024 == 0);
+  CHECK(g.store_bar_offset >= g.bias_offset + ch_n * 4);  // the staged/free mbarriers between the bias and the buffers
+  CHECK(g.store_bar_offset % 8 == 0);
+  CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * 8);
   CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
   for (int t = 0; t < g.m_tiles; ++t) {
