@@ -63,8 +63,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // measured 1.45 ms against two's 1.15 (8 × 4 each). 3xTF32 needs both weight parts resident, 2 × 128 KB at n_cols
 // 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input window
 // twice as often (bench/NOTES.md §8b). Since the producer warpgroup (bench/NOTES.md §13) every flavour runs one block
-// per SM (the computing warpgroups take the registers the producer gives back), 16-bit with three computing warpgroups
-// (0.526–0.529 ms on the H200 against 0.531–0.546 for two blocks of two that issued their own loads).
+// per SM (the computing warpgroups take the registers the producer gives back); 16-bit with two computing warpgroups
+// (H200: 0.472–0.483 ms against 0.528–0.531 with three; 8 × 4 0.545–0.550, 16 × 3 with half-unit buffers
+// 0.552–0.560), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
@@ -72,7 +73,7 @@ struct V4Config {
   bool split_tw = false;
 };
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
-inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 3};
+inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__

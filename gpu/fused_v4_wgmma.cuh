@@ -6,11 +6,16 @@
 //     assembling fragments), B from shared memory;
 //   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
 //     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
-//   - input: independent warpgroups (two) per block, each walking its own strided list of 64-pixel (image, item)
-//     items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, for the float32 flavours
-//     with split_tw at W = 64, row items of the whole q-row (fused_v4_geometry.hpp); its window stages are TMA boxes
-//     [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), loaded by its thread 0
-//     through full/empty mbarriers, with the TMA's zero fill at the image edges;
+//   - input: independent computing warpgroups (two) per block, each walking its own strided list of
+//     64-pixel (image, item) items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, for
+//     the float32 flavours with split_tw at W = 64, row items of the whole q-row (fused_v4_geometry.hpp); its window
+//     stages are TMA boxes [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), with
+//     the TMA's zero fill at the image edges;
+//   - warp specialisation: one more warpgroup per block, the producer, holds 24 registers a thread (setmaxnreg) and
+//     gives the rest to the computing warpgroups; its warp w loads warpgroup w's windows through full/empty mbarriers
+//     and, with staged stores, its warp kWG + w sends warpgroup w's staged outputs (staged/free mbarriers). The
+//     computing warps run only wait → fragments → wgmma → epilogue: the instructions that issued loads and stores
+//     from their own chains were most of what the TF32 kernel waited on (H200 0.90 → 0.58 ms, bench/NOTES.md §13);
 //   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
 //     with staged stores (staged_stores), a whole-rows item's by TMA stores from shared memory. The wgmma columns are
 //     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
@@ -20,7 +25,7 @@
 // The flavours (TF32, 3xTF32, float16, bfloat16): fused_v4_flavors.cuh.
 // Shared memory: the n-tile's weights (b_copies × k_steps × n_cols·32 bytes, wgmma's K-major layout with the 32-byte
 // swizzle, v4_b_offset), then per warpgroup `stages` window stages, then the stages' mbarriers, then the n-tile's 32
-// bias values, then (staged_stores) a warpgroup's output staging buffer each.
+// bias values, the staged/free mbarriers, then (staged_stores) a warpgroup's output staging buffer each (1 KB-aligned).
 #pragma once
 
 #include <cstdint>
@@ -117,6 +122,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   constexpr int kAcc = kC.n_cols / 2, kSplits = 128 / kC.n_cols, kBStep = v4_b_step_bytes(kC);
   constexpr int kWG = kC.warpgroups, kThreads = v4_threads(kC);
   static_assert(kWG <= 4, "the producer's warp w serves computing warpgroup w");
+  static_assert(!kC.staged_stores || kWG <= 2, "the producer's warp kWG + w sends computing warpgroup w's stores");
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
   // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
