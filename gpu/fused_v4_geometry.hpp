@@ -64,8 +64,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // 128, more than the 227 KB of an SM: it halves the block's columns instead (2 × 64 KB) and reads each input window
 // twice as often (bench/NOTES.md §8b). Since the producer warpgroup (bench/NOTES.md §13) every flavour runs one block
 // per SM (the computing warpgroups take the registers the producer gives back); 16-bit with two computing warpgroups
-// (H200: 0.472–0.483 ms against 0.528–0.531 with three; 8 × 4 0.545–0.550, 16 × 3 with half-unit buffers
-// 0.552–0.560), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58).
+// (H200: 0.472–0.483 ms against 0.528–0.531 with three; with three, 8 × 4 0.545–0.550 and 16 × 3 with half-unit
+// buffers 0.552–0.560; with two on the H100, 8 × 3 0.52–0.55 against 8 × 4 0.54–0.56, 8 × 2 0.57–0.59, 16 × 3
+// 0.60–0.61), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;

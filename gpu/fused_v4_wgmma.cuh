@@ -224,6 +224,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       const CUtensorMap* map = it.col ? &x_col_map : &x_row_map;
       const uint32_t bytes = uint32_t(v4_box(G, it).box_bytes);
       for (int chunk = 0; chunk < G.units; ++chunk) {
+        // The stage's previous use must have been released; before its first use the wait for the phase "before"
+        // a fresh barrier's first passes at once (so the test below is only a shortcut).
         if (i > 0 || chunk >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), round ^ 1u);
         const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
         tma_load_3d_if(lane == 0, dst, map, origin.col, origin.row, it.img * g.Cin + chunk * kUnitCi, full, bytes);
@@ -247,9 +249,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // With split_tw the tw = 1 steps went to acc_tw1: added to acc, except in the row-0 lanes of a whole-rows item, whose
   // row-g values there are q-column W's (acc_w) while acc keeps q-column 0's (fused_v4_geometry.hpp).
   // A whole-rows item of a flavour with a staging buffer (G.staged) stages its outputs (v4_out_slot), and the
-  // warpgroup's thread 0 sends them as eight TMA stores, so that the warps go on to the next item while the async proxy
-  // writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11);
-  // every other item stores from the registers.
+  // producer's storer warp sends them as eight TMA stores, so that the warps go on to the next item while the async
+  // proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md
+  // §11); every other item stores from the registers.
   constexpr bool kSplitTw = kC.split_tw;
   static_assert(!kStaged || (kElem == 4 && kC.n_cols == 128 && kSplitTw), "staging: float32 whole rows (v4_out_slot)");
   float acc[kAcc];
@@ -260,7 +262,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
-  auto epilogue = [&](const V4Item& it, int i) {
+  auto epilogue = [&](const V4Item& it, int nth) {  // nth: the item's index in this warpgroup's sequence
     if constexpr (kSplitTw) {
 #pragma unroll
       for (int i = 0; i < kAcc; ++i) {
@@ -283,7 +285,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       float* staging = reinterpret_cast<float*>(smem_v4 + G.staging_offset + wg * G.staging_bytes);
       // The previous item's stores have read the buffer (free), then the four warps write it, each making its writes
       // visible to the TMA (async proxy) before it arrives on staged; the producer's storer warp sends it.
-      if (i > 0) mbarrier_wait_uniform(free_bar, uint32_t((i - 1) & 1));
+      if (nth > 0) mbarrier_wait_uniform(free_bar, uint32_t((nth - 1) & 1));
       Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, m_a, lane_with_w, cl, plane);
       fence_proxy_async_shared();
       __syncwarp();

@@ -111,10 +111,6 @@ template <int kOffset>
 __device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {
   asm volatile("st.shared.v2.f32 [%0+%3], {%1, %2};\n" ::"r"(addr), "f"(v.x), "f"(v.y), "n"(kOffset) : "memory");
 }
-// A barrier over `threads` threads (a multiple of 32) on hardware barrier `id` (1..15; 0 is __syncthreads').
-__device__ __forceinline__ void named_barrier_sync(int id, int threads) {
-  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
-}
 
 // Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill
 // out of bounds, the shared-memory side in `swizzle` (none by default). Throws GpuError naming the failing call.
