@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# On the GPU machine: the same variants of several gpu_bench binaries (e.g. a carried older build against this one),
+# interleaved round by round so that clock and thermal drift fall on all of them alike. One line per binary and round:
+# the median ms of each variant (gpu_bench --reps 100). Used for every "same call" comparison in bench/RESULTS.md.
+#   bash bench/gpu/ab_on_device.sh [-r ROUNDS] [-v variant,variant] BIN...   (libraries from $CARRY, default build-carry)
+set -u
+rounds=3
+variants=fused_v4_wgmma_tf32,fused_v4_wgmma_3xtf32,fused_v4_wgmma_f16,fused_v4_wgmma_bf16
+while getopts "r:v:" opt; do
+  case $opt in
+    r) rounds=$OPTARG ;;
+    v) variants=$OPTARG ;;
+    *) echo "usage: $0 [-r ROUNDS] [-v variant,variant] BIN..." >&2; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { echo "usage: $0 [-r ROUNDS] [-v variant,variant] BIN..." >&2; exit 2; }
+export LD_LIBRARY_PATH="$PWD/${CARRY:-build-carry}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+for r in $(seq "$rounds"); do
+  for b in "$@"; do
+    line=$("$b" --variants "$variants" --reps 100 2>&1 | awk '/^ +fused/ {sub("fused_v4_wgmma_", "", $1); printf "%s %s  ", $1, $4}')
+    echo "round $r  $b  $line"
+  done
+done
