@@ -1,0 +1,173 @@
+// Can TMA stores write the output rows that the 16-bit and 3xTF32 flavours produce, and how fast (bench/NOTES.md §13e)?
+// Those rows start where a TMA box would not start on a 16-byte boundary: a float32 output row is 520 bytes (odd rows
+// start 8 bytes into a 16-byte piece), and a 16-bit plane is 33,800 bytes, not a multiple of 16, so y cannot be seen
+// as [planes][plane] at all (tensor-map strides must be multiples of 16 bytes). This probe writes the seed output's
+// rows by TMA stores from shared memory and checks every byte:
+//   f32 2-D   y as [N·Cout][plane] float32, box [32 planes][128 outputs]: one output row of 32 planes per store, odd
+//             rows 8-byte misaligned (what 3xTF32's row items would send: 128 of the 130 outputs, one row parity);
+//   f16 1-D   y as one flat run of float16 (a 3-D map with unit outer dimensions), box [256]: one store per plane and
+//             output-row pair, its first 256 of 260 outputs (a box is at most 256 elements, and its bytes a multiple
+//             of 16: the last 4 would go out as direct stores), starts only 4-byte aligned.
+// Each block (128 threads, two per SM) fills its staging buffer with a pattern of (plane, row, output), stores it, and
+// waits for the reads before the next item; the host then compares y with the pattern, and the outputs the stores
+// must not touch with their sentinel. Prints per mode: ok or the first mismatch / CUDA error, and the median time.
+// Build: the gpu_tma_store_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
+// Run (GPU machine): ./gpu_tma_store_probe
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include "gpu/tma.cuh"
+
+namespace {
+
+using gate::gpu::bulk_commit;
+using gate::gpu::bulk_wait_read_all;
+using gate::gpu::fence_proxy_async_shared;
+using gate::gpu::tma_store_3d_if;
+
+constexpr int kSide = 130, kPlane = kSide * kSide;
+constexpr int kPlanes = 128 * 128;  // N·Cout of the seed workload
+constexpr int kBoxPlanes = 32, kRowOutputs = 128, kPairBox = 256;
+
+// The pattern: exact in float16 too (integers below 2048).
+__host__ __device__ inline float pattern(int plane, int row, int col) { return float((plane * 7 + row * 3 + col) & 1023); }
+
+// f32 2-D: item = (row, block of 32 planes); box element (p, j) = output j of row `row` in plane 32·block + p.
+__global__ void __launch_bounds__(128) store_rows_f32(const __grid_constant__ CUtensorMap map, int items) {
+  __shared__ __align__(128) float box[kBoxPlanes][kRowOutputs];
+  const uint32_t src = uint32_t(__cvta_generic_to_shared(&box[0][0]));
+  for (int item = blockIdx.x; item < items; item += gridDim.x) {
+    const int row = item % kSide, block = item / kSide;
+    for (int i = threadIdx.x; i < kBoxPlanes * kRowOutputs; i += blockDim.x) {
+      box[i / kRowOutputs][i % kRowOutputs] = pattern(block * kBoxPlanes + i / kRowOutputs, row, i % kRowOutputs);
+    }
+    fence_proxy_async_shared();
+    __syncthreads();
+    tma_store_3d_if(threadIdx.x == 0, &map, row * kSide, block * kBoxPlanes, 0, src);
+    if (threadIdx.x == 0) {
+      bulk_commit();
+      bulk_wait_read_all();
+    }
+    __syncthreads();
+  }
+}
+
+// f16 1-D: item = (plane, row pair); box element j = output j of the pair (row 2·pair + j / 130, column j mod 130).
+__global__ void __launch_bounds__(128) store_pairs_f16(const __grid_constant__ CUtensorMap map, int items) {
+  __shared__ __align__(128) __half box[kPairBox];
+  const uint32_t src = uint32_t(__cvta_generic_to_shared(&box[0]));
+  for (int item = blockIdx.x; item < items; item += gridDim.x) {
+    const int pair = item % (kSide / 2), plane = item / (kSide / 2);
+    for (int j = threadIdx.x; j < kPairBox; j += blockDim.x) {
+      box[j] = __float2half(pattern(plane, 2 * pair + j / kSide, j % kSide));
+    }
+    fence_proxy_async_shared();
+    __syncthreads();
+    tma_store_3d_if(threadIdx.x == 0, &map, plane * kPlane + 2 * pair * kSide, 0, 0, src);
+    if (threadIdx.x == 0) {
+      bulk_commit();
+      bulk_wait_read_all();
+    }
+    __syncthreads();
+  }
+}
+
+template <class Launch>
+float median_ms(Launch launch) {
+  cudaEvent_t a, b;
+  cudaEventCreate(&a);
+  cudaEventCreate(&b);
+  std::vector<float> t;
+  for (int i = 0; i < 13; ++i) {
+    cudaEventRecord(a);
+    launch();
+    cudaEventRecord(b);
+    cudaEventSynchronize(b);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, a, b);
+    if (i >= 3) t.push_back(ms);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Runs one mode: sentinel fill, one checked launch, the comparison, then the timing. expected(i) is y's element i
+// after the stores (the sentinel where they must not write).
+template <class T, class Launch, class Expected>
+void run(const char* name, T* y, int64_t n, T sentinel, Launch launch, Expected expected) {
+  std::vector<T> host(size_t(n), sentinel);
+  cudaMemcpy(y, host.data(), size_t(n) * sizeof(T), cudaMemcpyHostToDevice);
+  launch();
+  cudaError_t e = cudaDeviceSynchronize();
+  if (e == cudaSuccess) e = cudaGetLastError();
+  if (e != cudaSuccess) {
+    std::printf("  %-8s CUDA error: %s (the device is unusable from here on)\n", name, cudaGetErrorString(e));
+    return;
+  }
+  cudaMemcpy(host.data(), y, size_t(n) * sizeof(T), cudaMemcpyDeviceToHost);
+  int64_t bad = 0, first = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (float(host[size_t(i)]) != float(expected(i))) {
+      if (first < 0) first = i;
+      ++bad;
+    }
+  }
+  const float ms = median_ms(launch);
+  if (bad == 0) {
+    std::printf("  %-8s ok        %.3f ms  %.0f GB/s\n", name, ms, double(n) * sizeof(T) / ms / 1e6);
+  } else {
+    std::printf("  %-8s WRONG     %lld elements, first at %lld (plane %lld, offset %lld): %g, expected %g\n", name,
+                static_cast<long long>(bad), static_cast<long long>(first), static_cast<long long>(first / kPlane),
+                static_cast<long long>(first % kPlane), double(float(host[size_t(first)])),
+                double(float(expected(first))));
+  }
+}
+
+}  // namespace
+
+int main() {
+  cudaDeviceProp prop{};
+  if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess || prop.major != 9) {
+    std::printf("tma_store_probe: needs a compute capability 9.0 device (sm_90a code)\n");
+    return 0;
+  }
+  std::printf("%s: TMA stores of the seed output's rows\n", prop.name);
+  const int64_t n = int64_t(kPlanes) * kPlane;
+  const int blocks = prop.multiProcessorCount * 2;
+  {
+    float* y = nullptr;
+    cudaMalloc(&y, size_t(n) * sizeof(float));
+    const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
+    const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
+    const uint32_t box[3] = {kRowOutputs, kBoxPlanes, 1};
+    const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
+    const int items = kSide * (kPlanes / kBoxPlanes);
+    run<float>("f32 2-D", y, n, -1.0f, [&] { store_rows_f32<<<blocks, 128>>>(map, items); }, [](int64_t i) {
+      const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
+      return col < kRowOutputs ? pattern(plane, row, col) : -1.0f;
+    });
+    cudaFree(y);
+  }
+  {
+    __half* y = nullptr;
+    cudaMalloc(&y, size_t(n) * sizeof(__half));
+    const uint64_t dims[3] = {uint64_t(n), 1, 1};
+    const uint64_t strides[2] = {uint64_t(n) * 2, uint64_t(n) * 2};
+    const uint32_t box[3] = {kPairBox, 1, 1};
+    const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box);
+    const int items = (kSide / 2) * kPlanes;
+    run<__half>("f16 1-D", y, n, __float2half(-1.0f), [&] { store_pairs_f16<<<blocks, 128>>>(map, items); },
+                [](int64_t i) {
+                  const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
+                  const bool stored = (row % 2) * kSide + col < kPairBox;  // not the pair's last 4 outputs
+                  return __float2half(stored ? pattern(plane, row, col) : -1.0f);
+                });
+    cudaFree(y);
+  }
+  return 0;
+}
