@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "bench/gpu/median_ms.cuh"
 #include "gpu/tma.cuh"
 
 namespace {
@@ -75,25 +76,6 @@ __global__ void __launch_bounds__(128) store_pairs_f16(const __grid_constant__ C
     }
     __syncthreads();
   }
-}
-
-template <class Launch>
-float median_ms(Launch launch) {
-  cudaEvent_t a, b;
-  cudaEventCreate(&a);
-  cudaEventCreate(&b);
-  std::vector<float> t;
-  for (int i = 0; i < 13; ++i) {
-    cudaEventRecord(a);
-    launch();
-    cudaEventRecord(b);
-    cudaEventSynchronize(b);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, a, b);
-    if (i >= 3) t.push_back(ms);
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
 }
 
 // Runs one mode: sentinel fill, one checked launch, the comparison, then the timing. expected(i) is y's element i

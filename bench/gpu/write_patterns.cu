@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "median_ms.cuh"
+
 namespace {
 
 constexpr int kSide = 130;                   // output rows and columns of the seed workload
@@ -192,26 +194,6 @@ __global__ void fill(float4* y, int64_t quads) {
       return 1;                                                                                   \
     }                                                                                             \
   } while (0)
-
-template <class Launch>
-float median_ms(Launch launch) {
-  cudaEvent_t a, b;
-  cudaEventCreate(&a);
-  cudaEventCreate(&b);
-  for (int i = 0; i < 3; ++i) launch();
-  std::vector<float> t;
-  for (int i = 0; i < 20; ++i) {
-    cudaEventRecord(a);
-    launch();
-    cudaEventRecord(b);
-    cudaEventSynchronize(b);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, a, b);
-    t.push_back(ms);
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 }  // namespace
 
