@@ -1,5 +1,5 @@
-// Hopper's tensor memory accelerator (TMA) and transaction barriers as fused_v4_wgmma uses them: one thread per warpgroup
-// issues a 3-D box copy from global to shared memory (out-of-bounds elements are written as zeros), and the copy
+// Hopper's tensor memory accelerator (TMA) and transaction barriers as fused_v4_wgmma uses them: one lane of a producer
+// warp issues a 3-D box copy from global to shared memory (out-of-bounds elements are written as zeros), and the copy
 // completes a phase of an mbarrier that the consumers wait on; and the other way, 3-D box stores from shared memory
 // to global memory, tracked by the issuing thread's bulk groups. Device code compiles to nothing outside sm_90a (the
 // launcher offers v4 only on compute capability 9.0). The host side encodes the tensor map through the driver's
@@ -48,7 +48,7 @@ __device__ __forceinline__ void mbarrier_wait_uniform(uint32_t bar, uint32_t par
 #endif
 }
 // Box copy of the 3-D tensor map at coordinates (c0 innermost, c1, c2) into shared memory at dst (128-byte aligned),
-// its bytes completing transactions on bar; issued by the threads with `issue` set (one per warpgroup) as predicated
+// its bytes completing transactions on bar; issued by the threads with `issue` set (one lane of the warp) as predicated
 // instructions rather than a branch (see mbarrier_wait_uniform), after the proxy fence that orders the consumers'
 // earlier reads of dst before the TMA's writes and the arrival that announces `bytes` on bar.
 __device__ __forceinline__ void tma_load_3d_if(bool issue, uint32_t dst, const CUtensorMap* map, int c0, int c1, int c2,
