@@ -160,10 +160,10 @@ struct FlavorV4Float32 {
 #pragma unroll
     for (int par = 0; par < 2; ++par) {
       const int ch = v4_channel(par, cl);
-      at[par][0] = base + 4 * v4_out_slot_at(2 * m_a, ch);
-      at[par][1] = base + 4 * v4_out_slot_at(2 * m_a + 16, ch);
-      at[par][2] = base + 4 * v4_out_slot_at(kRow + 2 * m_a, ch);
-      at[par][3] = base + 4 * v4_out_slot_at(kRow + 2 * m_a + 16, ch);  // not used where last_b (slot −1)
+      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch);
+      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch);
+      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch);
+      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch);  // not used where last_b (slot −1)
     }
     auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
     auto each_c8 = [&](auto write) {  // write(c8) for c8 = 0..7 as compile-time constants (immediate offsets)
@@ -193,7 +193,7 @@ struct FlavorV4Float32 {
 #pragma unroll
       for (int c8 = 0; c8 < 8; ++c8) {
         const int ch = v4_channel(c8, cl);
-        st_shared_v2<0>(base + 4 * v4_out_slot_at(2 * kV4ItemM, ch), make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]));
+        st_shared_v2<0>(base + 4 * v4_out_slot(2 * kV4ItemM, ch), make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]));
         __stcs(reinterpret_cast<float2*>(y_pair + int64_t(ch) * plane + kRow + 2 * kV4ItemM),
                make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
       }

@@ -218,16 +218,15 @@ GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_
 // 16-byte boundary of y (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1)). The last four outputs (row 1's
 // q-columns 63 and 64) are stored from the registers: staging them too would take 1 KB more shared memory per block,
 // which the fourth window stage needs (three stages measured 1.14–1.16 ms against 1.02).
-// v4_out_slot_at: where (in floats) output `at` of channel ch's row pair (row 1's j at Wout + j) is staged, or −1 for
-// the four stored directly; v4_out_slot: the same for output j of row parity rh.
+// v4_out_slot: where (in floats) output `at` of channel ch's row pair (row parity rh's output j at rh·Wout + j) is
+// staged, or −1 for the four stored directly.
 inline constexpr int kV4OutBoxWidth = 32;  // outputs per box row: 128 bytes, the span of the 128-byte swizzle
 inline constexpr int kV4OutBoxes = 8;      // boxes per item: 256 outputs per channel
-GATE_V4_HD constexpr int v4_out_slot_at(int at, int ch) {
+GATE_V4_HD constexpr int v4_out_slot(int at, int ch) {
   const int box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;
   if (box >= kV4OutBoxes) return -1;
   return (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + ((((col >> 2) ^ ch) & 7) << 2) + (col & 3);
 }
-GATE_V4_HD inline int v4_out_slot(const V4Geometry& G, int rh, int ch, int j) { return v4_out_slot_at(rh * G.w.Wout + j, ch); }
 
 // The TMA box's origin in x (column, input row) for an item.
 struct V4BoxOrigin {

@@ -126,10 +126,10 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   for (int rh = 0; rh < 2; ++rh)
     for (int ch = 0; ch < ch_n; ++ch)
       for (int j = 0; j < wout; ++j) {
-        const int at = rh * wout + j, slot = v4_out_slot(g, rh, ch, j);
+        const int at = rh * wout + j, slot = v4_out_slot(at, ch);
         if (slot < 0) {
           CHECK(at >= kV4OutBoxes * kV4OutBoxWidth);
-          if (j % 2 == 0) CHECK(v4_out_slot(g, rh, ch, j + 1) < 0);  // an output pair stays together
+          if (j % 2 == 0) CHECK(v4_out_slot(at + 1, ch) < 0);  // an output pair stays together
           ++direct;
           continue;
         }
@@ -137,7 +137,7 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
         ++slots[size_t(slot)];
         if (j % 2 == 0) {
           CHECK(slot % 2 == 0);
-          CHECK(v4_out_slot(g, rh, ch, j + 1) == slot + 1);
+          CHECK(v4_out_slot(at + 1, ch) == slot + 1);
         }
         const int box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;  // box element (row ch, column col)
         const int byte = box * ch_n * 128 + ch * 128 + ((col * 4 / 16) ^ (ch % 8)) * 16 + col * 4 % 16;
@@ -154,7 +154,8 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
           std::vector<int> banks(32, 0);
           for (int gl = 4 * h; gl < 4 * h + 4; ++gl)
             for (int cl = 0; cl < 4; ++cl) {
-              const int m = 16 * warp + gl, slot = v4_out_slot(g, kind[0], gate::gpu::v4_channel(c8, cl), 2 * m + kind[1]);
+              const int m = 16 * warp + gl;
+              const int slot = v4_out_slot(kind[0] * wout + 2 * m + kind[1], gate::gpu::v4_channel(c8, cl));
               if (slot < 0) continue;
               ++banks[size_t(slot % 32)];
               ++banks[size_t((slot + 1) % 32)];
