@@ -303,7 +303,25 @@ struct FlavorV4SixteenBit {
   // consecutive outputs 2qw .. 2qw + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store where both are
   // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
   // contiguous bytes either way.
-  // (acc_w: unused, 16-bit items never own whole rows.)
+  // (acc_w: unused, 16-bit items never own whole rows.) Row items at W = 64 are staged instead (stage_item).
+  // A row item's outputs (W = 64) into its staging buffer (v4_row16_slot): group t = 8h + c8 is channel
+  // v4_channel(c8, cl), row h, and the lane's four outputs 2m_a .. 2m_a + 3 of it (m_a even) are 8 bytes at 4·m_a of
+  // that row. The lane's row of channel v4_channel(0, cl), h = 0, is its base; every write is one st.shared.v2 at an
+  // immediate offset from it (the group's channel and row).
+  static __device__ __forceinline__ void stage_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl) {
+    const uint32_t base =
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row16_slot(v4_channel(0, cl), 0) + 4 * m_a);
+    [&]<int... T>(std::integer_sequence<int, T...>) {
+      (stage_group<T>(acc, base), ...);
+    }(std::make_integer_sequence<int, 16>{});
+  }
+  template <int kT>
+  static __device__ __forceinline__ void stage_group(const float (&acc)[64], uint32_t base) {
+    constexpr int kOffset = v4_row16_slot(v4_channel(kT & 7, 0), kT >> 3) - v4_row16_slot(v4_channel(0, 0), 0);
+    const uint32_t lo = StorageT::pack2(acc[4 * kT], acc[4 * kT + 1]);
+    const uint32_t hi = StorageT::pack2(acc[4 * kT + 2], acc[4 * kT + 3]);
+    st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+  }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], const float (&)[32], uint16_t* y_item,
                                                     const V4Pixel& px_a, const V4Pixel& px_b, const V3Geometry& g,
                                                     int plane, int cl) {

@@ -34,8 +34,9 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
                V3Launcher fallback, FlaggedLauncher flagged = nullptr) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
-  // y's TMA stores (staged_stores) need it 16-byte aligned too.
-  const uintptr_t y_align = Flavor::kConfig.staged_stores ? 16 : 2 * kElem;
+  // y's TMA stores (float32 staged items) need it 16-byte aligned too.
+  const bool tma_stores = kElem == 4 && make_v4_geometry(s, Flavor::kConfig, 1).staged;
+  const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
@@ -73,13 +74,13 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   };
   const CUtensorMap x_row_map = map(g.row_box), x_col_map = map(g.col_box);
   // y for the whole-rows items' stores (G.staged, float32) as [N·Cout][plane]; box [1][32][32] in the 128-byte
-  // swizzle (v4_out_slot). Without staging the kernel never reads the map (and y may be only 4-byte aligned).
+  // swizzle (v4_out_slot). Without them the kernel never reads the map (and y may be only 4-byte aligned).
   const uint64_t plane = uint64_t(s.Hout) * s.Wout;
   const uint64_t y_dims[3] = {plane, uint64_t(s.N) * s.Cout, 1};
   const uint64_t y_strides[2] = {plane * kElem, plane * kElem * y_dims[1]};
   const uint32_t y_box[3] = {uint32_t(kV4OutBoxWidth), uint32_t(kV3CoutPerBlock), 1};
   const CUtensorMap y_map =
-      g.staged ? make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
+      tma_stores ? make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
                                     CU_TENSOR_MAP_SWIZZLE_128B)
                : CUtensorMap{};
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(

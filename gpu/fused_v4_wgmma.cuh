@@ -151,8 +151,13 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // four warps have read the stage; 4 arrivals), so that no warpgroup-wide barrier is needed per unit.
   const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
   const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
-  const uint32_t staged_bar = smem_addr + uint32_t(G.store_bar_offset + wg * 8), free_bar = staged_bar + kWG * 8;
   constexpr bool kStaged = kC.staged_stores;
+  // Staging buffer b (of kC.staging_buffers) of this warpgroup, and its mbarriers staged (its four warps have written
+  // it) and free (the storer has read it): staged items take the buffers in turn.
+  constexpr int kBufs = kC.staging_buffers;
+  auto staged_bar = [&](int b) { return smem_addr + uint32_t(G.store_bar_offset + (wg * kBufs + b) * 8); };
+  auto free_bar = [&](int b) { return staged_bar(b) + uint32_t(kWG * kBufs * 8); };
+  auto staging_at = [&](int b) { return G.staging_offset + (wg * kBufs + b) * G.staging_bytes; };
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
   // starts; from here on the warpgroups synchronise only with themselves.
@@ -172,7 +177,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     if (tid < 2 * kWG * kStages) {
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
     }
-    if (kStaged && tid < 2 * kWG) mbarrier_init(smem_addr + uint32_t(G.store_bar_offset + tid * 8), tid < kWG ? 4 : 1);
+    if (kStaged && tid < 2 * kWG * kBufs) {
+      mbarrier_init(smem_addr + uint32_t(G.store_bar_offset + tid * 8), tid < kWG * kBufs ? 4 : 1);
+    }
     mbarrier_init_fence();
     fence_proxy_async_shared();
     __syncthreads();
@@ -192,25 +199,49 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   if (producer) {
     setmaxnreg_dec<kV4ProducerRegs>();
     if (warp >= kWG) {
-      // Staged stores (G.staged): warp kWG + w sends warpgroup w's items, each once its four warps have staged it,
-      // as kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout + the n-tile's
-      // first channel), and frees the buffer once the stores have read it. The computing warps then neither wait for
-      // one another nor issue the stores (bench/NOTES.md §13).
+      // Staged stores (G.staged): warp kWG + w sends warpgroup w's staged items (float32: all, whole rows; 16-bit:
+      // the row items), each once its four warps have staged it, and frees the buffer once it has read it. The
+      // computing warps then neither wait for one another nor for the memory system (bench/NOTES.md §13, §14).
+      //   float32: kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout + the
+      //            n-tile's first channel), freed once the TMA has read them;
+      //   16-bit:  the 64 rows (v4_row16_slot) as 4-byte stores, 128 contiguous bytes a warp store: its rows start
+      //            only 4-byte aligned, which TMA stores do not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
-      const uint32_t src = smem_addr + uint32_t(G.staging_offset + wg * G.staging_bytes);
-      constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
+      int n_staged = 0;
       for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
         const V4Item it = v4_item(G, item);
-        mbarrier_wait_uniform(staged_bar, uint32_t(i & 1));
-        const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
+        if (it.col) continue;  // col items store from their registers
+        const int buf = n_staged % kBufs;
+        mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
+        ++n_staged;
+        if constexpr (kElem == 4) {
+          constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
+          const uint32_t src = smem_addr + uint32_t(staging_at(buf));
+          const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
 #pragma unroll
-        for (int b = 0; b < kV4OutBoxes; ++b) {
-          tma_store_3d_if(lane == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
-        }
-        if (lane == 0) {
-          bulk_commit();
-          bulk_wait_read_all();
-          mbarrier_arrive(free_bar);
+          for (int b = 0; b < kV4OutBoxes; ++b) {
+            tma_store_3d_if(lane == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
+          }
+          if (lane == 0) {
+            bulk_commit();
+            bulk_wait_read_all();
+            mbarrier_arrive(free_bar(buf));
+          }
+        } else {
+          const int64_t plane = int64_t(g.Hout) * g.Wout;
+          const Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + 2 * it.qh0 * g.Wout;
+          const unsigned char* staged = smem_v4 + staging_at(buf);
+#pragma unroll 2
+          for (int r = 0; r < 2 * kV3CoutPerBlock; ++r) {  // row (h, ch) = (r / 32, r mod 32)
+            const int ch = r % kV3CoutPerBlock, h = r / kV3CoutPerBlock;
+            const uint32_t* from = reinterpret_cast<const uint32_t*>(staged + v4_row16_slot(ch, h)) + lane;
+            uint32_t* to = reinterpret_cast<uint32_t*>(const_cast<Bits*>(y_rows) + ch * plane + h * g.Wout) + lane;
+            const uint32_t w0 = from[0], w1 = from[32];
+            __stcs(to, w0);
+            __stcs(to + 32, w1);
+          }
+          __syncwarp();  // every lane's reads are done (their values stored) before the buffer is freed
+          if (lane == 0) mbarrier_arrive(free_bar(buf));
         }
         __syncwarp();
       }
@@ -253,7 +284,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md
   // §11); every other item stores from the registers.
   constexpr bool kSplitTw = kC.split_tw;
-  static_assert(!kStaged || (kElem == 4 && kC.n_cols == 128 && kSplitTw), "staging: float32 whole rows (v4_out_slot)");
+  static_assert(!kStaged || (kC.n_cols == 128 && (kElem == 2 || kSplitTw)),
+                "staging: float32 whole rows (v4_out_slot) or 16-bit row items (v4_row16_slot), both row parities");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
   float acc_w[kAcc / 2];
@@ -262,7 +294,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
-  auto epilogue = [&](const V4Item& it, int nth) {  // nth: the item's index in this warpgroup's sequence
+  int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
+  auto epilogue = [&](const V4Item& it) {
     if constexpr (kSplitTw) {
 #pragma unroll
       for (int i = 0; i < kAcc; ++i) {
@@ -277,19 +310,26 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       v4_epilogue_values<Flavor::kFastGelu, 2>(acc_w, bias_smem, g.add_value, g.multiply_value, cl, lane_with_w);
     }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
-    if (!kStaged || !G.staged) {
+    if (!kStaged || !G.staged || it.col) {
       Flavor::store_item(acc, acc_w, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
       return;
     }
     if constexpr (kStaged) {
-      float* staging = reinterpret_cast<float*>(smem_v4 + G.staging_offset + wg * G.staging_bytes);
-      // The previous item's stores have read the buffer (free), then the four warps write it, each making its writes
-      // visible to the TMA (async proxy) before it arrives on staged; the producer's storer warp sends it.
-      if (nth > 0) mbarrier_wait_uniform(free_bar, uint32_t((nth - 1) & 1));
-      Flavor::stage_item(acc, acc_w, staging, y_item + 2 * it.qh0 * g.Wout, m_a, lane_with_w, cl, plane);
-      fence_proxy_async_shared();
+      const int buf = n_staged % kBufs, use = n_staged / kBufs;
+      unsigned char* staging = smem_v4 + staging_at(buf);
+      // The buffer's previous item has left it (free), then the four warps write it, each making its writes visible
+      // (float32: to the TMA, the async proxy) before it arrives on staged; the producer's storer warp sends it.
+      if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
+      ++n_staged;
+      if constexpr (kElem == 4) {
+        Flavor::stage_item(acc, acc_w, reinterpret_cast<float*>(staging), y_item + 2 * it.qh0 * g.Wout, m_a,
+                           lane_with_w, cl, plane);
+        fence_proxy_async_shared();
+      } else {
+        Flavor::stage_item(acc, staging, m_a, cl);
+      }
       __syncwarp();
-      if (lane == 0) mbarrier_arrive(staged_bar);
+      if (lane == 0) mbarrier_arrive(staged_bar(buf));
     }
   };
 
@@ -394,7 +434,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     wgmma_wait<0>();
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
-    epilogue(it, i);
+    epilogue(it);
   }
 #endif
 }

@@ -7,18 +7,29 @@
 //             rows 8-byte misaligned (what 3xTF32's row items would send: 128 of the 130 outputs, one row parity);
 //   f16 1-D   y as one flat run of float16 (a 3-D map with unit outer dimensions), box [256]: one store per plane and
 //             output-row pair, its first 256 of 260 outputs (a box is at most 256 elements, and its bytes a multiple
-//             of 16: the last 4 would go out as direct stores), starts only 4-byte aligned.
+//             of 16: the last 4 would go out as direct stores), starts only 4-byte aligned;
+//   f16 sw    the same flat map with the 128-byte swizzle, box [64] (128 bytes): eight boxes (four rows' first 128
+//             outputs, two halves each) at 128-byte steps of a 1 KB-aligned buffer, each written where a swizzle of
+//             the shared-memory ADDRESS would read it (16-byte piece k of box j at piece k ^ j). ok: the TMA takes
+//             the swizzle from address bits 7-9, so 1-D boxes of different channels can sit in different bank groups
+//             (a conflict-free staging layout for the 16-bit rows); WRONG: the pattern is relative to the box; a CUDA
+//             error: such boxes must be 1 KB-aligned. Runs last (an error leaves the device unusable).
 // Each block (128 threads, two per SM) fills its staging buffer with a pattern of (plane, row, output), stores it, and
 // waits for the reads before the next item; the host then compares y with the pattern, and the outputs the stores
 // must not touch with their sentinel. Prints per mode: ok or the first mismatch / CUDA error, and the median time.
+// Answer (H100 80GB HBM3, driver 580.159.04, 2026-11-26, bench/NOTES.md §14): every mode whose boxes start off a
+// 16-byte boundary (f32's odd rows, f16, f16sw) stops with "an illegal instruction was encountered"; f32even (the
+// same boxes, 16-byte-aligned starts only) is ok at 0.378 ms. A TMA store's box must start on a 16-byte boundary
+// in global memory; the 16-bit rows left by the stores go out through the storer warp's plain stores instead.
 // Build: the gpu_tma_store_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
-// Run (GPU machine): ./gpu_tma_store_probe
+// Run (GPU machine): ./gpu_tma_store_probe [f32|f32even|f16|f16sw]
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "bench/gpu/median_ms.cuh"
@@ -39,11 +50,11 @@ constexpr int kBoxPlanes = 32, kRowOutputs = 128, kPairBox = 256;
 __host__ __device__ inline float pattern(int plane, int row, int col) { return float((plane * 7 + row * 3 + col) & 1023); }
 
 // f32 2-D: item = (row, block of 32 planes); box element (p, j) = output j of row `row` in plane 32·block + p.
-__global__ void __launch_bounds__(128) store_rows_f32(const __grid_constant__ CUtensorMap map, int items) {
+__global__ void __launch_bounds__(128) store_rows_f32(const __grid_constant__ CUtensorMap map, int items, int row_step) {
   __shared__ __align__(128) float box[kBoxPlanes][kRowOutputs];
   const uint32_t src = uint32_t(__cvta_generic_to_shared(&box[0][0]));
   for (int item = blockIdx.x; item < items; item += gridDim.x) {
-    const int row = item % kSide, block = item / kSide;
+    const int rows = kSide / row_step, row = item % rows * row_step, block = item / rows;
     for (int i = threadIdx.x; i < kBoxPlanes * kRowOutputs; i += blockDim.x) {
       box[i / kRowOutputs][i % kRowOutputs] = pattern(block * kBoxPlanes + i / kRowOutputs, row, i % kRowOutputs);
     }
@@ -71,6 +82,30 @@ __global__ void __launch_bounds__(128) store_pairs_f16(const __grid_constant__ C
     __syncthreads();
     tma_store_3d_if(threadIdx.x == 0, &map, plane * kPlane + 2 * pair * kSide, 0, 0, src);
     if (threadIdx.x == 0) {
+      bulk_commit();
+      bulk_wait_read_all();
+    }
+    __syncthreads();
+  }
+}
+
+// f16 sw: item = (plane, group of 4 rows); box j = 2·(row of the group) + half, at 128·j in the buffer.
+constexpr int kSwRows = 4, kSwBox = 64;
+__global__ void __launch_bounds__(128) store_rows_f16_swizzled(const __grid_constant__ CUtensorMap map, int items) {
+  __shared__ __align__(1024) __half buf[2 * kSwRows * kSwBox];
+  const uint32_t src = uint32_t(__cvta_generic_to_shared(&buf[0]));
+  for (int item = blockIdx.x; item < items; item += gridDim.x) {
+    const int group = item % ((kSide + kSwRows - 1) / kSwRows), plane = item / ((kSide + kSwRows - 1) / kSwRows);
+    for (int i = threadIdx.x; i < 2 * kSwRows * kSwBox; i += blockDim.x) {
+      const int j = i / kSwBox, o = i % kSwBox, row = kSwRows * group + j / 2;
+      const int piece = ((o >> 3) ^ j) & 7;  // 8 halves per 16-byte piece
+      buf[j * kSwBox + piece * 8 + (o & 7)] = __float2half(pattern(plane, row, (j & 1) * kSwBox + o));
+    }
+    fence_proxy_async_shared();
+    __syncthreads();
+    if (threadIdx.x < 2 * kSwRows) {
+      const int j = threadIdx.x, row = kSwRows * group + j / 2;
+      if (row < kSide) tma_store_3d_if(true, &map, plane * kPlane + row * kSide + (j & 1) * kSwBox, 0, 0, src + 128 * j);
       bulk_commit();
       bulk_wait_read_all();
     }
@@ -112,7 +147,11 @@ void run(const char* name, T* y, int64_t n, T sentinel, Launch launch, Expected 
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // One mode per run when named (f32, f32even, f16, f16sw): a fault leaves the device unusable for the modes after it.
+  const std::string only = argc > 1 ? argv[1] : "";
+  auto want = [&](const char* m) { return only.empty() || only == m; };
+  std::setvbuf(stdout, nullptr, _IONBF, 0);  // each mode's line survives a later fault
   cudaDeviceProp prop{};
   if (cudaGetDeviceProperties(&prop, 0) != cudaSuccess || prop.major != 9) {
     std::printf("tma_store_probe: needs a compute capability 9.0 device (sm_90a code)\n");
@@ -121,21 +160,23 @@ int main() {
   std::printf("%s: TMA stores of the seed output's rows\n", prop.name);
   const int64_t n = int64_t(kPlanes) * kPlane;
   const int blocks = prop.multiProcessorCount * 2;
-  {
+  if (want("f32") || only == "f32even") {
     float* y = nullptr;
     cudaMalloc(&y, size_t(n) * sizeof(float));
     const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
     const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
     const uint32_t box[3] = {kRowOutputs, kBoxPlanes, 1};
     const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
-    const int items = kSide * (kPlanes / kBoxPlanes);
-    run<float>("f32 2-D", y, n, -1.0f, [&] { store_rows_f32<<<blocks, 128>>>(map, items); }, [](int64_t i) {
-      const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
-      return col < kRowOutputs ? pattern(plane, row, col) : -1.0f;
-    });
+    // f32even: the even rows only, whose boxes start 16-byte aligned (the control for f32's odd rows).
+    const int row_step = only == "f32even" ? 2 : 1, items = kSide / row_step * (kPlanes / kBoxPlanes);
+    run<float>(row_step == 2 ? "f32 even" : "f32 2-D", y, n, -1.0f,
+               [&] { store_rows_f32<<<blocks, 128>>>(map, items, row_step); }, [row_step](int64_t i) {
+                 const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
+                 return col < kRowOutputs && row % row_step == 0 ? pattern(plane, row, col) : -1.0f;
+               });
     cudaFree(y);
   }
-  {
+  if (want("f16") || want("f16sw")) {
     __half* y = nullptr;
     cudaMalloc(&y, size_t(n) * sizeof(__half));
     const uint64_t dims[3] = {uint64_t(n), 1, 1};
@@ -143,11 +184,20 @@ int main() {
     const uint32_t box[3] = {kPairBox, 1, 1};
     const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box);
     const int items = (kSide / 2) * kPlanes;
-    run<__half>("f16 1-D", y, n, __float2half(-1.0f), [&] { store_pairs_f16<<<blocks, 128>>>(map, items); },
+    if (want("f16")) run<__half>("f16 1-D", y, n, __float2half(-1.0f), [&] { store_pairs_f16<<<blocks, 128>>>(map, items); },
                 [](int64_t i) {
                   const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
                   const bool stored = (row % 2) * kSide + col < kPairBox;  // not the pair's last 4 outputs
                   return __float2half(stored ? pattern(plane, row, col) : -1.0f);
+                });
+    const uint32_t box_sw[3] = {kSwBox, 1, 1};
+    const CUtensorMap map_sw = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box_sw,
+                                                             CU_TENSOR_MAP_SWIZZLE_128B);
+    const int items_sw = (kSide + kSwRows - 1) / kSwRows * kPlanes;
+    if (want("f16sw")) run<__half>("f16 sw", y, n, __float2half(-1.0f), [&] { store_rows_f16_swizzled<<<blocks, 128>>>(map_sw, items_sw); },
+                [](int64_t i) {
+                  const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
+                  return __float2half(col < 2 * kSwBox ? pattern(plane, row, col) : -1.0f);
                 });
     cudaFree(y);
   }
