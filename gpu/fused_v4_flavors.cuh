@@ -137,6 +137,25 @@ struct FlavorV4Float32 {
     const V4Pixel px[2] = {px_a, px_b};
     v4_store_row_pairs<kSplitTw>(acc, acc_w, y_item, px, g, plane, cl);
   }
+  // A row item's outputs (W = 64, n_cols 64: the block's one row parity) into its staging buffer (v4_row_slot): group
+  // t (< 8) is channel v4_channel(t, cl), and the lane's pixels m_a and m_a + 8 are the pairs at outputs 2m_a and
+  // 2m_a + 16 of that row, 8 bytes each. One st.shared.v2 at an immediate offset from the lane's row of channel
+  // v4_channel(0, cl) each.
+  static __device__ __forceinline__ void stage_row_item(const float (&acc)[4 * kT], unsigned char* staging, int m_a,
+                                                        int cl) {
+    static_assert(kT == 8, "row staging without whole rows: one row parity (n_cols 64)");
+    const uint32_t base =
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * m_a);
+    [&]<int... T>(std::integer_sequence<int, T...>) {
+      (stage_row_group<T>(acc, base), ...);
+    }(std::make_integer_sequence<int, 2 * kT>{});
+  }
+  template <int kI>  // group kI / 2, fragment row kI mod 2
+  static __device__ __forceinline__ void stage_row_group(const float (&acc)[4 * kT], uint32_t base) {
+    constexpr int t = kI >> 1, r = kI & 1;
+    constexpr int kOffset = v4_row_slot(v4_channel(t, 0), 0, 4) - v4_row_slot(v4_channel(0, 0), 0, 4) + r * 8 * 8;
+    st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+  }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w
@@ -304,20 +323,20 @@ struct FlavorV4SixteenBit {
   // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
   // contiguous bytes either way.
   // (acc_w: unused, 16-bit items never own whole rows.) Row items at W = 64 are staged instead (stage_item).
-  // A row item's outputs (W = 64) into its staging buffer (v4_row16_slot): group t = 8h + c8 is channel
+  // A row item's outputs (W = 64) into its staging buffer (v4_row_slot): group t = 8h + c8 is channel
   // v4_channel(c8, cl), row h, and the lane's four outputs 2m_a .. 2m_a + 3 of it (m_a even) are 8 bytes at 4·m_a of
   // that row. The lane's row of channel v4_channel(0, cl), h = 0, is its base; every write is one st.shared.v2 at an
   // immediate offset from it (the group's channel and row).
-  static __device__ __forceinline__ void stage_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl) {
+  static __device__ __forceinline__ void stage_row_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl) {
     const uint32_t base =
-        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row16_slot(v4_channel(0, cl), 0) + 4 * m_a);
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 2) + 4 * m_a);
     [&]<int... T>(std::integer_sequence<int, T...>) {
       (stage_group<T>(acc, base), ...);
     }(std::make_integer_sequence<int, 16>{});
   }
   template <int kT>
   static __device__ __forceinline__ void stage_group(const float (&acc)[64], uint32_t base) {
-    constexpr int kOffset = v4_row16_slot(v4_channel(kT & 7, 0), kT >> 3) - v4_row16_slot(v4_channel(0, 0), 0);
+    constexpr int kOffset = v4_row_slot(v4_channel(kT & 7, 0), kT >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
     const uint32_t lo = StorageT::pack2(acc[4 * kT], acc[4 * kT + 1]);
     const uint32_t hi = StorageT::pack2(acc[4 * kT + 2], acc[4 * kT + 3]);
     st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));

@@ -16,7 +16,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.lead = align;
   g.segs = (s.W + kV4ItemM - 1) / kV4ItemM;
   g.whole_rows = c.split_tw && s.W == kV4ItemM;
-  g.staged = c.staged_stores && (c.elem_bytes == 4 ? g.whole_rows : s.W == kV4ItemM);
+  g.staged = c.staged_stores && (c.split_tw ? g.whole_rows : s.W == kV4ItemM);
   g.row_items = g.w.QH * g.segs;
   const int col_items = g.whole_rows ? 0 : (g.w.QH + kV4ColItemRows - 1) / kV4ColItemRows;
   g.m_tiles = g.row_items + col_items;
@@ -35,12 +35,12 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging: float32 (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their row pair,
+  // Output staging: whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their row pair,
   // 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the H100's
-  // 232,448 bytes); 16-bit (v4_row16_slot) the 64 output rows of a row item.
-  g.staging_bytes = elem_bytes == 4 ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
-                                    : 2 * kV3CoutPerBlock * kV4Row16Pitch;
-  const int staging_align = g.staged && elem_bytes == 4 ? 1024 : 128;
+  // 232,448 bytes); otherwise (v4_row_slot) a row item's 32 channels × its block's output rows.
+  g.staging_bytes = c.split_tw ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
+                               : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);
+  const int staging_align = g.staged && c.split_tw ? 1024 : 128;
   g.store_bar_offset = g.bias_offset + kV3CoutPerBlock * 4;
   g.staging_offset = (g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8 + staging_align - 1) / staging_align *
                      staging_align;

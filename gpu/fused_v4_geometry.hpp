@@ -45,11 +45,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
 //   staged_stores  a staging buffer per warpgroup, which the producer's storer warp sends to y (fused_v4_wgmma.cuh):
-//               float32 whole-row items (n_cols 128 with split_tw) by TMA stores (v4_out_slot); 16-bit row items at
-//               W = 64 by 4-byte stores (v4_row16_slot: their output rows start only 4-byte aligned, 260 bytes apart,
-//               and a TMA store must start on a 16-byte boundary, bench/NOTES.md §14). Without it, or for other items,
-//               an item stores from its registers (3xTF32 measured slower staged, when its own warps sent the stores;
-//               two buffers do not fit beside the TF32 weights)
+//               float32 whole-row items (n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other flavours'
+//               row items at W = 64 by plain stores (v4_row_slot: their output rows start 4 or 8 bytes off a 16-byte
+//               boundary, and a TMA store must start on one, bench/NOTES.md §14). Without it, or for other items, an
+//               item stores from its registers (two buffers do not fit beside the float32 weights)
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
 //               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
@@ -78,7 +77,7 @@ struct V4Config {
 };
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
 inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2, false, true, false, 2};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true};
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
 #else
@@ -129,8 +128,8 @@ struct V4Geometry {
   int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
   int segs;           // row items per q-row: ceil(W / 64)
   bool whole_rows;    // row items own whole output rows, no col items: split_tw and W = 64 (see above)
-  bool staged;        // staged_stores, and the items it serves exist: float32 whole rows, or 16-bit at W = 64 (one row item
-                      // per q-row; its col items store from their registers)
+  bool staged;        // staged_stores, and the items it serves exist: float32 whole rows (split_tw), or the others' row
+                      // items at W = 64 (one per q-row; their col items store from their registers)
   int row_items;      // row items per image: QH · segs
   int m_tiles;        // items per image: row_items + ceil(QH / 16) col items (none with whole rows), in groups
   int group_items;    // items per group: the row items of 16 q-rows, then (without whole rows) their col item
@@ -145,8 +144,8 @@ struct V4Geometry {
   int store_bar_offset; // after the bias: per warpgroup and staging buffer the mbarriers staged (its 4 warps have
                       // written the buffer) and free (the storer has read it), all staged ones, then all free ones
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
-  int staging_bytes;  // after the bias: float32 a row item's 32 channels × 256 outputs (v4_out_slot), 1 KB-aligned (the
-                      // swizzle); 16-bit its 64 output rows at kV4Row16Pitch (v4_row16_slot), 128-byte aligned
+  int staging_bytes;  // after the bias: whole rows a row item's 32 channels × 256 outputs (v4_out_slot), 1 KB-aligned
+                      // (the swizzle); otherwise its output rows at v4_row_pitch (v4_row_slot), 128-byte aligned
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
@@ -233,12 +232,15 @@ GATE_V4_HD constexpr int v4_out_slot(int at, int ch) {
   return (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + ((((col >> 2) ^ ch) & 7) << 2) + (col & 3);
 }
 
-// A 16-bit row item's staged outputs (W = 64, n_cols 128): its 32 channels × 2 output rows × the 128 outputs of its
-// q-columns (256 bytes), row (h, ch) at byte v4_row16_slot(ch, h), output o at 2o in it. The pitch, 256 + 16 bytes, puts
-// the rows of channels 2 apart 32 bytes apart in the banks (544 mod 128), so that a half-warp's staging writes (lane
-// quads cl = channels v4_channel(c8, cl), 2 apart; lanes g = pixels 2g, 2g + 1, 8 bytes) fall in 32 distinct banks.
-inline constexpr int kV4Row16Pitch = 272;
-GATE_V4_HD constexpr int v4_row16_slot(int ch, int h) { return (h * kV3CoutPerBlock + ch) * kV4Row16Pitch; }
+// A row item's staged outputs without whole rows (W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): its 32 channels
+// × its block's output rows (h = the row parity at n_cols 128, 0 at n_cols 64) × the 128 outputs of its q-columns, row
+// (h, ch) at byte v4_row_slot(ch, h, elem), output o at o·elem in it. The pitch, 128·elem + 16 bytes (272 or 528), puts
+// the rows of channels 2 apart 32 bytes apart in the banks, so that a half-warp's staging writes (lane quads cl =
+// channels v4_channel(c8, cl), 2 apart; lanes g = pixels 2g and 2g + 1, or g (and g + 8): 8 bytes) fall in 32 distinct
+// banks; the producer's storer warp reads a row as 32 lanes × 4·elem bytes and stores it with the widest stores its
+// alignment in y allows.
+GATE_V4_HD constexpr int v4_row_pitch(int elem) { return 2 * kV4ItemM * elem + 16; }
+GATE_V4_HD constexpr int v4_row_slot(int ch, int h, int elem) { return (h * kV3CoutPerBlock + ch) * v4_row_pitch(elem); }
 
 // The TMA box's origin in x (column, input row) for an item.
 struct V4BoxOrigin {

@@ -94,6 +94,22 @@ __global__ void fused_v4_pack_weights(int n_tiles, int k_steps, int Cout,
   }
 }
 
+// One staged output row of kRowBytes (256 or 512) copied by a warp from shared memory (16-byte aligned) to y at `to`:
+// 32 lanes × kRowBytes / 32 bytes where `to` is aligned to that, else (16-bit rows start 4-byte aligned, float32
+// rows 8-byte) two warp stores of half the width, each over one contiguous half of the row (a lane's two halves
+// stored by the same instruction would leave every other piece of each sector for the next). The whole warp's row
+// shares the alignment, so the test is uniform. Streaming stores (the output is not read again).
+template <int kRowBytes, bool kWide, class Wide, class Half>
+__device__ __forceinline__ void v4_copy_row(const unsigned char* from, unsigned char* to, int lane) {
+  static_assert(sizeof(Wide) * 32 == kRowBytes && 2 * sizeof(Half) == sizeof(Wide), "a row: 32 lanes' pieces");
+  if (kWide && (reinterpret_cast<uintptr_t>(to) & (sizeof(Wide) - 1)) == 0) {
+    __stcs(reinterpret_cast<Wide*>(to) + lane, reinterpret_cast<const Wide*>(from)[lane]);
+  } else {
+    __stcs(reinterpret_cast<Half*>(to) + lane, reinterpret_cast<const Half*>(from)[lane]);
+    __stcs(reinterpret_cast<Half*>(to) + 32 + lane, reinterpret_cast<const Half*>(from)[32 + lane]);
+  }
+}
+
 // Registers per thread: the block starts with 65,536 / threads each (a multiple of 8: 168 for 2 computing
 // warpgroups + the producer, 128 for 3 + 1); the producer gives back to 24 (the least setmaxnreg allows), the computing
 // warpgroups share the rest (2 + 1: 240 each, 2 × 128 × 240 + 128 × 24 = 64,512; 3 + 1: 160).
@@ -152,6 +168,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
   const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
   constexpr bool kStaged = kC.staged_stores;
+  constexpr bool kSplitTwStaging = kC.split_tw;  // staged whole rows, sent by TMA stores (else row items, copied)
   // Staging buffer b (of kC.staging_buffers) of this warpgroup, and its mbarriers staged (its four warps have written
   // it) and free (the storer has read it): staged items take the buffers in turn.
   constexpr int kBufs = kC.staging_buffers;
@@ -199,13 +216,14 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   if (producer) {
     setmaxnreg_dec<kV4ProducerRegs>();
     if (warp >= kWG) {
-      // Staged stores (G.staged): warp kWG + w sends warpgroup w's staged items (float32: all, whole rows; 16-bit:
-      // the row items), each once its four warps have staged it, and frees the buffer once it has read it. The
-      // computing warps then neither wait for one another nor for the memory system (bench/NOTES.md §13, §14).
-      //   float32: kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout + the
-      //            n-tile's first channel), freed once the TMA has read them;
-      //   16-bit:  the 64 rows (v4_row16_slot) as 4-byte stores, 128 contiguous bytes a warp store: its rows start
-      //            only 4-byte aligned, which TMA stores do not allow.
+      // Staged stores (G.staged): warp kWG + w sends warpgroup w's staged items (whole rows: all; otherwise the row
+      // items), each once its four warps have staged it, and frees the buffer once it has read it. The computing
+      // warps then neither wait for one another nor for the memory system (bench/NOTES.md §13, §14).
+      //   whole rows: kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout +
+      //               the n-tile's first channel), freed once the TMA has read them;
+      //   row items:  each staged row (v4_row_slot) as one warp-wide copy, 4·elem bytes a lane, with the widest
+      //               stores the row's alignment in y allows: its rows start 4 (16-bit) or 8 (float32) bytes off a
+      //               16-byte boundary, which TMA stores do not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
       int n_staged = 0;
       for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
@@ -214,7 +232,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const int buf = n_staged % kBufs;
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
-        if constexpr (kElem == 4) {
+        if constexpr (kSplitTwStaging) {
           constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
@@ -229,16 +247,17 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           }
         } else {
           const int64_t plane = int64_t(g.Hout) * g.Wout;
-          const Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + 2 * it.qh0 * g.Wout;
+          Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout +
+                         2 * it.qh0 * g.Wout;
           const unsigned char* staged = smem_v4 + staging_at(buf);
+          constexpr int kRows = kC.n_cols / kV4ItemM * kV3CoutPerBlock, kRowBytes = 2 * kV4ItemM * kElem;
 #pragma unroll 2
-          for (int r = 0; r < 2 * kV3CoutPerBlock; ++r) {  // row (h, ch) = (r / 32, r mod 32)
+          for (int r = 0; r < kRows; ++r) {  // row (h, ch) = (r / 32, r mod 32)
             const int ch = r % kV3CoutPerBlock, h = r / kV3CoutPerBlock;
-            const uint32_t* from = reinterpret_cast<const uint32_t*>(staged + v4_row16_slot(ch, h)) + lane;
-            uint32_t* to = reinterpret_cast<uint32_t*>(const_cast<Bits*>(y_rows) + ch * plane + h * g.Wout) + lane;
-            const uint32_t w0 = from[0], w1 = from[32];
-            __stcs(to, w0);
-            __stcs(to + 32, w1);
+            using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
+            using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
+            v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(staged + v4_row_slot(ch, h, kElem),
+                                               reinterpret_cast<unsigned char*>(y_rows + ch * plane + h * g.Wout), lane);
           }
           __syncwarp();  // every lane's reads are done (their values stored) before the buffer is freed
           if (lane == 0) mbarrier_arrive(free_bar(buf));
@@ -284,8 +303,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md
   // §11); every other item stores from the registers.
   constexpr bool kSplitTw = kC.split_tw;
-  static_assert(!kStaged || (kC.n_cols == 128 && (kElem == 2 || kSplitTw)),
-                "staging: float32 whole rows (v4_out_slot) or 16-bit row items (v4_row16_slot), both row parities");
+  static_assert(!kStaged || !kSplitTw || (kElem == 4 && kC.n_cols == 128), "whole-rows staging: v4_out_slot's layout");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
   float acc_w[kAcc / 2];
@@ -321,12 +339,12 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // (float32: to the TMA, the async proxy) before it arrives on staged; the producer's storer warp sends it.
       if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
       ++n_staged;
-      if constexpr (kElem == 4) {
+      if constexpr (kSplitTwStaging) {
         Flavor::stage_item(acc, acc_w, reinterpret_cast<float*>(staging), y_item + 2 * it.qh0 * g.Wout, m_a,
                            lane_with_w, cl, plane);
         fence_proxy_async_shared();
       } else {
-        Flavor::stage_item(acc, staging, m_a, cl);
+        Flavor::stage_row_item(acc, staging, m_a, cl);
       }
       __syncwarp();
       if (lane == 0) mbarrier_arrive(staged_bar(buf));

@@ -97,9 +97,9 @@ void check_items(const V4Geometry& g, bool pair_rows) {
 // an output pair in one aligned 8-byte slot; the outputs left to the registers are the pair's last four. And the
 // staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3 of
 // every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
-void check_row16_staging(const V4Geometry& g, const V4Config& c);
+void check_row_staging(const V4Geometry& g, const V4Config& c);
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
-  if (c.elem_bytes == 2) return check_row16_staging(g, c);
+  if (!c.split_tw) return check_row_staging(g, c);
   using gate::gpu::kV4OutBoxes;
   using gate::gpu::kV4OutBoxWidth;
   using gate::gpu::v4_out_slot;
@@ -167,49 +167,52 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
         }
 }
 
-// A 16-bit row item's staged rows (v4_row16_slot, W = 64): the 64 output rows (row parity h, channel ch) of 256 bytes
-// each lie inside the buffer without overlap, 16-byte aligned (the staging writes are 8 bytes, the storer's reads 4);
-// the staged/free mbarriers sit between the bias and the buffers; and FlavorV4SixteenBit::stage_item's writes meet no
-// bank conflict: in each half-warp (lanes g = 0..3 or 4..7 of every lane quad cl, pixels m = 16·warp + 2g and the next,
-// channel v4_channel(c8, cl), row h) the 16 lanes' two words are 32 banks.
-void check_row16_staging(const V4Geometry& g, const V4Config& c) {
-  using gate::gpu::kV4Row16Pitch;
-  using gate::gpu::v4_row16_slot;
+// A row item's staged rows without whole rows (v4_row_slot, W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): the
+// block's output rows (row parity h for both parities, channel ch) of 128 outputs each lie inside the buffer without
+// overlap, 16-byte aligned (the storer reads 4·elem bytes a lane); the staged/free mbarriers sit between the bias and
+// the buffers; and the staging writes (stage_row_item) meet no bank conflict: in each half-warp (lanes g = 0..3 or
+// 4..7 of every lane quad cl; pixels m = 16·warp + 2g and the next (16-bit) or 16·warp + g and m + 8 (float32), 8 bytes
+// each; channel v4_channel(c8, cl)) the 16 lanes' two words are 32 banks.
+void check_row_staging(const V4Geometry& g, const V4Config& c) {
+  using gate::gpu::v4_row_slot;
   CHECK(g.staged == (c.staged_stores && g.w.W == gate::gpu::kV4ItemM));
   if (!g.staged) return;
-  const int ch_n = gate::gpu::kV3CoutPerBlock, row_bytes = 2 * gate::gpu::kV4ItemM * 2;
+  const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock, row_bytes = 2 * gate::gpu::kV4ItemM * elem;
+  const int parities = c.n_cols / gate::gpu::kV4ItemM;  // output rows per channel in one item: 2 or 1
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
-  CHECK(g.staging_bytes == 2 * ch_n * kV4Row16Pitch);
+  CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
   CHECK(g.staging_offset % 128 == 0);
   CHECK(g.store_bar_offset >= g.bias_offset + ch_n * 4);
   CHECK(g.store_bar_offset % 8 == 0);
   CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
   CHECK(g.smem_bytes == g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes);
   std::vector<int> bytes(size_t(g.staging_bytes), 0);
-  for (int h = 0; h < 2; ++h)
+  for (int h = 0; h < parities; ++h)
     for (int ch = 0; ch < ch_n; ++ch) {
-      const int slot = v4_row16_slot(ch, h);
+      const int slot = v4_row_slot(ch, h, elem);
       CHECK(slot % 16 == 0);
       REQUIRE(slot + row_bytes <= g.staging_bytes);
       for (int b = 0; b < row_bytes; ++b) ++bytes[size_t(slot + b)];
     }
   CHECK(std::all_of(bytes.begin(), bytes.end(), [](int k) { return k <= 1; }));
-  CHECK(std::count(bytes.begin(), bytes.end(), 1) == 2 * ch_n * row_bytes);
+  CHECK(std::count(bytes.begin(), bytes.end(), 1) == parities * ch_n * row_bytes);
   for (int warp = 0; warp < 4; ++warp)
     for (int half = 0; half < 2; ++half)
-      for (int t = 0; t < 16; ++t) {
-        std::vector<int> banks(32, 0);
-        for (int gl = 4 * half; gl < 4 * half + 4; ++gl)
-          for (int cl = 0; cl < 4; ++cl) {
-            const int m_a = 16 * warp + 2 * gl;
-            const int word = (v4_row16_slot(gate::gpu::v4_channel(t % 8, cl), t / 8) + 4 * m_a) / 4;
-            CHECK(4 * m_a + 8 <= row_bytes);  // the lane's four outputs 2m_a .. 2m_a + 3 within the row
-            ++banks[size_t(word % 32)];
-            ++banks[size_t((word + 1) % 32)];
-          }
-        INFO("warp " << warp << " half " << half << " group " << t);
-        CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
-      }
+      for (int t = 0; t < 8 * parities; ++t)
+        for (int r = 0; r < (elem == 4 ? 2 : 1); ++r) {  // float32: a write per fragment row; 16-bit: both in one
+          std::vector<int> banks(32, 0);
+          for (int gl = 4 * half; gl < 4 * half + 4; ++gl)
+            for (int cl = 0; cl < 4; ++cl) {
+              const int m = elem == 2 ? 16 * warp + 2 * gl : 16 * warp + gl + 8 * r;
+              const int out = 2 * m;  // the write's first output: 4 (16-bit) or 2 (float32) of them, 8 bytes
+              CHECK((out + 8 / elem) * elem <= row_bytes);
+              const int word = (v4_row_slot(gate::gpu::v4_channel(t % 8, cl), t / 8, elem) + out * elem) / 4;
+              ++banks[size_t(word % 32)];
+              ++banks[size_t((word + 1) % 32)];
+            }
+          INFO("element " << elem << " warp " << warp << " half " << half << " group " << t << " row " << r);
+          CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+        }
 }
 
 // Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
@@ -266,7 +269,7 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   // (v4_item); the last group is q-row 64 and its col item.
   const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
   CHECK(!h.whole_rows);
-  CHECK(h.staged);  // its row items leave through the staging buffer (v4_row16_slot), its col items from registers
+  CHECK(h.staged);  // its row items leave through the staging buffer (v4_row_slot), its col items from registers
   CHECK(h.m_tiles == 70);
   CHECK(!gate::gpu::v4_item(h, 15).col);
   CHECK(gate::gpu::v4_item(h, 15).qh0 == 15);
@@ -287,6 +290,7 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   const V4Geometry x3 = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config3xTf32, 132);
   CHECK(!x3.whole_rows);  // its split accumulators measured slower (bench/NOTES.md §12)
   CHECK(x3.m_tiles == 70);
+  CHECK(x3.staged);  // as 16-bit's: row items staged, col items from registers
   CHECK(x3.b_bytes == t.b_bytes);
   CHECK(x3.n_tiles == 2 * t.n_tiles);
 }
