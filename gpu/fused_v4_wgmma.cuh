@@ -249,15 +249,23 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           const int64_t plane = int64_t(g.Hout) * g.Wout;
           Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout +
                          2 * it.qh0 * g.Wout;
-          const unsigned char* staged = smem_v4 + staging_at(buf);
-          constexpr int kRows = kC.n_cols / kV4ItemM * kV3CoutPerBlock, kRowBytes = 2 * kV4ItemM * kElem;
-#pragma unroll 2
-          for (int r = 0; r < kRows; ++r) {  // row (h, ch) = (r / 32, r mod 32)
-            const int ch = r % kV3CoutPerBlock, h = r / kV3CoutPerBlock;
-            using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
-            using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
-            v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(staged + v4_row_slot(ch, h, kElem),
-                                               reinterpret_cast<unsigned char*>(y_rows + ch * plane + h * g.Wout), lane);
+          constexpr int kRowBytes = 2 * kV4ItemM * kElem, kPitch = v4_row_pitch(kElem);
+          using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
+          using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
+          static_assert(v4_row_slot(1, 0, kElem) == kPitch && v4_row_slot(0, 1, kElem) == kV3CoutPerBlock * kPitch,
+                        "rows (h, ch) in order h, then ch: one pitch apart");
+          // The rows in buffer order: channel after channel (a plane further in y, a pitch in the buffer), then the
+          // other row parity; pointers that advance rather than addresses recomputed per row (the storer's loop is
+          // the 16-bit kernel's limit, bench/NOTES.md §14).
+          const unsigned char* from = smem_v4 + staging_at(buf);
+          for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
+            unsigned char* to = reinterpret_cast<unsigned char*>(y_rows + h * g.Wout);
+            // Four rows an iteration for 16-bit, two for float32 (whose 16-byte pieces, four rows at a time, made
+            // ptxas spill 64 bytes in the producer's 24 registers).
+#pragma unroll(kElem == 2 ? 4 : 2)
+            for (int ch = 0; ch < kV3CoutPerBlock; ++ch, from += kPitch, to += plane * kElem) {
+              v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
+            }
           }
           __syncwarp();  // every lane's reads are done (their values stored) before the buffer is freed
           if (lane == 0) mbarrier_arrive(free_bar(buf));
