@@ -53,12 +53,11 @@ struct V4LaneA {
 // Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
 // the (rw = 0, 1) pair of output channel v4_channel(t mod 8, cl), row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
 // of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
-// 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours.
-// acc_w (kN / 2): for a with_w lane (row 0 of a whole-rows item), its q-column W pairs (acc_w[2t], acc_w[2t + 1]) of
-// group t, stored after the lane's row-g pixel; kSplitTw: the flavour's V4Config::split_tw (without it no lane is).
-template <bool kSplitTw, int kN>
-__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const float (&acc_w)[kN / 2], float* y_item,
-                                                   const V4Pixel (&px)[2], const V3Geometry& g, int plane, int cl) {
+// 0); offsets from it fit 32 bits (v4_supports). The fragment-row layout of v4's float32 flavours. (A whole-rows item,
+// whose row 0 also holds q-column W, is always staged: its flavour has staged_stores, fused_v4_wgmma.cuh.)
+template <int kN>
+__device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float* y_item, const V4Pixel (&px)[2],
+                                                   const V3Geometry& g, int plane, int cl) {
   // Group t = 8h + c8 is channel v4_channel(c8, cl), row parity h (v4_column): its pair sits
   // v4_channel(c8, 0)·plane + h·Wout elements from the lane's first one. The pointers advance by 64-bit adds (two
   // instructions a store: 1 plane after an even c8, 7 after an odd one), not by an index recomputed and widened for
@@ -78,9 +77,6 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], const
         static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 1, "the order v4_column defines");
         static_assert(v4_channel(1, 0) - v4_channel(0, 0) == 1 && v4_channel(2, 0) - v4_channel(1, 0) == 7, "the steps");
         __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
-        if (kSplitTw && r == 0 && px[0].with_w) {
-          __stcs(reinterpret_cast<float2*>(p + 2 * (g.W - qw)), make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
-        }
       }
     }
   }
@@ -131,11 +127,10 @@ struct FlavorV4Float32 {
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
     return {(step >> 1) & 1, step & 1, (step >> 2) * 8 + k};
   }
-  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
-                                                    float* y_item, const V4Pixel& px_a, const V4Pixel& px_b,
-                                                    const V3Geometry& g, int plane, int cl) {
+  static __device__ __forceinline__ void store_item(const float (&acc)[4 * kT], float* y_item, const V4Pixel& px_a,
+                                                    const V4Pixel& px_b, const V3Geometry& g, int plane, int cl) {
     const V4Pixel px[2] = {px_a, px_b};
-    v4_store_row_pairs<kSplitTw>(acc, acc_w, y_item, px, g, plane, cl);
+    v4_store_row_pairs(acc, y_item, px, g, plane, cl);
   }
   // A row item's outputs (W = 64, n_cols 64: the block's one row parity) into its staging buffer (v4_row_slot): group
   // t (< 8) is channel v4_channel(t, cl), and the lane's pixels m_a and m_a + 8 are the pairs at outputs 2m_a and
@@ -322,7 +317,7 @@ struct FlavorV4SixteenBit {
   // consecutive outputs 2qw .. 2qw + 3 of one channel and row (acc[4t .. 4t + 3]): one 8-byte store where both are
   // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
   // contiguous bytes either way.
-  // (acc_w: unused, 16-bit items never own whole rows.) Row items at W = 64 are staged instead (stage_item).
+  // Row items at W = 64 are staged instead (stage_row_item).
   // A row item's outputs (W = 64) into its staging buffer (v4_row_slot): group t = 8h + c8 is channel
   // v4_channel(c8, cl), row h, and the lane's four outputs 2m_a .. 2m_a + 3 of it (m_a even) are 8 bytes at 4·m_a of
   // that row. The lane's row of channel v4_channel(0, cl), h = 0, is its base; every write is one st.shared.v2 at an
@@ -341,7 +336,7 @@ struct FlavorV4SixteenBit {
     const uint32_t hi = StorageT::pack2(acc[4 * kT + 2], acc[4 * kT + 3]);
     st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
   }
-  static __device__ __forceinline__ void store_item(const float (&acc)[64], const float (&)[32], uint16_t* y_item,
+  static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,
                                                     const V4Pixel& px_a, const V4Pixel& px_b, const V3Geometry& g,
                                                     int plane, int cl) {
     const bool first = px_a.stored, second = px_b.stored;

@@ -312,6 +312,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // §11); every other item stores from the registers.
   constexpr bool kSplitTw = kC.split_tw;
   static_assert(!kStaged || !kSplitTw || (kElem == 4 && kC.n_cols == 128), "whole-rows staging: v4_out_slot's layout");
+  static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
   float acc_w[kAcc / 2];
@@ -337,7 +338,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged || it.col) {
-      Flavor::store_item(acc, acc_w, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
+      Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
       return;
     }
     if constexpr (kStaged) {

@@ -76,6 +76,10 @@ std::vector<Case> catalogue(bool quick, bool seed_full) {
   // one partial m-tile per image (72 of 128 q-pixels), every tap at an image edge, signed inputs, the special values.
   add_all_dtypes(c, make("v3_tiny_specials", 2, 8, 32, 5, 8, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, 0.02f, 2.0f),
                  -1.0f, 1.0f, true);
+  // v4's staged stores (W = 64: whole rows by TMA stores for TF32, row items copied out by the storer warp for 16-bit
+  // and 3xTF32), small enough for the sanitizers: one image, 4 q-rows, both output row parities, GELU on most outputs.
+  add_all_dtypes(c, make("v4_staged_rows", 1, 16, 64, 3, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, -0.5f, 2.0f),
+                 -1.0f, 1.0f);
   if (quick) return c;
   // fused_v3: several m- and n-tiles, no bias, negative multiply, a row pitch (WP = 44) not a divisor of the tile.
   add_all_dtypes(c, make("v3_tiles_nobias", 3, 24, 96, 10, 40, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, false, 0.02f, -1.5f),
