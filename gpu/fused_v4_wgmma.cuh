@@ -195,7 +195,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
     }
     if (kStaged && tid < 2 * kWG * kBufs) {
-      mbarrier_init(smem_addr + uint32_t(G.store_bar_offset + tid * 8), tid < kWG * kBufs ? 4 : 1);
+      // Every lane arrives (staged: the warpgroup's 128 threads; free: the storer warp's 32), each after its own
+      // accesses to the buffer, so that each access is ordered by its own thread's release (compute-sanitizer's
+      // racecheck reported the storer's reads against the staging writes when one lane arrived for its warp).
+      mbarrier_init(smem_addr + uint32_t(G.store_bar_offset + tid * 8), tid < kWG * kBufs ? 128 : 32);
     }
     mbarrier_init_fence();
     fence_proxy_async_shared();
@@ -243,8 +246,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           if (lane == 0) {
             bulk_commit();
             bulk_wait_read_all();
-            mbarrier_arrive(free_bar(buf));
           }
+          __syncwarp();
+          mbarrier_arrive(free_bar(buf));  // lane 0's arrival after the TMA's reads: the phase completes after them
         } else {
           const int64_t plane = int64_t(g.Hout) * g.Wout;
           Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout +
@@ -267,8 +271,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
               v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
             }
           }
-          __syncwarp();  // every lane's reads are done (their values stored) before the buffer is freed
-          if (lane == 0) mbarrier_arrive(free_bar(buf));
+          mbarrier_arrive(free_bar(buf));  // each lane after its own reads
         }
         __syncwarp();
       }
@@ -355,8 +358,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl);
       }
-      __syncwarp();
-      if (lane == 0) mbarrier_arrive(staged_bar(buf));
+      mbarrier_arrive(staged_bar(buf));  // each lane after its own writes
     }
   };
 
