@@ -67,7 +67,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // per SM (the computing warpgroups take the registers the producer gives back); 16-bit with two computing warpgroups
 // (H200: 0.472–0.483 ms against 0.528–0.531 with three; with three, 8 × 4 0.545–0.550 and 16 × 3 with half-unit
 // buffers 0.552–0.560; with two on the H100, 8 × 3 0.52–0.55 against 8 × 4 0.54–0.56, 8 × 2 0.57–0.59, 16 × 3
-// 0.60–0.61), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58).
+// 0.60–0.61), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58). Since the storer warp also sends
+// 16-bit and 3xTF32 row items (bench/NOTES.md §14, H100): 16-bit 8 × 3 with two buffers per warpgroup 0.457–0.463
+// against 8 × 2 0.51–0.52, 8 × 4 0.47–0.49, 8 × 5 0.48, 8 × 8 0.58, three buffers no better; TF32 8 × 3 and 16 × 2
+// within 2% of 8 × 4.
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;

@@ -16,8 +16,9 @@
 //     and, with staged stores, its warp kWG + w sends warpgroup w's staged outputs (staged/free mbarriers). The
 //     computing warps run only wait → fragments → wgmma → epilogue: the instructions that issued loads and stores
 //     from their own chains were most of what the TF32 kernel waited on (H200 0.90 → 0.58 ms, bench/NOTES.md §13);
-//   - epilogue: on the accumulators; the outputs leave by streaming stores from the registers or, for the flavours
-//     with staged stores (staged_stores), a whole-rows item's by TMA stores from shared memory. The wgmma columns are
+//   - epilogue: on the accumulators; a row item at W = 64 is staged in shared memory and the producer's storer warp
+//     sends it (TF32's whole rows by TMA stores; the other flavours' rows, which start off 16-byte boundaries, by a
+//     warp-wide copy), every other item leaves by streaming stores from the registers. The wgmma columns are
 //     ordered so that a thread's accumulator pair (d[4t + 2r], d[4t + 2r + 1]) — two consecutive registers — is the
 //     (rw = 0, rw = 1) pair of one output row: column n = 8t + 2c + rw holds output channel v4_channel(t mod 8, c) of
 //     row parity rh = t / 8 (v4_column), so a pair goes out as one 8-byte store (or staging write); the bias of the
@@ -309,10 +310,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // ---- epilogue of one item: acc[4t + i] is pixel (i < 2 ? m_a : m_b), column n = 8t + 2c + (i % 2) (v4_column) ----
   // With split_tw the tw = 1 steps went to acc_tw1: added to acc, except in the row-0 lanes of a whole-rows item, whose
   // row-g values there are q-column W's (acc_w) while acc keeps q-column 0's (fused_v4_geometry.hpp).
-  // A whole-rows item of a flavour with a staging buffer (G.staged) stages its outputs (v4_out_slot), and the
-  // producer's storer warp sends them as eight TMA stores, so that the warps go on to the next item while the async
-  // proxy writes y in whole 16-byte pieces (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md
-  // §11); every other item stores from the registers.
+  // A row item of a flavour with a staging buffer (G.staged; whole rows, or W = 64) stages its outputs (v4_out_slot,
+  // v4_row_slot), and the producer's storer warp sends them (eight TMA stores, or a copy), so that the warps go on to
+  // the next item (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11, and 0.21 of 16-bit's
+  // 0.53 ms, §14); every other item stores from the registers.
   constexpr bool kSplitTw = kC.split_tw;
   static_assert(!kStaged || !kSplitTw || (kElem == 4 && kC.n_cols == 128), "whole-rows staging: v4_out_slot's layout");
   static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
