@@ -169,7 +169,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
   const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
   constexpr bool kStaged = kC.staged_stores;
-  constexpr bool kSplitTwStaging = kC.split_tw;  // staged whole rows, sent by TMA stores (else row items, copied)
+  constexpr bool kSplitTw = kC.split_tw;  // staged items are whole rows, sent by TMA stores (else row items, copied)
   // Staging buffer b (of kC.staging_buffers) of this warpgroup, and its mbarriers staged (its four warps have written
   // it) and free (the storer has read it): staged items take the buffers in turn.
   constexpr int kBufs = kC.staging_buffers;
@@ -236,7 +236,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const int buf = n_staged % kBufs;
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
-        if constexpr (kSplitTwStaging) {
+        if constexpr (kSplitTw) {
           constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
@@ -260,8 +260,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           static_assert(v4_row_slot(1, 0, kElem) == kPitch && v4_row_slot(0, 1, kElem) == kV3CoutPerBlock * kPitch,
                         "rows (h, ch) in order h, then ch: one pitch apart");
           // The rows in buffer order: channel after channel (a plane further in y, a pitch in the buffer), then the
-          // other row parity; pointers that advance rather than addresses recomputed per row (the storer's loop is
-          // the 16-bit kernel's limit, bench/NOTES.md §14).
+          // other row parity; pointers that advance rather than addresses recomputed per row (the storer's loop
+          // limited the 16-bit kernel: 0.48 → 0.455 ms, bench/NOTES.md §14).
           const unsigned char* from = smem_v4 + staging_at(buf);
           for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
             unsigned char* to = reinterpret_cast<unsigned char*>(y_rows + h * g.Wout);
@@ -314,7 +314,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // v4_row_slot), and the producer's storer warp sends them (eight TMA stores, or a copy), so that the warps go on to
   // the next item (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11, and 0.21 of 16-bit's
   // 0.53 ms, §14); every other item stores from the registers.
-  constexpr bool kSplitTw = kC.split_tw;
   static_assert(!kStaged || !kSplitTw || (kElem == 4 && kC.n_cols == 128), "whole-rows staging: v4_out_slot's layout");
   static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
   float acc[kAcc];
@@ -352,7 +351,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // (float32: to the TMA, the async proxy) before it arrives on staged; the producer's storer warp sends it.
       if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
       ++n_staged;
-      if constexpr (kSplitTwStaging) {
+      if constexpr (kSplitTw) {
         Flavor::stage_item(acc, acc_w, reinterpret_cast<float*>(staging), y_item + 2 * it.qh0 * g.Wout, m_a,
                            lane_with_w, cl, plane);
         fence_proxy_async_shared();
