@@ -50,6 +50,15 @@ struct V4LaneA {
   int pitch, a_ld, d8, tw1;
 };
 
+// f(std::integral_constant<int, i>) for i = 0 .. kN − 1, unrolled: each call sees i as a compile-time constant, so that
+// the staging writes below take their offsets as immediates (st_shared_v2).
+template <int kN, class F>
+__device__ __forceinline__ void v4_for_each_constant(F&& f) {
+  [&]<int... I>(std::integer_sequence<int, I...>) {
+    (f(std::integral_constant<int, I>{}), ...);
+  }(std::make_integer_sequence<int, kN>{});
+}
+
 // Fragment row r of the lane (its pixel px[r], r = 0: row g, 1: row g + 8) holds in (acc[4t + 2r], acc[4t + 2r + 1])
 // the (rw = 0, 1) pair of output channel v4_channel(t mod 8, cl), row 2·qh + rh: one 8-byte store; in a row item the 8 lanes
 // of a channel write 64 contiguous bytes. y_item is y at (image, the n-tile's first channel, the block's row parity,
@@ -141,15 +150,11 @@ struct FlavorV4Float32 {
     static_assert(kT == 8, "row staging without whole rows: one row parity (n_cols 64)");
     const uint32_t base =
         uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * m_a);
-    [&]<int... T>(std::integer_sequence<int, T...>) {
-      (stage_row_group<T>(acc, base), ...);
-    }(std::make_integer_sequence<int, 2 * kT>{});
-  }
-  template <int kI>  // group kI / 2, fragment row kI mod 2
-  static __device__ __forceinline__ void stage_row_group(const float (&acc)[4 * kT], uint32_t base) {
-    constexpr int t = kI >> 1, r = kI & 1;
-    constexpr int kOffset = v4_row_slot(v4_channel(t, 0), 0, 4) - v4_row_slot(v4_channel(0, 0), 0, 4) + r * 8 * 8;
-    st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+    v4_for_each_constant<2 * kT>([&](auto i) {  // group i / 2, fragment row i mod 2
+      constexpr int t = decltype(i)::value >> 1, r = decltype(i)::value & 1;
+      constexpr int kOffset = v4_row_slot(v4_channel(t, 0), 0, 4) - v4_row_slot(v4_channel(0, 0), 0, 4) + r * 8 * 8;
+      st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+    });
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
@@ -180,19 +185,14 @@ struct FlavorV4Float32 {
       at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch);  // not used where last_b (slot −1)
     }
     auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
-    auto each_c8 = [&](auto write) {  // write(c8) for c8 = 0..7 as compile-time constants (immediate offsets)
-      [&]<int... C>(std::integer_sequence<int, C...>) {
-        (write(std::integral_constant<int, C>{}), ...);
-      }(std::make_integer_sequence<int, 8>{});
-    };
-    each_c8([&](auto c8) {
+    v4_for_each_constant<8>([&](auto c8) {
       constexpr int k = decltype(c8)::value, up = (k >> 1) * kChannelsUp8 * 4, par = k & 1;
       st_shared_v2<up>(at[par][0], pair(k, 0));  // row 0 (group c8)
       st_shared_v2<up>(at[par][1], pair(k, 1));
       st_shared_v2<up>(at[par][2], pair(8 + k, 0));  // row 1 (group 8 + c8)
     });
     if (!last_b) {
-      each_c8([&](auto c8) {
+      v4_for_each_constant<8>([&](auto c8) {
         constexpr int k = decltype(c8)::value;
         st_shared_v2<(k >> 1) * kChannelsUp8 * 4>(at[k & 1][3], pair(8 + k, 1));
       });
@@ -325,16 +325,13 @@ struct FlavorV4SixteenBit {
   static __device__ __forceinline__ void stage_row_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl) {
     const uint32_t base =
         uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 2) + 4 * m_a);
-    [&]<int... T>(std::integer_sequence<int, T...>) {
-      (stage_group<T>(acc, base), ...);
-    }(std::make_integer_sequence<int, 16>{});
-  }
-  template <int kT>
-  static __device__ __forceinline__ void stage_group(const float (&acc)[64], uint32_t base) {
-    constexpr int kOffset = v4_row_slot(v4_channel(kT & 7, 0), kT >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
-    const uint32_t lo = StorageT::pack2(acc[4 * kT], acc[4 * kT + 1]);
-    const uint32_t hi = StorageT::pack2(acc[4 * kT + 2], acc[4 * kT + 3]);
-    st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+    v4_for_each_constant<16>([&](auto group) {
+      constexpr int t = decltype(group)::value;
+      constexpr int kOffset = v4_row_slot(v4_channel(t & 7, 0), t >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
+      const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]);
+      const uint32_t hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
+      st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+    });
   }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,
                                                     const V4Pixel& px_a, const V4Pixel& px_b, const V3Geometry& g,

@@ -34,8 +34,10 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
                V3Launcher fallback, FlaggedLauncher flagged = nullptr) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kElem = int(sizeof(Bits));
+  // The geometry's sizes that do not depend on the grid (shared memory, staging); the launch's is made below.
+  const V4Geometry sizes = make_v4_geometry(s, Flavor::kConfig, 1);
   // y's TMA stores (float32 staged items) need it 16-byte aligned too.
-  const bool tma_stores = kElem == 4 && make_v4_geometry(s, Flavor::kConfig, 1).staged;
+  const bool tma_stores = kElem == 4 && sizes.staged;
   const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
@@ -43,7 +45,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   int device = 0, sms = 0;
   GATE_CUDA_CHECK(cudaGetDevice(&device));
   GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  const int smem = make_v4_geometry(s, Flavor::kConfig, 1).smem_bytes;
+  const int smem = sizes.smem_bytes;
   GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v4_wgmma<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
   int per_sm = 0;
   GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, v4_threads(Flavor::kConfig), smem));
