@@ -97,6 +97,13 @@ void check_items(const V4Geometry& g, bool pair_rows) {
 // an output pair in one aligned 8-byte slot; the outputs left to the registers are the pair's last four. And the
 // staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3 of
 // every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
+// The staged/free mbarriers (two per warpgroup and staging buffer, 8 bytes each) sit between the bias and the buffers.
+void check_store_barriers(const V4Geometry& g, const V4Config& c) {
+  CHECK(g.store_bar_offset >= g.bias_offset + gate::gpu::kV3CoutPerBlock * 4);
+  CHECK(g.store_bar_offset % 8 == 0);
+  CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
+}
+
 void check_row_staging(const V4Geometry& g, const V4Config& c);
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   if (!c.split_tw) return check_row_staging(g, c);
@@ -112,9 +119,7 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   CHECK(kV4OutBoxWidth * 4 == 128);
   CHECK(g.staging_bytes == kV4OutBoxes * ch_n * kV4OutBoxWidth * 4);
   CHECK(g.staging_offset % 1024 == 0);
-  CHECK(g.store_bar_offset >= g.bias_offset + ch_n * 4);  // the staged/free mbarriers between the bias and the buffers
-  CHECK(g.store_bar_offset % 8 == 0);
-  CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
+  check_store_barriers(g, c);
   CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
   for (int t = 0; t < g.m_tiles; ++t) {
@@ -182,9 +187,7 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
   CHECK(g.staging_offset % 128 == 0);
-  CHECK(g.store_bar_offset >= g.bias_offset + ch_n * 4);
-  CHECK(g.store_bar_offset % 8 == 0);
-  CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
+  check_store_barriers(g, c);
   CHECK(g.smem_bytes == g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes);
   std::vector<int> bytes(size_t(g.staging_bytes), 0);
   for (int h = 0; h < parities; ++h)
