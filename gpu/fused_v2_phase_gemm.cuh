@@ -61,7 +61,7 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const WarpCoords wc{(warp % T::kWarpsM) * kWarpM, (warp / T::kWarpsM) * kWarpN, lane / 4, lane % 4};
 
-  build_b_table<T, Flavor::kSixteenBit>(g, b_table);
+  build_b_table<T, Flavor>(g, b_table);
   build_b_sources<T>(g, co0, b_sources);
   build_a_offsets<T>(g, a_offsets);
   build_m_outputs<T>(g, m0, m_out);

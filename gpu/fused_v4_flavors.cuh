@@ -3,13 +3,14 @@
 // (fused_v4_geometry.hpp).
 //   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
 //                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
-//   FlavorV4Tf32x3  float32 storage, the fp32 contract by 3xTF32 (v2's Flavor3xTf32 split: big = truncated TF32,
-//                 small = cvt.rna of the rest; small·big + big·small + big·big, three m64n64k8 wgmma per k-step), A split
-//                 in registers, B's two parts packed side by side; a block computes the 2 phases of one output row
-//                 parity (n_cols 64: both parts of 128 columns would not fit shared memory). An operand its split cannot
-//                 carry (kSplitMin/kSplitMax) raises a device flag before the kernel starts (weights: the pack kernel;
-//                 inputs: fused_v4_scan_split_range); the kernel then does nothing, and v2's 3xTF32 kernel, queued behind
-//                 it, computes the whole output only when the flag is set.
+//   FlavorV4Tf32x3  float32 storage, the fp32 contract by 3xTF32 (small·big + big·small + big·big, three m64n64k8
+//                 wgmma per k-step, the small products in their own accumulators): B's two parts as v2's Flavor3xTf32
+//                 splits them (big = truncated TF32, small = cvt.rna of the rest), packed side by side; A split in
+//                 registers into big and the exact rest, which the tensor core truncates; a block computes the 2
+//                 phases of one output row parity (n_cols 64: both parts of 128 columns would not fit shared memory).
+//                 An operand its split cannot carry (kSplitMin/kSplitMax) raises a device flag before the kernel
+//                 starts (weights: the pack kernel; inputs: fused_v4_scan_split_range); the kernel then does nothing,
+//                 and v2's 3xTF32 kernel, queued behind it, computes the whole output only when the flag is set.
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
 //                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
@@ -256,6 +257,10 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
     Flavor3xTf32::split(__float_as_uint(w), big, small);
     return __uint_as_float(copy == 0 ? big : small);
   }
+  // big = v truncated to TF32, small = v − big (exact: both share v's exponent), fed raw: the tensor core reads its
+  // TF32 part, so small is truncated there, |error| < 2^-20·|v| where cvt.rna (v2's split) would give 2^-21 — far
+  // inside the fp32 contract's γ_n·S — at two instructions a value instead of five (the rounding is emulated:
+  // FSETP, LEA, LOP3), which measured 5% of the kernel's time (bench/NOTES.md §15).
   // No range test here: fused_v4_scan_split_range has checked every input value before the kernel started.
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const V4LaneA& l) {
 #pragma unroll
@@ -264,19 +269,21 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
       v4_load_a_f32<kConfig.split_tw>(raw, a, s, l);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
-        Flavor3xTf32::split(raw[i], f[s][i], f[s][4 + i]);
+        f[s][i] = raw[i] & 0xFFFFE000u;
+        f[s][4 + i] = __float_as_uint(__uint_as_float(raw[i]) - __uint_as_float(f[s][i]));
       }
     }
   }
-  // Small products first (as v2), so they are not absorbed by a large partial sum before the big one arrives. b is the
-  // descriptor of the big part's k-step; the small part's is b_small bytes further.
-  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
-                                             int acc) {
+  // The small products (small·big, big·small) accumulate in d_small, the big ones in d, added in the epilogue (the
+  // kernel's acc_small), so that no small product is absorbed into a large partial sum (the kernel's comment there
+  // has the measurement). b is the descriptor of the big part's k-step; the small part's is b_small bytes further.
+  static __device__ __forceinline__ void mma_split(float (&d)[32], float (&d_small)[32], const uint32_t (&a)[8],
+                                                   uint64_t b, uint32_t b_small, int acc) {
     const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
     const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
-    wgmma_m64n64k8_tf32(d, small, b, acc);
-    wgmma_m64n64k8_tf32(d, big, wgmma_desc_advance(b, b_small), 1);
-    wgmma_m64n64k8_tf32(d, big, b, 1);
+    wgmma_m64n64k8_tf32(d_small, small, b, acc);
+    wgmma_m64n64k8_tf32(d, big, b, acc);
+    wgmma_m64n64k8_tf32(d_small, big, wgmma_desc_advance(b, b_small), 1);
   }
 };
 

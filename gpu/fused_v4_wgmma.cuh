@@ -318,12 +318,18 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
+  // A splitting flavour's small products (Flavor::mma_split): a second wgmma chain beside acc's big ones, added in the
+  // epilogue (bench/NOTES.md §15: the same time as one chain; 3xTF32's largest error in gpu_validate's seed-shaped
+  // case 6.9 ulp, against 13.5 with one chain and v2's rounded split).
+  float acc_small[Flavor::kSplit ? kAcc : 1];
   float acc_w[kAcc / 2];
   const bool lane_with_w = G.whole_rows && m_a == 0;
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
+#pragma unroll
+  for (int i = 0; i < int(sizeof(acc_small) / sizeof(float)); ++i) acc_small[i] = 0.0f;
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
   auto epilogue = [&](const V4Item& it) {
     if constexpr (kSplitTw) {
@@ -333,6 +339,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         if (row_g) acc_w[(i >> 2) * 2 + (i & 1)] = lane_with_w ? acc_tw1[i] : 0.0f;
         acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
       }
+    }
+    if constexpr (Flavor::kSplit) {
+#pragma unroll
+      for (int i = 0; i < kAcc; ++i) acc[i] += acc_small[i];
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
@@ -410,6 +420,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         if constexpr (kSplitTw) {
           if ((s & 1) != 0) Flavor::mma(acc_tw1, f[s], b, b_small, accumulate);
           else Flavor::mma(acc, f[s], b, b_small, accumulate);
+        } else if constexpr (Flavor::kSplit) {
+          Flavor::mma_split(acc, acc_small, f[s], b, b_small, accumulate);
         } else {
           Flavor::mma(acc, f[s], b, b_small, accumulate);
         }
@@ -463,6 +475,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     wgmma_wait<0>();
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
+    if constexpr (Flavor::kSplit) wgmma_pin(acc_small);
     epilogue(it);
   }
 #endif

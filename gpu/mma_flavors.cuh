@@ -95,7 +95,13 @@ __device__ __forceinline__ void mma_chunk(WarpAcc& acc, const uint32_t* As, cons
   }
 }
 
-struct FlavorTf32 {
+// The stage column order of the mma flavours: the natural one (FlavorFfma has its own, below).
+struct NaturalStageOrder {
+  static __device__ __forceinline__ int stage_a_column(int m) { return m; }
+  static __device__ __forceinline__ int stage_b_column(int n) { return n; }
+};
+
+struct FlavorTf32 : NaturalStageOrder {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return tf32_round(v); }
@@ -127,7 +133,7 @@ __device__ __forceinline__ void ffma_k_step(float (&acc_mt)[4][4], const uint32_
   }
 }
 
-struct Flavor3xTf32 {
+struct Flavor3xTf32 : NaturalStageOrder {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
@@ -199,42 +205,84 @@ struct Flavor3xTf32 {
   }
 };
 
+// FlavorFfma's stage column orders. A lane (g, c) owns the accumulator positions of an mma fragment (rows g + 8j of
+// its warp's 64, j = 2·mt + half; columns 8·nt + 2c + e of its warp's 32), so the epilogue is shared. Stored in the
+// natural order, those 8 rows and 8 columns cost 8 scalar and 4 8-byte shared loads per k for 64 fma: 16 shared
+// wavefronts, as many cycles as the SM's four schedulers take to issue the 64 fma of that warp, so shared memory and
+// the fma pipe were each the limit (4.3 ms, half the FFMA ceiling). Stored so that each lane's four (j, nt) values
+// sit side by side, they are 2 + 2 16-byte loads, each one wavefront (8 rows or 4 columns of 16 contiguous bytes,
+// broadcast to the lanes that share them): 4 wavefronts per 64 fma.
+__host__ __device__ constexpr int ffma_stage_row(int m) {  // m: the block's A column; row g + 8j of its warp tile
+  const int r = m & (kWarpM - 1), g = r & 7, j = r >> 3;
+  return (m & ~(kWarpM - 1)) + (j >> 2) * 32 + 4 * g + (j & 3);
+}
+__host__ __device__ constexpr int ffma_stage_col(int n) {  // n: the block's B column; 8·nt + 2c + e of its warp tile
+  const int r = n & (kWarpN - 1), e = r & 1, c = (r >> 1) & 3, nt = r >> 3;
+  return (n & ~(kWarpN - 1)) + (nt >> 1) * 16 + 4 * c + (nt & 1) * 2 + e;
+}
+
+// Both orders are permutations of their warp tile (so the stores place every element once and the 16-byte reads
+// cover exactly the lane's fragment positions).
+constexpr bool ffma_stage_orders_are_permutations() {
+  bool row_seen[kWarpM] = {}, col_seen[kWarpN] = {};
+  for (int m = 0; m < kWarpM; ++m) {
+    const int p = ffma_stage_row(m);
+    if (p < 0 || p >= kWarpM || row_seen[p]) return false;
+    row_seen[p] = true;
+  }
+  for (int n = 0; n < kWarpN; ++n) {
+    const int p = ffma_stage_col(n);
+    if (p < 0 || p >= kWarpN || col_seen[p]) return false;
+    col_seen[p] = true;
+  }
+  return ffma_stage_row(kWarpM + 5) == kWarpM + ffma_stage_row(5) && ffma_stage_col(kWarpN + 3) == kWarpN + ffma_stage_col(3);
+}
+static_assert(ffma_stage_orders_are_permutations(), "FlavorFfma's stage orders");
+
 struct FlavorFfma {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
-  // Each lane owns the same (m, n) positions as an mma accumulator fragment, so the epilogue is shared; per k it reads
-  // 8 A values (shared by the 4 lanes of a group: broadcast) and 4 adjacent B pairs (8-byte loads) for 64 fmas.
+  static __device__ __forceinline__ int stage_a_column(int m) { return ffma_stage_row(m); }
+  static __device__ __forceinline__ int stage_b_column(int n) { return ffma_stage_col(n); }
+  // Per k: rows (mt, half) = (0, 0), (0, 1), (1, 0), (1, 1) at 4g, (2, ·), (3, ·) at 32 + 4g; columns (nt, e) =
+  // (0, 0), (0, 1), (1, 0), (1, 1) at 4c, nt = 2, 3 at 16 + 4c (ffma_stage_row, ffma_stage_col). The fma order per
+  // accumulator (k ascending) is the natural layout's: the same results bit for bit.
   template <int kLdA>
   static __device__ __forceinline__ void chunk(WarpAcc& acc, const uint32_t* As, const uint32_t* Bs, const WarpCoords& wc) {
-    const float* Af = reinterpret_cast<const float*>(As);
-    const float* Bf = reinterpret_cast<const float*>(Bs);
-#pragma unroll 4
-    for (int k = 0; k < kChunkK; ++k) {
-      float a[4][2];
-      float2 b[4];
+    static_assert(kLdA % 4 == 0 && kLdB % 4 == 0, "16-byte aligned k-rows");
+    static_assert(kChunkK % 2 == 0, "k in pairs");
+    const float* a_k = reinterpret_cast<const float*>(As) + wc.wm + 4 * wc.g;
+    const float* b_k = reinterpret_cast<const float*>(Bs) + wc.wn + 4 * wc.c;
+    // Two k a trip through advancing pointers (each load at an immediate offset; the addresses recomputed from k were
+    // 9 of every 145 instructions); unrolled further, ptxas hoists the next trips' loads and spills at the
+    // 128-register cap.
+#pragma unroll 1
+    for (int k = 0; k < kChunkK; k += 2, a_k += 2 * kLdA, b_k += 2 * kLdB) {
 #pragma unroll
-      for (int mt = 0; mt < 4; ++mt) {
-        a[mt][0] = Af[k * kLdA + wc.wm + mt * 16 + wc.g];
-        a[mt][1] = Af[k * kLdA + wc.wm + mt * 16 + wc.g + 8];
+      for (int kk = 0; kk < 2; ++kk) {
+        const float4 a_lo = *reinterpret_cast<const float4*>(a_k + kk * kLdA);
+        const float4 a_hi = *reinterpret_cast<const float4*>(a_k + kk * kLdA + 32);
+        const float4 b_lo = *reinterpret_cast<const float4*>(b_k + kk * kLdB);
+        const float4 b_hi = *reinterpret_cast<const float4*>(b_k + kk * kLdB + 16);
+        const float a[4][2] = {{a_lo.x, a_lo.y}, {a_lo.z, a_lo.w}, {a_hi.x, a_hi.y}, {a_hi.z, a_hi.w}};
+        const float2 b[4] = {{b_lo.x, b_lo.y}, {b_lo.z, b_lo.w}, {b_hi.x, b_hi.y}, {b_hi.z, b_hi.w}};
+#pragma unroll
+        for (int mt = 0; mt < 4; ++mt)
+#pragma unroll
+          for (int nt = 0; nt < 4; ++nt) {
+            acc[mt][nt][0] = fmaf(a[mt][0], b[nt].x, acc[mt][nt][0]);
+            acc[mt][nt][1] = fmaf(a[mt][0], b[nt].y, acc[mt][nt][1]);
+            acc[mt][nt][2] = fmaf(a[mt][1], b[nt].x, acc[mt][nt][2]);
+            acc[mt][nt][3] = fmaf(a[mt][1], b[nt].y, acc[mt][nt][3]);
+          }
       }
-#pragma unroll
-      for (int nt = 0; nt < 4; ++nt) b[nt] = *reinterpret_cast<const float2*>(&Bf[k * kLdB + wc.wn + nt * 8 + 2 * wc.c]);
-#pragma unroll
-      for (int mt = 0; mt < 4; ++mt)
-#pragma unroll
-        for (int nt = 0; nt < 4; ++nt) {
-          acc[mt][nt][0] = fmaf(a[mt][0], b[nt].x, acc[mt][nt][0]);
-          acc[mt][nt][1] = fmaf(a[mt][0], b[nt].y, acc[mt][nt][1]);
-          acc[mt][nt][2] = fmaf(a[mt][1], b[nt].x, acc[mt][nt][2]);
-          acc[mt][nt][3] = fmaf(a[mt][1], b[nt].y, acc[mt][nt][3]);
-        }
     }
   }
 };
 
 template <class StorageT, void (*Mma)(float*, const uint32_t*, const uint32_t*)>
-struct FlavorSixteenBit {
+struct FlavorSixteenBit : NaturalStageOrder {
   using Storage = StorageT;
   static constexpr bool kSixteenBit = true;
   static __device__ __forceinline__ uint16_t to_smem(uint16_t bits) { return bits; }

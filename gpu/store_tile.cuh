@@ -74,21 +74,31 @@ __device__ __forceinline__ void store_stage(const PhaseGeometry& g, const float*
   const int64_t plane = int64_t(g.s.Hout) * g.s.Wout;
   if (g.s.sw <= 2) {
     // BlockM·sw <= threads: a thread's (m, rw) is the same in every iteration, so its output base and column checks are
-    // hoisted; each iteration moves to the next (co_local, rh) slab: one shared load, one address, one store.
+    // hoisted. Its slabs (co_local, rh) are slab ≡ first (mod slab_step), slab = sh·co_local + rh (powers of two):
+    // rh ≡ first (mod d = min(slab_step, sh)), and co_local from first / sh in strides of slab_step / d. Row by row,
+    // each store is then one shared load and two pointer advances (with the index recomputed per slab, 32
+    // instructions a store: 12% of the FFMA kernel's time, bench/NOTES.md §15).
     const int slab_step = T::kThreads >> (T::kLog2BlockM + g.log2_sw);
     const int p = threadIdx.x & ((T::kBlockM << g.log2_sw) - 1);
     const int rw = p & (g.s.sw - 1), m = p >> g.log2_sw;
     const MOutput o = m_out[m];
     const int ow = o.ow0 + rw;
     if (o.oh0 == INT32_MIN || ow < 0 || ow >= g.s.Wout) return;
-    typename Storage::Bits* y_m = y + o.y_offset + rw;
-    const float* stage_m = stage + m + (rw << g.log2_block_cout) * T::kLdStage;
-    for (int slab = threadIdx.x >> (T::kLog2BlockM + g.log2_sw); slab < (g.block_cout << g.log2_sh); slab += slab_step) {
-      const int rh = slab & (g.s.sh - 1), co_local = slab >> g.log2_sh;
+    const int first = threadIdx.x >> (T::kLog2BlockM + g.log2_sw);  // < slab_step
+    const int d = slab_step < g.s.sh ? slab_step : g.s.sh;
+    const int co_stride = slab_step / d, co_first = first >> g.log2_sh;
+    const int co_end = g.s.Cout - co0 < g.block_cout ? g.s.Cout - co0 : g.block_cout;
+    for (int rh = first & (d - 1); rh < g.s.sh; rh += d) {
       const int oh = o.oh0 + rh;
-      if (co0 + co_local >= g.s.Cout || oh < 0 || oh >= g.s.Hout) continue;
-      const float v = stage_m[(((rh * g.s.sw) << g.log2_block_cout) + co_local) * T::kLdStage];
-      store_streaming(&y_m[(co0 + co_local) * plane + int64_t(rh) * g.s.Wout], Storage::from_float(v));
+      if (oh < 0 || oh >= g.s.Hout) continue;
+      typename Storage::Bits* y_p = y + o.y_offset + rw + int64_t(co0 + co_first) * plane + int64_t(rh) * g.s.Wout;
+      const float* s_p = stage + m + (((rh * g.s.sw + rw) << g.log2_block_cout) + co_first) * T::kLdStage;
+      const int64_t y_step = int64_t(co_stride) * plane;
+      const int s_step = co_stride * T::kLdStage;
+#pragma unroll 4
+      for (int co_local = co_first; co_local < co_end; co_local += co_stride, y_p += y_step, s_p += s_step) {
+        store_streaming(y_p, Storage::from_float(*s_p));
+      }
     }
     return;
   }

@@ -107,7 +107,7 @@ __device__ __forceinline__ void store_a_chunk(const ALoaderThread& t, const Bits
 #pragma unroll
   for (int j = 0; j < T::kALoads; ++j) {
     const int k = t.k_first + 2 * j;
-    const int i = stage_index<Flavor::kSixteenBit>(k, t.m_local, T::kLdA);
+    const int i = stage_index<Flavor::kSixteenBit>(k, Flavor::stage_a_column(t.m_local), T::kLdA);
     if constexpr (Flavor::kSixteenBit) {
       static_cast<uint16_t*>(stage_a)[i] = Flavor::to_smem(regs[j]);
     } else {
@@ -119,9 +119,9 @@ __device__ __forceinline__ void store_a_chunk(const ALoaderThread& t, const Bits
 // B is read in PyTorch's weight order so that a warp's loads are contiguous: for one ci, the block's output channels
 // [co0, co0 + block_cout) are block_cout·kH·kW consecutive elements (= 128·taps). Element e of a chunk (e = thread + threads·j)
 // is ci_local = e / (128·taps), r = e mod (128·taps), co_local = r / (kH·kW), (kh, kw) = r mod (kH·kW). Where it goes in
-// the stage (k = (ci_local, kh / sh, kw / sw), n = (phase (kh mod sh, kw mod sw), co_local)) is the same for every
-// chunk: a table built once per block.
-template <class T, bool kSixteenBit>
+// the stage (k = (ci_local, kh / sh, kw / sw), n = (phase (kh mod sh, kw mod sw), co_local), placed at the flavour's
+// stage_b_column(n)) is the same for every chunk: a table built once per block.
+template <class T, class Flavor>
 __device__ __forceinline__ void build_b_table(const PhaseGeometry& g, uint16_t* table) {
   for (int e = threadIdx.x; e < kChunkK * kBlockN; e += T::kThreads) {
     const int ci_local = e >> (7 + g.log2_taps);
@@ -133,7 +133,7 @@ __device__ __forceinline__ void build_b_table(const PhaseGeometry& g, uint16_t* 
     const int rw = kw & (g.s.sw - 1), tw = kw >> g.log2_sw;
     const int k = (ci_local << g.log2_taps) + th * g.Tw + tw;
     const int n = ((rh * g.s.sw + rw) << g.log2_block_cout) + co_local;
-    table[e] = uint16_t(stage_index<kSixteenBit>(k, n, kLdB));
+    table[e] = uint16_t(stage_index<Flavor::kSixteenBit>(k, Flavor::stage_b_column(n), kLdB));
   }
 }
 
