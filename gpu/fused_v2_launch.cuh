@@ -4,8 +4,13 @@
 // measured no faster on the H100 (2.245 vs 2.258 ms tf32, bench/NOTES.md §4) and does not fit sm_89, so it is not built.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v2_phase_gemm.cuh"
+#include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
 
@@ -27,9 +32,18 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
   const int64_t m_tiles = (g.m_total + T::kBlockM - 1) / T::kBlockM;
   const int64_t blocks = m_tiles * g.n_tiles;
   if (blocks > 0x7fffffff) throw GpuError("fused_v2_phase_gemm: " + std::to_string(blocks) + " blocks exceed the grid limit");
-  fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
-      g, static_cast<const Bits*>(x), static_cast<const Bits*>(w), static_cast<const Bits*>(bias), static_cast<Bits*>(y), run_if_set);
+  // The weights in the stages' order (tile_loader.cuh), in a stream-ordered scratch buffer freed after the launch.
+  const int64_t packed_words = int64_t(g.n_tiles) * g.k_chunks * kPackedChunkWords<Flavor::kSixteenBit>;
+  void* packed = scratch_alloc_async(size_t(packed_words) * 4, stream);
+  const int pack_blocks = int(std::min<int64_t>((packed_words * (Flavor::kSixteenBit ? 2 : 1) + 255) / 256, 4096));
+  fused_v2_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w),
+                                                                  static_cast<PackedB<Flavor>*>(packed), run_if_set);
   GATE_CUDA_CHECK(cudaGetLastError());
+  fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
+      g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
+      static_cast<Bits*>(y), run_if_set);
+  GATE_CUDA_CHECK(cudaGetLastError());
+  scratch_free_async(packed, stream);
 }
 
 template <class Flavor>

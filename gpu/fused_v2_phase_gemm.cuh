@@ -17,7 +17,7 @@
 namespace gate::gpu {
 
 // Shared memory: two stages of A and B (in 32-bit words: kChunkK rows each, the 16-bit flavours use half), aliased by
-// the epilogue's staging tile; then the B scatter tables, the A offsets and the per-m output table.
+// the epilogue's staging tile; then the A offsets and the per-m output table.
 template <class T>
 struct PhaseGemmSmem {
   static constexpr int kStageWordsA = kChunkK * T::kLdA;
@@ -25,13 +25,11 @@ struct PhaseGemmSmem {
   static constexpr int kStagesBytes = 2 * (kStageWordsA + kStageWordsB) * 4;
   static constexpr int kStagingBytes = kBlockN * T::kLdStage * 4;
   static constexpr int kMainBytes = kStagesBytes > kStagingBytes ? kStagesBytes : kStagingBytes;
-  static constexpr int kBTableBytes = kChunkK * kBlockN * 2;
-  static constexpr int kBSourcesBytes = kChunkK * kBlockN * 4;
   static constexpr int kAOffsetsBytes = kChunkK * 4;
   static constexpr int kMOutBytes = T::kBlockM * int(sizeof(MOutput));
-  // Tile<128>: 96,384 bytes; Tile<256>: 161,920 bytes.
-  static constexpr int kBytes = kMainBytes + kBTableBytes + kBSourcesBytes + kAOffsetsBytes + kMOutBytes;
-  static_assert(kMainBytes % 16 == 0 && kBTableBytes % 16 == 0 && kBSourcesBytes % 16 == 0, "16-byte alignment");
+  // Tile<128>: 71,808 bytes; Tile<256>: 137,344 bytes.
+  static constexpr int kBytes = kMainBytes + kAOffsetsBytes + kMOutBytes;
+  static_assert(kMainBytes % 16 == 0 && kAOffsetsBytes % 16 == 0, "16-byte alignment");
 };
 
 // Register cap 128 per thread: Tile<128> runs two blocks of 256 threads per SM where shared memory allows (sm_90),
@@ -39,7 +37,7 @@ struct PhaseGemmSmem {
 template <class Flavor, class T>
 __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
     fused_v2_phase_gemm(PhaseGeometry g, const typename Flavor::Storage::Bits* __restrict__ x,
-                        const typename Flavor::Storage::Bits* __restrict__ w,
+                        const uint32_t* __restrict__ w_packed,
                         const typename Flavor::Storage::Bits* __restrict__ bias,
                         typename Flavor::Storage::Bits* __restrict__ y, const uint32_t* run_if_set) {
   using Bits = typename Flavor::Storage::Bits;
@@ -47,10 +45,8 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   if (run_if_set != nullptr && *run_if_set == 0) return;  // a fallback not needed this time (fused_v2_launchers.hpp)
   extern __shared__ __align__(16) unsigned char smem[];
   uint32_t* stages = reinterpret_cast<uint32_t*>(smem);
-  uint16_t* b_table = reinterpret_cast<uint16_t*>(smem + S::kMainBytes);
-  uint32_t* b_sources = reinterpret_cast<uint32_t*>(smem + S::kMainBytes + S::kBTableBytes);
-  int* a_offsets = reinterpret_cast<int*>(smem + S::kMainBytes + S::kBTableBytes + S::kBSourcesBytes);
-  MOutput* m_out = reinterpret_cast<MOutput*>(smem + S::kMainBytes + S::kBTableBytes + S::kBSourcesBytes + S::kAOffsetsBytes);
+  int* a_offsets = reinterpret_cast<int*>(smem + S::kMainBytes);
+  MOutput* m_out = reinterpret_cast<MOutput*>(smem + S::kMainBytes + S::kAOffsetsBytes);
   auto stage_a = [&](int s) { return stages + s * (S::kStageWordsA + S::kStageWordsB); };
   auto stage_b = [&](int s) { return stages + s * (S::kStageWordsA + S::kStageWordsB) + S::kStageWordsA; };
 
@@ -61,8 +57,7 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const WarpCoords wc{(warp % T::kWarpsM) * kWarpM, (warp / T::kWarpsM) * kWarpN, lane / 4, lane % 4};
 
-  build_b_table<T, Flavor>(g, b_table);
-  build_b_sources<T>(g, co0, b_sources);
+  const uint32_t* b_tile = w_packed + int64_t(n_tile) * g.k_chunks * kPackedChunkWords<Flavor::kSixteenBit>;
   build_a_offsets<T>(g, a_offsets);
   build_m_outputs<T>(g, m0, m_out);
   const ALoaderThread a_thread = make_a_loader<T>(g, m0);
@@ -71,27 +66,28 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   zero_warp_acc(acc);
 
   // ---- prefetch: chunk 0 into stage 0 ----
-  Bits a_regs[T::kALoads], b_regs[T::kBLoads];
-  __syncthreads();  // tables complete
+  Bits a_regs[T::kALoads];
+  copy_b_chunk<T, Flavor::kSixteenBit>(b_tile, 0, stage_b(0));
+  __syncthreads();  // a_offsets and m_out complete
   load_a_chunk<T>(g, x, a_thread, a_offsets, 0, a_regs);
-  load_b_chunk<T>(g, w, b_sources, co0, 0, b_regs);
   store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a(0));
-  store_b_chunk<T, Flavor>(b_table, b_regs, stage_b(0));
+  v3_cp_async_wait<0>();
   __syncthreads();
 
-  // ---- main loop: the global loads of chunk c+1 are issued before the mma work on chunk c and land in registers
-  // meanwhile; they go to the other stage after it, and one barrier per chunk separates a stage's writes from its reads
-  // (the stage written in iteration c was last read in iteration c-1, before the previous barrier). ----
+  // ---- main loop: the loads of chunk c+1 are issued before the mma work on chunk c (A's into registers, which go to
+  // the other stage after it; B's cp.async straight into that stage), and one barrier per chunk separates a stage's
+  // writes from its reads (the stage written in iteration c was last read in iteration c-1, before the previous
+  // barrier). ----
   for (int c = 0; c < g.k_chunks; ++c) {
     const bool more = c + 1 < g.k_chunks;
     if (more) {
       load_a_chunk<T>(g, x, a_thread, a_offsets, c + 1, a_regs);
-      load_b_chunk<T>(g, w, b_sources, co0, c + 1, b_regs);
+      copy_b_chunk<T, Flavor::kSixteenBit>(b_tile, c + 1, stage_b((c + 1) & 1));
     }
     Flavor::template chunk<T::kLdA>(acc, stage_a(c & 1), stage_b(c & 1), wc);
     if (more) {
       store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a((c + 1) & 1));
-      store_b_chunk<T, Flavor>(b_table, b_regs, stage_b((c + 1) & 1));
+      v3_cp_async_wait<0>();
     }
     __syncthreads();
   }

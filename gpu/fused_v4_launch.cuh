@@ -36,8 +36,9 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   constexpr int kElem = int(sizeof(Bits));
   // The geometry's sizes that do not depend on the grid (shared memory, staging); the launch's is made below.
   const V4Geometry sizes = make_v4_geometry(s, Flavor::kConfig, 1);
-  // y's TMA stores (float32 staged items) need it 16-byte aligned too.
-  const bool tma_stores = kElem == 4 && sizes.staged;
+  // y's TMA stores (float32 whole-rows items, staged; the kernel's kSplitTw path) need it 16-byte aligned too; the
+  // other staged items leave by the storer's plain stores, which take the widest its row's alignment allows.
+  const bool tma_stores = Flavor::kConfig.split_tw && sizes.staged;
   const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);

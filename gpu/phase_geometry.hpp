@@ -19,10 +19,10 @@ namespace gate::gpu {
 // Block tile of the phase-GEMM (one place; every piece of the kernel reads these). Tile<BlockM>: BlockM q-pixels ×
 // kBlockN = 128 columns (all phases of 128/P output channels), 2·BlockM threads = (BlockM/64) × 4 warps of 64 × 32
 // accumulators. K streams in chunks of 32 through two shared-memory stages.
-//   Tile<128> (256 threads, 94 KB of shared memory): the one built. Two blocks per SM on sm_90 (228 KB), one on sm_80
-//             (164 KB) and on sm_89 (RTX 4090: 100 KB per SM, 99 KB per block: it fits with 5 KB to spare).
-//   Tile<256> (512 threads, 158 KB): loads each weight chunk once per 256 q-pixels; measured no faster on the H100
-//             (bench/NOTES.md §4) and too large for sm_89, so the launcher does not instantiate it.
+//   Tile<128> (256 threads, 70 KB of shared memory): the one built. Two blocks per SM on sm_90 and sm_80 (the register
+//             file's limit: 128 registers a thread), one on sm_89 (RTX 4090: 100 KB per SM, 99 KB per block).
+//   Tile<256> (512 threads, 134 KB): loads each weight chunk once per 256 q-pixels; measured no faster on the H100
+//             (bench/NOTES.md §4, §15) and too large for sm_89, so the launcher does not instantiate it.
 inline constexpr int kBlockN = 128;
 inline constexpr int kChunkK = 32;
 inline constexpr int kWarpM = 64;
@@ -41,7 +41,6 @@ struct Tile {
   static constexpr int kLdA = BlockM + 8;
   static constexpr int kLdStage = BlockM + 4;
   static constexpr int kALoads = kChunkK * BlockM / kThreads;   // A elements per thread and chunk (16)
-  static constexpr int kBLoads = kChunkK * kBlockN / kThreads;  // B elements per thread and chunk (16 or 8)
 };
 using TileSmall = Tile<128>;
 using TileLarge = Tile<256>;

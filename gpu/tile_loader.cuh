@@ -1,12 +1,14 @@
-// The phase-GEMM's loader: one K-chunk of A (input pixels, im2col on the fly) and B (weights, all phases of the
-// block's output channels) from global memory into registers, then into one shared-memory stage in the flavour's format.
-// Register staging (not cp.async) because every flavour converts or re-packs on the way (TF32 rounding, 16-bit pairs
-// interleaved by k, weights scattered from PyTorch's (Cin, Cout, kH, kW) order into [k][phase, co]); the global loads
-// of chunk c+1 are in flight while the warps multiply chunk c.
+// The phase-GEMM's loader: one K-chunk of A (input pixels, im2col on the fly) from global memory into registers, then
+// into one shared-memory stage in the flavour's format (register staging, not cp.async, because the flavours convert or
+// re-pack on the way: TF32 rounding, 16-bit pairs interleaved by k); and B (weights, all phases of the block's output
+// channels), packed once per launch in the stage's order and format, copied by cp.async. The loads of chunk c+1 are in
+// flight while the warps multiply chunk c.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
+#include "gpu/cp_async.cuh"
 #include "gpu/phase_geometry.hpp"
 
 namespace gate::gpu {
@@ -116,66 +118,59 @@ __device__ __forceinline__ void store_a_chunk(const ALoaderThread& t, const Bits
   }
 }
 
-// B is read in PyTorch's weight order so that a warp's loads are contiguous: for one ci, the block's output channels
-// [co0, co0 + block_cout) are block_cout·kH·kW consecutive elements (= 128·taps). Element e of a chunk (e = thread + threads·j)
-// is ci_local = e / (128·taps), r = e mod (128·taps), co_local = r / (kH·kW), (kh, kw) = r mod (kH·kW). Where it goes in
-// the stage (k = (ci_local, kh / sh, kw / sw), n = (phase (kh mod sh, kw mod sw), co_local), placed at the flavour's
-// stage_b_column(n)) is the same for every chunk: a table built once per block.
-template <class T, class Flavor>
-__device__ __forceinline__ void build_b_table(const PhaseGeometry& g, uint16_t* table) {
-  for (int e = threadIdx.x; e < kChunkK * kBlockN; e += T::kThreads) {
-    const int ci_local = e >> (7 + g.log2_taps);
-    const int r = e & ((128 << g.log2_taps) - 1);
-    const int co_local = r >> g.log2_khkw;
-    const int khkw = r & ((1 << g.log2_khkw) - 1);
-    const int kh = khkw >> g.log2_kw, kw = khkw & (g.s.kW - 1);
-    const int rh = kh & (g.s.sh - 1), th = kh >> g.log2_sh;
-    const int rw = kw & (g.s.sw - 1), tw = kw >> g.log2_sw;
-    const int k = (ci_local << g.log2_taps) + th * g.Tw + tw;
-    const int n = ((rh * g.s.sw + rw) << g.log2_block_cout) + co_local;
-    table[e] = uint16_t(stage_index<Flavor::kSixteenBit>(k, Flavor::stage_b_column(n), kLdB));
-  }
-}
+// B: the weights of every (n-tile, chunk), packed once per launch (fused_v2_pack_weights, queued before the kernel by
+// fused_v2_launch.cuh) in the stage's order and the flavour's format, so that a chunk's B is a contiguous copy of
+// 16-byte pieces (cp.async) into the stage's padded rows. (Gathered per chunk from PyTorch's order through two tables,
+// B took ~10 instructions per element, 16 per thread and chunk, and the tables a prologue per block: bench/NOTES.md
+// §15.) A packed chunk is kBRows word-rows (k, or 16-bit pairs of k) × kBlockN words.
+template <bool kSixteenBit>
+inline constexpr int kBRows = kSixteenBit ? kChunkK / 2 : kChunkK;
+template <bool kSixteenBit>
+inline constexpr int kPackedChunkWords = kBRows<kSixteenBit> * kBlockN;
 
-// The source side of the same scatter: b_sources[e] = the w offset of element e from the chunk's first element
-// (ci0, co0, 0, 0), i.e. ci_local·Cout·kH·kW + r, or 0xFFFFFFFF where co0 + co_local >= Cout. A chunk reads only
-// offsets below (Cin − ci0)·Cout·kH·kW (the channels that exist), so one unsigned compare decides each load.
-template <class T>
-__device__ __forceinline__ void build_b_sources(const PhaseGeometry& g, int co0, uint32_t* b_sources) {
-  for (int e = threadIdx.x; e < kChunkK * kBlockN; e += T::kThreads) {
-    const int ci_local = e >> (7 + g.log2_taps);
-    const int r = e & ((128 << g.log2_taps) - 1);
-    const int co = co0 + (r >> g.log2_khkw);
-    b_sources[e] = co < g.s.Cout ? uint32_t(ci_local * g.s.Cout * (1 << g.log2_khkw) + r) : 0xFFFFFFFFu;
-  }
-}
+// Element (k, n) of chunk c of n-tile t: K = c·kChunkK + k is (ci, th, tw), channel-major (tap = K mod taps); n is
+// (phase (rh, rw), co_local) with co = t·block_cout + co_local; its value is Flavor::to_smem(w[ci][co][kh][kw]) with
+// kh = th·sh + rh, kw = tw·sw + rw (PyTorch's (Cin, Cout, kH, kW) order), 0 where ci >= Cin or co >= Cout; it goes to
+// stage_index(k, stage_b_column(n)) of the chunk's kBlockN-word rows. run_if_set as the kernel's.
+template <class Flavor>
+using PackedB = std::conditional_t<Flavor::kSixteenBit, uint16_t, uint32_t>;  // what to_smem returns
 
-template <class T, class Bits>
-__device__ __forceinline__ void load_b_chunk(const PhaseGeometry& g, const Bits* __restrict__ w, const uint32_t* b_sources,
-                                             int co0, int chunk, Bits regs[T::kBLoads]) {
-  const int ci0 = chunk * (kChunkK >> g.log2_taps);
-  const int64_t plane = int64_t(g.s.Cout) << g.log2_khkw;  // one input channel's weights
-  const int64_t limit64 = int64_t(g.s.Cin - ci0) * plane;
-  const uint32_t limit = limit64 > 0xFFFFFFFEll ? 0xFFFFFFFEu : uint32_t(limit64);
-  const Bits* base = w + int64_t(ci0) * plane + (int64_t(co0) << g.log2_khkw);
-#pragma unroll
-  for (int j = 0; j < T::kBLoads; ++j) {
-    const uint32_t off = b_sources[threadIdx.x + T::kThreads * j];
-    regs[j] = load_or_zero(base + off, off < limit);
-  }
-}
-
-template <class T, class Flavor, class Bits>
-__device__ __forceinline__ void store_b_chunk(const uint16_t* table, const Bits regs[T::kBLoads], void* stage_b) {
-#pragma unroll
-  for (int j = 0; j < T::kBLoads; ++j) {
-    const int i = table[threadIdx.x + T::kThreads * j];
-    if constexpr (Flavor::kSixteenBit) {
-      static_cast<uint16_t*>(stage_b)[i] = Flavor::to_smem(regs[j]);
-    } else {
-      static_cast<uint32_t*>(stage_b)[i] = Flavor::to_smem(regs[j]);
+template <class Flavor>
+__global__ void fused_v2_pack_weights(PhaseGeometry g, const typename Flavor::Storage::Bits* __restrict__ w,
+                                      PackedB<Flavor>* __restrict__ packed, const uint32_t* run_if_set) {
+  if (run_if_set != nullptr && *run_if_set == 0) return;
+  const int64_t total = int64_t(g.n_tiles) * g.k_chunks * kChunkK * kBlockN;
+  for (int64_t e = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; e < total; e += int64_t(gridDim.x) * blockDim.x) {
+    const int n = int(e % kBlockN), k = int(e / kBlockN % kChunkK);
+    const int64_t chunk_index = e / (kBlockN * kChunkK);  // n_tile · k_chunks + c
+    const int c = int(chunk_index % g.k_chunks), n_tile = int(chunk_index / g.k_chunks);
+    const int big_k = c * kChunkK + k, ci = big_k >> g.log2_taps, tap = big_k & (g.taps - 1);
+    const int th = tap >> g.log2_tw, tw = tap & (g.Tw - 1);
+    const int phase = n >> g.log2_block_cout, co = n_tile * g.block_cout + (n & (g.block_cout - 1));
+    const int kh = (th << g.log2_sh) + (phase >> g.log2_sw), kw = (tw << g.log2_sw) + (phase & (g.s.sw - 1));
+    PackedB<Flavor> v = 0;
+    if (ci < g.s.Cin && co < g.s.Cout) {
+      v = Flavor::to_smem(w[((int64_t(ci) * g.s.Cout + co) * g.s.kH + kh) * g.s.kW + kw]);
     }
+    packed[chunk_index * kChunkK * kBlockN + stage_index<Flavor::kSixteenBit>(k, Flavor::stage_b_column(n), kBlockN)] = v;
   }
+}
+
+// Chunk c of the block's packed weights (packed_tile: its n-tile's first chunk) into a stage: one 16-byte cp.async per
+// piece, committed as one group.
+template <class T, bool kSixteenBit>
+__device__ __forceinline__ void copy_b_chunk(const uint32_t* __restrict__ packed_tile, int chunk, uint32_t* stage_b) {
+  constexpr int kPiecesPerRow = kBlockN / 4;
+  constexpr int kPieces = kBRows<kSixteenBit> * kPiecesPerRow;
+  static_assert(kPieces % T::kThreads == 0 && kLdB % 4 == 0, "whole 16-byte pieces, the same count per thread");
+  const uint32_t* src = packed_tile + int64_t(chunk) * kPackedChunkWords<kSixteenBit>;
+  const uint32_t dst = uint32_t(__cvta_generic_to_shared(stage_b));
+#pragma unroll
+  for (int j = 0; j < kPieces / T::kThreads; ++j) {
+    const int i = threadIdx.x + j * T::kThreads;
+    v3_cp_async<16>(dst + 4 * ((i / kPiecesPerRow) * kLdB + 4 * (i % kPiecesPerRow)), src + 4 * i, true);
+  }
+  v3_cp_async_commit();
 }
 
 }  // namespace gate::gpu

@@ -2,14 +2,17 @@
 // passes verify's comparator against the double reference, on shapes that stress each parameter. Runs only where a
 // CUDA device exists (gpu_main.cpp reports skipped otherwise).
 #include <catch2/catch.hpp>
+#include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gpu/fused.hpp"
+#include "gpu/launch.hpp"
 #include "tests/gpu/gpu_case.hpp"
 
 namespace {
@@ -220,6 +223,57 @@ TEST_CASE("gpu: fused_v4 with one to eight pipeline units per item", "[gpu]") {
       INFO("Cin " << cin << " dtype " << int(d) << " precision " << int(pr));
       const auto names = gate::gpu::kernel_variants(p);
       CHECK(check_all_variants(p, 8) == int(names.size()));
+    }
+  }
+}
+
+TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at an offset) pass in every variant",
+          "[gpu]") {
+  // A tensor view at an element offset hands the kernel a pointer 4 (or 2) bytes off any alignment the fast paths
+  // like: v4 needs x 16-byte aligned for its TMA loads and, for TF32's TMA stores, y too; 3xTF32's and 16-bit's
+  // staged rows leave through plain stores as wide as each row's alignment allows; whatever a fast path cannot take
+  // goes to its fallback. W = 64 so that v4 stages its outputs (whole rows for TF32, row items otherwise).
+  Problem p = base("offsets", 1, 16, 32, 5, 64, 4, 4);
+  p.stride = {2, 2};
+  for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
+                       std::pair{DType::kFloat16, Precision::kFp32}}) {
+    p.dtype = d;
+    p.precision = pr;
+    const auto in = gate::gpu_test::make_inputs(p, 13);
+    const auto expected = gate::gpu_test::make_expected(p, in);
+    const size_t elem = size_t(gate::dtype_bytes(d));
+    for (auto [x_off, y_off] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{0, 3}, std::pair{1, 0}, std::pair{3, 2}}) {
+      for (const auto& name : gate::gpu::kernel_variants(p)) {
+        const auto v = gate::gpu::parse_variant(name);
+        // Copies of x and y at the offsets (in elements) inside larger buffers; y is copied back afterwards.
+        const auto launch = [&](const void* x, const void* w, const void* b, void* y, CUstream_st* stream) {
+          const size_t x_bytes = size_t(gate::element_count(gate::x_shape(p), "x")) * elem;
+          const size_t y_bytes = size_t(gate::element_count(gate::y_shape(p), "y")) * elem;
+          unsigned char *x2 = nullptr, *y2 = nullptr;
+          REQUIRE(cudaMalloc(&x2, x_bytes + 64) == cudaSuccess);
+          REQUIRE(cudaMalloc(&y2, y_bytes + 64) == cudaSuccess);
+          REQUIRE(cudaMemcpyAsync(x2 + x_off * elem, x, x_bytes, cudaMemcpyDeviceToDevice, stream) == cudaSuccess);
+          REQUIRE(cudaMemsetAsync(y2, 0xFF, y_bytes + 64, stream) == cudaSuccess);
+          gate::gpu::launch_fused(p, v, x2 + x_off * elem, w, b, y2 + y_off * elem, stream);
+          REQUIRE(cudaMemcpyAsync(y, y2 + y_off * elem, y_bytes, cudaMemcpyDeviceToDevice, stream) == cudaSuccess);
+          // Nothing written outside the view: the bytes before it and the 64 after it keep their fill.
+          std::vector<unsigned char> all(y_bytes + 64);
+          REQUIRE(cudaMemcpyAsync(all.data(), y2, all.size(), cudaMemcpyDeviceToHost, stream) == cudaSuccess);
+          REQUIRE(cudaStreamSynchronize(stream) == cudaSuccess);
+          const auto outside = [&](size_t i) { return i < y_off * elem || i >= y_off * elem + y_bytes; };
+          size_t touched = 0;
+          for (size_t i = 0; i < all.size(); ++i) touched += outside(i) && all[i] != 0xFF;
+          CHECK(touched == 0);
+          cudaFree(x2);
+          cudaFree(y2);
+        };
+        const auto y = gate::gpu::run_on_device(p, in.x, in.weight, in.bias_ptr(), launch);
+        const gate::verify::CompareInput ci{y.values, expected.y, expected.scale, y.shape};
+        const auto r = gate::verify::compare(ci, gate::gpu_test::contract_for(p));
+        INFO(gate::describe(p) << "\nx offset " << x_off << ", y offset " << y_off << " elements\n"
+                               << gate::gpu_test::summary(name, r));
+        CHECK(r.passed());
+      }
     }
   }
 }
