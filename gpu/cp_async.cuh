@@ -9,16 +9,16 @@ namespace gate::gpu {
 // Global → shared copy of 4 elements (16 bytes for float32: cp.async.cg; 8 bytes for 16-bit: cp.async.ca);
 // valid == false writes zeros (src-size 0 reads nothing).
 template <int kBytes>
-__device__ __forceinline__ void v3_cp_async(uint32_t dst, const void* src, bool valid) {
+__device__ __forceinline__ void cp_async(uint32_t dst, const void* src, bool valid) {
   if constexpr (kBytes == 16) {
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0) : "memory");
   } else {
     asm volatile("cp.async.ca.shared.global [%0], [%1], 8, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 8 : 0) : "memory");
   }
 }
-__device__ __forceinline__ void v3_cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
 template <int N>
-__device__ __forceinline__ void v3_cp_async_wait() {
+__device__ __forceinline__ void cp_async_wait() {
   asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
 }
 

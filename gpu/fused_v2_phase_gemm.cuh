@@ -71,7 +71,7 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
   __syncthreads();  // a_offsets and m_out complete
   load_a_chunk<T>(g, x, a_thread, a_offsets, 0, a_regs);
   store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a(0));
-  v3_cp_async_wait<0>();
+  cp_async_wait<0>();
   __syncthreads();
 
   // ---- main loop: the loads of chunk c+1 are issued before the mma work on chunk c (A's into registers, which go to
@@ -87,7 +87,7 @@ __global__ void __launch_bounds__(T::kThreads, 512 / T::kThreads)
     Flavor::template chunk<T::kLdA>(acc, stage_a(c & 1), stage_b(c & 1), wc);
     if (more) {
       store_a_chunk<T, Flavor>(a_thread, a_regs, stage_a((c + 1) & 1));
-      v3_cp_async_wait<0>();
+      cp_async_wait<0>();
     }
     __syncthreads();
   }

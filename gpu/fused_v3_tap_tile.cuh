@@ -137,12 +137,12 @@ __global__ void __launch_bounds__(kV3Threads, 2)
     const uint32_t st = smem_addr + uint32_t(s * stage_bytes);
 #pragma unroll
     for (int r = 0; r < kV3MaxASlots; ++r)
-      if (a_src[r] != -2) v3_cp_async<4 * kElem>(st + a_dst[r], xc + (a_src[r] < 0 ? 0 : a_src[r]), a_src[r] >= 0);
+      if (a_src[r] != -2) cp_async<4 * kElem>(st + a_dst[r], xc + (a_src[r] < 0 ? 0 : a_src[r]), a_src[r] >= 0);
     const Bits* wc = w_block + int64_t(chunk) * (kBWords * 4 / kElem);
     const uint32_t sb = st + uint32_t(a_bytes + tid * 16);
 #pragma unroll
     for (int r = 0; r < kBWords / (4 * kV3Threads); ++r)
-      v3_cp_async<16>(sb + r * 16 * kV3Threads, wc + r * kV3Threads * (16 / kElem), true);
+      cp_async<16>(sb + r * 16 * kV3Threads, wc + r * kV3Threads * (16 / kElem), true);
   };
 
   WarpAcc acc;
@@ -151,7 +151,7 @@ __global__ void __launch_bounds__(kV3Threads, 2)
 #pragma unroll
   for (int s = 0; s < kV3Stages - 1; ++s) {
     if (s < g.chunks) load_stage(s, s);
-    v3_cp_async_commit();
+    cp_async_commit();
   }
 
   // Lane (g, c) holds q-pixels 4g + mt (fragment row g of m16 tile mt) and 32 + 4g + mt (row g + 8) of the warp's 64:
@@ -162,12 +162,12 @@ __global__ void __launch_bounds__(kV3Threads, 2)
 
   // ---- main loop: one barrier per chunk; the copy issued in iteration c goes to the stage read in iteration c − 1 ----
   for (int c = 0; c < g.chunks; ++c) {
-    v3_cp_async_wait<kV3Stages - 2>();
+    cp_async_wait<kV3Stages - 2>();
     __syncthreads();
     {
       const int nc = c + kV3Stages - 1;
       if (nc < g.chunks) load_stage(nc, nc % kV3Stages);
-      v3_cp_async_commit();
+      cp_async_commit();
     }
     const Bits* As = reinterpret_cast<const Bits*>(smem_bytes + (c % kV3Stages) * stage_bytes);
     const uint32_t* Bs = reinterpret_cast<const uint32_t*>(smem_bytes + (c % kV3Stages) * stage_bytes + a_bytes);
@@ -231,7 +231,7 @@ __global__ void __launch_bounds__(kV3Threads, 2)
       }
     }
   }
-  v3_cp_async_wait<0>();
+  cp_async_wait<0>();
   __syncthreads();  // every warp is done with the stages: the staging tile aliases them
 
   // ---- epilogue: stage[n][m] with n = 32·phase + co_local, then y ----

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "gpu/cp_async.cuh"
 #include "gpu/epilogue.cuh"
 #include "gpu/fused_v3_tap_tile.cuh"
 #include "gpu/fused_v4_flavors.cuh"
@@ -181,11 +182,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // starts; from here on the warpgroups synchronise only with themselves.
   {
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
-    for (int off = tid * 16; off < G.b_bytes; off += kThreads * 16) v3_cp_async<16>(smem_addr + off, src + off, true);
-    v3_cp_async_commit();
+    for (int off = tid * 16; off < G.b_bytes; off += kThreads * 16) cp_async<16>(smem_addr + off, src + off, true);
+    cp_async_commit();
     // The copies complete before any other shared-memory write of the prologue (once per block; compute-sanitizer's
     // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
-    v3_cp_async_wait<0>();
+    cp_async_wait<0>();
     __syncthreads();
     // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels v4_channel(t, c)) contiguous.
     if (tid < kV3CoutPerBlock) {

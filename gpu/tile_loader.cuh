@@ -168,9 +168,9 @@ __device__ __forceinline__ void copy_b_chunk(const uint32_t* __restrict__ packed
 #pragma unroll
   for (int j = 0; j < kPieces / T::kThreads; ++j) {
     const int i = threadIdx.x + j * T::kThreads;
-    v3_cp_async<16>(dst + 4 * ((i / kPiecesPerRow) * kLdB + 4 * (i % kPiecesPerRow)), src + 4 * i, true);
+    cp_async<16>(dst + 4 * ((i / kPiecesPerRow) * kLdB + 4 * (i % kPiecesPerRow)), src + 4 * i, true);
   }
-  v3_cp_async_commit();
+  cp_async_commit();
 }
 
 }  // namespace gate::gpu
