@@ -254,10 +254,11 @@ struct FlavorFfma {
     static_assert(kChunkK % 2 == 0, "k in pairs");
     const float* a_k = reinterpret_cast<const float*>(As) + wc.wm + 4 * wc.g;
     const float* b_k = reinterpret_cast<const float*>(Bs) + wc.wn + 4 * wc.c;
-    // Four k a trip (two pairs) through advancing pointers, each load at an immediate offset (the addresses
-    // recomputed from k were 9 of every 145 instructions). Further unrolled, ptxas hoists the next trips' loads and
-    // spills at the 128-register cap; two pairs measured 2–3% faster than one (bench/NOTES.md §15).
-#pragma unroll 2
+    // Eight k a trip (four pairs) through advancing pointers, each load at an immediate offset (the addresses
+    // recomputed from k were 9 of every 145 instructions). Since the weights no longer pass through registers
+    // (tile_loader.cuh) ptxas fits this in 127 registers without spilling; on the seed workload 2 against 4 k a trip
+    // measured 3.40 against 3.31 ms, 4 against 8 k 3.27–3.30 against 3.24–3.25 (bench/NOTES.md §15).
+#pragma unroll 4
     for (int k = 0; k < kChunkK; k += 2, a_k += 2 * kLdA, b_k += 2 * kLdB) {
 #pragma unroll
       for (int kk = 0; kk < 2; ++kk) {

@@ -66,6 +66,16 @@ __device__ __forceinline__ void epilogue_to_stage(const PhaseGeometry& g, const 
     }
 }
 
+// Two adjacent outputs as one streaming store (p aligned to two elements), each rounded as from_float rounds it.
+template <class Storage>
+__device__ __forceinline__ void store_streaming_pair(typename Storage::Bits* p, float lo, float hi) {
+  if constexpr (sizeof(typename Storage::Bits) == 4) {
+    __stcs(reinterpret_cast<float2*>(p), make_float2(lo, hi));
+  } else {
+    __stcs(reinterpret_cast<unsigned int*>(p), Storage::pack2(lo, hi));
+  }
+}
+
 // Stage → y, in output order: idx = (co_local, rh, m, rw) with rw fastest, so a run of m along one q-row writes one
 // contiguous piece of output row sh·qh + rh − ph.
 template <class T, class Storage>
@@ -74,20 +84,27 @@ __device__ __forceinline__ void store_stage(const PhaseGeometry& g, const float*
   const int64_t plane = int64_t(g.s.Hout) * g.s.Wout;
   if (g.s.sw <= 2) {
     // BlockM·sw <= threads: a thread's (m, rw) is the same in every iteration, so its output base and column checks are
-    // hoisted. Its slabs (co_local, rh) are slab ≡ first (mod slab_step), slab = sh·co_local + rh (powers of two):
+    // hoisted. With sw = 2 and every pair (ow0, ow0 + 1) starting at an even element (Wout, pw even, y aligned to two
+    // elements) a thread takes both rw of its m, one two-element store each (half the store instructions: the stores
+    // were 9% of the FFMA kernel's samples, bench/NOTES.md §15); a pair is then wholly inside the row or wholly out.
+    // A thread's slabs (co_local, rh) are slab ≡ first (mod slab_step), slab = sh·co_local + rh (powers of two):
     // rh ≡ first (mod d = min(slab_step, sh)), and co_local from first / sh in strides of slab_step / d. Row by row,
-    // each store is then one shared load and two pointer advances (with the index recomputed per slab, 32
+    // each store is then its shared loads and two pointer advances (with the index recomputed per slab, 32
     // instructions a store: 12% of the FFMA kernel's time, bench/NOTES.md §15).
-    const int slab_step = T::kThreads >> (T::kLog2BlockM + g.log2_sw);
-    const int p = threadIdx.x & ((T::kBlockM << g.log2_sw) - 1);
-    const int rw = p & (g.s.sw - 1), m = p >> g.log2_sw;
+    const bool pairs = g.s.sw == 2 && g.s.Wout % 2 == 0 && g.s.pw % 2 == 0 &&
+                       reinterpret_cast<uintptr_t>(y) % (2 * sizeof(typename Storage::Bits)) == 0;
+    const int log2_lanes = T::kLog2BlockM + (pairs ? 0 : g.log2_sw);  // threads per slab
+    const int slab_step = T::kThreads >> log2_lanes;
+    const int p = threadIdx.x & ((1 << log2_lanes) - 1);
+    const int rw = pairs ? 0 : p & (g.s.sw - 1), m = pairs ? p : p >> g.log2_sw;
     const MOutput o = m_out[m];
     const int ow = o.ow0 + rw;
     if (o.oh0 == INT32_MIN || ow < 0 || ow >= g.s.Wout) return;
-    const int first = threadIdx.x >> (T::kLog2BlockM + g.log2_sw);  // < slab_step
+    const int first = threadIdx.x >> log2_lanes;  // < slab_step
     const int d = slab_step < g.s.sh ? slab_step : g.s.sh;
     const int co_stride = slab_step / d, co_first = first >> g.log2_sh;
     const int co_end = g.s.Cout - co0 < g.block_cout ? g.s.Cout - co0 : g.block_cout;
+    const int rw1 = T::kLdStage << g.log2_block_cout;  // stage distance of rw = 1 from rw = 0
     for (int rh = first & (d - 1); rh < g.s.sh; rh += d) {
       const int oh = o.oh0 + rh;
       if (oh < 0 || oh >= g.s.Hout) continue;
@@ -95,9 +112,16 @@ __device__ __forceinline__ void store_stage(const PhaseGeometry& g, const float*
       const float* s_p = stage + m + (((rh * g.s.sw + rw) << g.log2_block_cout) + co_first) * T::kLdStage;
       const int64_t y_step = int64_t(co_stride) * plane;
       const int s_step = co_stride * T::kLdStage;
+      if (pairs) {
 #pragma unroll 4
-      for (int co_local = co_first; co_local < co_end; co_local += co_stride, y_p += y_step, s_p += s_step) {
-        store_streaming(y_p, Storage::from_float(*s_p));
+        for (int co_local = co_first; co_local < co_end; co_local += co_stride, y_p += y_step, s_p += s_step) {
+          store_streaming_pair<Storage>(y_p, s_p[0], s_p[rw1]);
+        }
+      } else {
+#pragma unroll 4
+        for (int co_local = co_first; co_local < co_end; co_local += co_stride, y_p += y_step, s_p += s_step) {
+          store_streaming(y_p, Storage::from_float(*s_p));
+        }
       }
     }
     return;
