@@ -77,14 +77,6 @@ __global__ void fused_v3_pack_weights(V3Geometry g, const typename Flavor::Stora
   }
 }
 
-// Streaming store of the (rw = 0, rw = 1) pair of one output row.
-__device__ __forceinline__ void v3_store_pair(float* p, float lo, float hi) {
-  __stcs(reinterpret_cast<float2*>(p), make_float2(lo, hi));
-}
-__device__ __forceinline__ void v3_store_pair(uint16_t* p, uint16_t lo, uint16_t hi) {
-  __stcs(reinterpret_cast<unsigned int*>(p), unsigned(lo) | (unsigned(hi) << 16));
-}
-
 template <class Flavor>
 __global__ void __launch_bounds__(kV3Threads, 2)
     fused_v3_tap_tile(V3Geometry g, const typename Flavor::Storage::Bits* __restrict__ x,
@@ -268,7 +260,7 @@ __global__ void __launch_bounds__(kV3Threads, 2)
     const int co_local = slab >> 1, rh = slab & 1;
     const float v0 = stage[((2 * rh) * kV3CoutPerBlock + co_local) * kV3StageLd + m];
     const float v1 = stage[((2 * rh + 1) * kV3CoutPerBlock + co_local) * kV3StageLd + m];
-    v3_store_pair(y_m + co_local * plane + rh * g.Wout, Storage::from_float(v0), Storage::from_float(v1));
+    store_streaming_pair(y_m + co_local * plane + rh * g.Wout, Storage::from_float(v0), Storage::from_float(v1));
   }
 }
 

@@ -41,5 +41,12 @@ struct StorageBF16 {
 // out of the caches' way leaves L2 to the input and weights that every block re-reads.
 __device__ __forceinline__ void store_streaming(float* p, float v) { __stcs(p, v); }
 __device__ __forceinline__ void store_streaming(uint16_t* p, uint16_t v) { __stcs(reinterpret_cast<unsigned short*>(p), v); }
+// Two adjacent elements (an output row's rw = 0, 1 pair) as one streaming store; p aligned to two elements.
+__device__ __forceinline__ void store_streaming_pair(float* p, float lo, float hi) {
+  __stcs(reinterpret_cast<float2*>(p), make_float2(lo, hi));
+}
+__device__ __forceinline__ void store_streaming_pair(uint16_t* p, uint16_t lo, uint16_t hi) {
+  __stcs(reinterpret_cast<unsigned int*>(p), unsigned(lo) | (unsigned(hi) << 16));
+}
 
 }  // namespace gate::gpu

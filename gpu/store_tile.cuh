@@ -66,16 +66,6 @@ __device__ __forceinline__ void epilogue_to_stage(const PhaseGeometry& g, const 
     }
 }
 
-// Two adjacent outputs as one streaming store (p aligned to two elements), each rounded as from_float rounds it.
-template <class Storage>
-__device__ __forceinline__ void store_streaming_pair(typename Storage::Bits* p, float lo, float hi) {
-  if constexpr (sizeof(typename Storage::Bits) == 4) {
-    __stcs(reinterpret_cast<float2*>(p), make_float2(lo, hi));
-  } else {
-    __stcs(reinterpret_cast<unsigned int*>(p), Storage::pack2(lo, hi));
-  }
-}
-
 // Stage → y, in output order: idx = (co_local, rh, m, rw) with rw fastest, so a run of m along one q-row writes one
 // contiguous piece of output row sh·qh + rh − ph.
 template <class T, class Storage>
@@ -115,7 +105,7 @@ __device__ __forceinline__ void store_stage(const PhaseGeometry& g, const float*
       if (pairs) {
 #pragma unroll 4
         for (int co_local = co_first; co_local < co_end; co_local += co_stride, y_p += y_step, s_p += s_step) {
-          store_streaming_pair<Storage>(y_p, s_p[0], s_p[rw1]);
+          store_streaming_pair(y_p, Storage::from_float(s_p[0]), Storage::from_float(s_p[rw1]));
         }
       } else {
 #pragma unroll 4
