@@ -1,7 +1,9 @@
 // The launcher shared by the per-flavour translation units: checks that the device offers the Tile's shared memory,
-// raises the block's dynamic shared-memory limit, launches one block per (m-tile, n-tile) and checks the launch.
+// raises the block's dynamic shared-memory limit, packs the weights (fused_v2_pack_weights), launches one block per
+// (m-tile, n-tile) and checks the launches. (Persistent blocks measured 7–10% slower, bench/NOTES.md §15.)
 // Tile<128> on every architecture: Tile<256> (one block of 512 threads per SM, half the weight loads per mma) was
-// measured no faster on the H100 (2.245 vs 2.258 ms tf32, bench/NOTES.md §4) and does not fit sm_89, so it is not built.
+// measured no faster on the H100 (2.245 vs 2.258 ms tf32, bench/NOTES.md §4; FFMA 4.04 vs 3.99, §15) and does not fit
+// sm_89, so it is not built.
 #pragma once
 
 #include <algorithm>

@@ -1,7 +1,8 @@
 // fused_v2_phase_gemm: the fast path. The stride-s transposed convolution as one implicit GEMM over the q-grid
 // (phase_geometry.hpp): a block computes BlockM q-pixels × (all sh·sw phases × 128/(sh·sw) output channels), streaming
-// K = Cin·Th·Tw through two shared-memory stages in chunks of 32, then runs the fused epilogue on the accumulators and
-// writes its output in contiguous row runs (store_tile.cuh). One launch, no intermediate tensor in device memory.
+// K = Cin·Th·Tw through two shared-memory stages in chunks of 32 (A gathered from x, B copied from the weights packed
+// per launch: tile_loader.cuh), then runs the fused epilogue on the accumulators and writes its output in contiguous
+// row runs (store_tile.cuh). No intermediate tensor in device memory.
 // Template parameters: the mma flavour (mma_flavors.cuh: tf32, 3xTF32, fp32 FFMA, f16, bf16) and the Tile (q-pixels per
 // block; the launcher builds Tile<128> only, phase_geometry.hpp says why). Built into gate_gpu (fused_v2_<flavour>.cu);
 // validated by build*/bench/gpu/gpu_validate, timed by gpu_bench; bench/NOTES.md has each version's prediction and time.
