@@ -62,4 +62,19 @@ struct PhaseGeometry {
 bool phase_gemm_supports(const KernelShape& s, const char** why_not);
 PhaseGeometry make_phase_geometry(const KernelShape& s);  // requires phase_gemm_supports(s)
 
+#ifdef __CUDACC__
+// The q-pixel m (< m_total) of the q-grid: image and q-grid row/column (offsets from qh_base, qw_base). A 32-bit
+// division where M fits (every realistic problem): the 64-bit one is a ~70-instruction routine on the path to a
+// block's first loads and its output table.
+struct QPixel {
+  int img, qh, qw;
+};
+__device__ __forceinline__ QPixel q_pixel(const PhaseGeometry& g, int64_t m) {
+  const int64_t qhw = int64_t(g.QH) * g.QW;
+  const int img = g.m_total <= 0x7fffffff ? int(uint32_t(m) / uint32_t(qhw)) : int(m / qhw);
+  const int rem = int(m - img * qhw);
+  return {img, rem / g.QW, rem % g.QW};
+}
+#endif
+
 }  // namespace gate::gpu

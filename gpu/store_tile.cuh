@@ -28,12 +28,10 @@ __device__ __forceinline__ void build_m_outputs(const PhaseGeometry& g, int64_t 
     const int64_t m = m0 + i;
     MOutput o{0, INT32_MIN, 0};
     if (m < g.m_total) {
-      const int64_t qhw = int64_t(g.QH) * g.QW;
-      const int img = int(m / qhw);
-      const int rem = int(m - img * qhw);
-      o.oh0 = (g.qh_base + rem / g.QW) * g.s.sh - g.s.ph;
-      o.ow0 = (g.qw_base + rem % g.QW) * g.s.sw - g.s.pw;
-      o.y_offset = int64_t(img) * g.s.Cout * g.s.Hout * g.s.Wout + int64_t(o.oh0) * g.s.Wout + o.ow0;
+      const QPixel q = q_pixel(g, m);
+      o.oh0 = (g.qh_base + q.qh) * g.s.sh - g.s.ph;
+      o.ow0 = (g.qw_base + q.qw) * g.s.sw - g.s.pw;
+      o.y_offset = int64_t(q.img) * g.s.Cout * g.s.Hout * g.s.Wout + int64_t(o.oh0) * g.s.Wout + o.ow0;
     }
     out[i] = o;
   }

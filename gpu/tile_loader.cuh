@@ -13,18 +13,19 @@
 
 namespace gate::gpu {
 
-// A load that happens only where `pred` holds, else 0, without a branch: written as C++ (cond ? load : 0) the compiler
-// wraps every element in a branch region (BSSY/BRA/BSYNC, ~10 instructions per element in the first version's SASS).
-__device__ __forceinline__ float load_or_zero(const float* p, bool pred) {
+// A load that happens only where `load_if` is non-zero (a masked bit, tested as is), else 0, without a branch: written
+// as C++ (cond ? load : 0) the compiler wraps every element in a branch region (BSSY/BRA/BSYNC, ~10 instructions per
+// element in the first version's SASS).
+__device__ __forceinline__ float load_or_zero(const float* p, uint32_t load_if) {
   float v;
   asm volatile("{\n .reg .pred p;\n setp.ne.b32 p, %2, 0;\n mov.b32 %0, 0;\n @p ld.global.nc.f32 %0, [%1];\n}\n"
-               : "=f"(v) : "l"(p), "r"(int(pred)));
+               : "=f"(v) : "l"(p), "r"(load_if));
   return v;
 }
-__device__ __forceinline__ uint16_t load_or_zero(const uint16_t* p, bool pred) {
+__device__ __forceinline__ uint16_t load_or_zero(const uint16_t* p, uint32_t load_if) {
   unsigned short v;
   asm volatile("{\n .reg .pred p;\n setp.ne.b32 p, %2, 0;\n mov.b16 %0, 0;\n @p ld.global.nc.u16 %0, [%1];\n}\n"
-               : "=h"(v) : "l"(p), "r"(int(pred)));
+               : "=h"(v) : "l"(p), "r"(load_if));
   return v;
 }
 
@@ -44,6 +45,8 @@ __device__ __forceinline__ int stage_index(int k, int col, int ld) {
 // does not depend on the chunk). The x offset of k-row k relative to (ci0, qh, qw) is the per-block table
 // a_offsets[k] = (k / taps)·H·W − th·W − tw, also chunk-invariant: per element the loader only tests a bit, reads one
 // broadcast table entry and issues the load (the first version recomputed all of it per element: 23 instructions).
+// The table is stored by k-row parity (a_offset_slot), so that a thread's 16 entries are contiguous: four 16-byte
+// loads per chunk instead of 16.
 struct ALoaderThread {
   int64_t x_offset;    // x index of (image, ci = 0, qh, qw); only read with a valid tap
   uint32_t k_inside;   // bit k set when tap(k) of this m is inside the image (0 when m is past the end of M)
@@ -51,12 +54,19 @@ struct ALoaderThread {
   int k_first;
 };
 
+// Where k-row k's entry sits: the thread with k_first = k mod 2 reads its k-rows k_first + 2j at k_first·16 + j.
+template <class T>
+__host__ __device__ constexpr int a_offset_slot(int k) {
+  static_assert(T::kThreads / T::kBlockM == 2 && 2 * T::kALoads == kChunkK, "two k-row parities, 16 rows each");
+  return (k & 1) * T::kALoads + (k >> 1);
+}
+
 template <class T>
 __device__ __forceinline__ void build_a_offsets(const PhaseGeometry& g, int* a_offsets) {
   for (int k = threadIdx.x; k < kChunkK; k += T::kThreads) {
     const int tap = k & (g.taps - 1);
     const int th = tap >> g.log2_tw, tw = tap & (g.Tw - 1);
-    a_offsets[k] = (k >> g.log2_taps) * g.s.H * g.s.W - th * g.s.W - tw;
+    a_offsets[a_offset_slot<T>(k)] = (k >> g.log2_taps) * g.s.H * g.s.W - th * g.s.W - tw;
   }
 }
 
@@ -69,12 +79,9 @@ __device__ __forceinline__ ALoaderThread make_a_loader(const PhaseGeometry& g, i
   t.x_offset = 0;
   const int64_t m = m0 + t.m_local;
   if (m < g.m_total) {
-    const int64_t qhw = int64_t(g.QH) * g.QW;
-    const int img = int(m / qhw);
-    const int rem = int(m - img * qhw);
-    const int qh = g.qh_base + rem / g.QW;
-    const int qw = g.qw_base + rem % g.QW;
-    t.x_offset = int64_t(img) * g.s.Cin * g.s.H * g.s.W + int64_t(qh) * g.s.W + qw;
+    const QPixel q = q_pixel(g, m);
+    const int qh = g.qh_base + q.qh, qw = g.qw_base + q.qw;
+    t.x_offset = int64_t(q.img) * g.s.Cin * g.s.H * g.s.W + int64_t(qh) * g.s.W + qw;
     uint32_t tap_inside = 0;
     for (int th = 0; th < g.Th; ++th)
       for (int tw = 0; tw < g.Tw; ++tw) {
@@ -97,10 +104,16 @@ __device__ __forceinline__ void load_a_chunk(const PhaseGeometry& g, const Bits*
   const uint32_t k_mask = t.k_inside & (k_valid >= kChunkK ? 0xFFFFFFFFu : ((1u << k_valid) - 1u));
   const uint32_t mine = k_mask >> t.k_first;
   const Bits* base = x + t.x_offset + int64_t(ci0) * g.s.H * g.s.W;
-  const int* offsets = a_offsets + t.k_first;
+  int offsets[T::kALoads];
+  static_assert(T::kALoads % 4 == 0, "whole 16-byte table loads");
+#pragma unroll
+  for (int q = 0; q < T::kALoads / 4; ++q) {
+    *reinterpret_cast<int4*>(&offsets[4 * q]) =
+        reinterpret_cast<const int4*>(a_offsets + a_offset_slot<T>(t.k_first))[q];
+  }
 #pragma unroll
   for (int j = 0; j < T::kALoads; ++j) {
-    regs[j] = load_or_zero(base + offsets[2 * j], (mine >> (2 * j)) & 1u);
+    regs[j] = load_or_zero(base + offsets[j], mine & (1u << (2 * j)));
   }
 }
 
