@@ -6,10 +6,11 @@
 
 namespace gate::gpu {
 
-// Global → shared copy of 4 elements (16 bytes for float32: cp.async.cg; 8 bytes for 16-bit: cp.async.ca);
-// valid == false writes zeros (src-size 0 reads nothing).
+// Global → shared copy of kBytes: 16 (cp.async.cg, L2 only) or 8 (cp.async.ca; v3's 4-element groups of 16-bit
+// values); valid == false writes zeros (src-size 0 reads nothing).
 template <int kBytes>
 __device__ __forceinline__ void cp_async(uint32_t dst, const void* src, bool valid) {
+  static_assert(kBytes == 16 || kBytes == 8, "the sizes this helper copies");
   if constexpr (kBytes == 16) {
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0) : "memory");
   } else {

@@ -86,7 +86,7 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
         static_assert(kN % 32 == 0, "whole groups of 8 channels");
         static_assert(v4_column(8 * 9).rh_local == 1 && v4_column(8 * 9).co_local == 1, "the order v4_column defines");
         static_assert(v4_channel(1, 0) - v4_channel(0, 0) == 1 && v4_channel(2, 0) - v4_channel(1, 0) == 7, "the steps");
-        __stcs(reinterpret_cast<float2*>(p), make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
+        store_streaming_pair(p, acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]);
       }
     }
   }
@@ -200,8 +200,8 @@ struct FlavorV4Float32 {
     } else {
 #pragma unroll
       for (int c8 = 0; c8 < 8; ++c8) {
-        __stcs(reinterpret_cast<float2*>(y_pair + int64_t(v4_channel(c8, cl)) * plane + kRow + 2 * (kV4ItemM - 1)),
-               pair(8 + c8, 1));
+        const float2 v = pair(8 + c8, 1);
+        store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + kRow + 2 * (kV4ItemM - 1), v.x, v.y);
       }
     }
     if (with_w) {  // the four row-0 lanes of warp 0: q-column W, row 0 staged (output 128), row 1 to y (output 128)
@@ -209,8 +209,8 @@ struct FlavorV4Float32 {
       for (int c8 = 0; c8 < 8; ++c8) {
         const int ch = v4_channel(c8, cl);
         st_shared_v2<0>(base + 4 * v4_out_slot(2 * kV4ItemM, ch), make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]));
-        __stcs(reinterpret_cast<float2*>(y_pair + int64_t(ch) * plane + kRow + 2 * kV4ItemM),
-               make_float2(acc_w[2 * (8 + c8)], acc_w[2 * (8 + c8) + 1]));
+        store_streaming_pair(y_pair + int64_t(ch) * plane + kRow + 2 * kV4ItemM, acc_w[2 * (8 + c8)],
+                             acc_w[2 * (8 + c8) + 1]);
       }
     }
   }
@@ -242,7 +242,7 @@ struct FlavorV4Tf32 : FlavorV4Float32<16, kV4ConfigTf32.split_tw> {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32<kConfig.split_tw>(f[s], a, s, l);
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, int acc) {
     wgmma_m64n128k8_tf32(d, a, b, acc);
   }
 };
@@ -316,7 +316,7 @@ struct FlavorV4SixteenBit {
       }
     }
   }
-  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, uint32_t, int acc) {
+  static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, int acc) {
     Mma(d, a, b, acc);
   }
   // The lane's pixels are adjacent q-pixels (qh, qw) and (qh, qw + 1) of one q-row (px_a, px_b; in a col item

@@ -419,12 +419,12 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const int first = kSplitTw ? 2 : 1;
         const int accumulate = (chunk > 0 || h > 0 || s >= first) ? 1 : 0;
         if constexpr (kSplitTw) {
-          if ((s & 1) != 0) Flavor::mma(acc_tw1, f[s], b, b_small, accumulate);
-          else Flavor::mma(acc, f[s], b, b_small, accumulate);
+          if ((s & 1) != 0) Flavor::mma(acc_tw1, f[s], b, accumulate);
+          else Flavor::mma(acc, f[s], b, accumulate);
         } else if constexpr (Flavor::kSplit) {
           Flavor::mma_split(acc, acc_small, f[s], b, b_small, accumulate);
         } else {
-          Flavor::mma(acc, f[s], b, b_small, accumulate);
+          Flavor::mma(acc, f[s], b, accumulate);
         }
       }
     };

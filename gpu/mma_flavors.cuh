@@ -207,11 +207,11 @@ struct Flavor3xTf32 : NaturalStageOrder {
 
 // FlavorFfma's stage column orders. A lane (g, c) owns the accumulator positions of an mma fragment (rows g + 8j of
 // its warp's 64, j = 2·mt + half; columns 8·nt + 2c + e of its warp's 32), so the epilogue is shared. Stored in the
-// natural order, those 8 rows and 8 columns cost 8 scalar and 4 8-byte shared loads per k for 64 fma: 16 shared
-// wavefronts, as many cycles as the SM's four schedulers take to issue the 64 fma of that warp, so shared memory and
-// the fma pipe were each the limit (4.3 ms, half the FFMA ceiling). Stored so that each lane's four (j, nt) values
-// sit side by side, they are 2 + 2 16-byte loads, each one wavefront (8 rows or 4 columns of 16 contiguous bytes,
-// broadcast to the lanes that share them): 4 wavefronts per 64 fma.
+// natural order, those 8 rows and 8 columns cost 8 scalar and 4 8-byte shared loads per k for 64 fma (16 shared
+// wavefronts). Stored so that each lane's four (j, nt) values sit side by side, they are 2 + 2 16-byte loads, each
+// one wavefront (8 rows or 4 columns of 16 contiguous bytes, broadcast to the lanes that share them): 4 instructions
+// and 4 wavefronts per 64 fma. Predicted to lift the shared-memory limit; measured 0–3% on its own (the kernel was
+// issue-bound on the instructions around its loop, bench/NOTES.md §15b), the gains came with the changes after it.
 __host__ __device__ constexpr int ffma_stage_row(int m) {  // m: the block's A column; row g + 8j of its warp tile
   const int r = m & (kWarpM - 1), g = r & 7, j = r >> 3;
   return (m & ~(kWarpM - 1)) + (j >> 2) * 32 + 4 * g + (j & 3);
