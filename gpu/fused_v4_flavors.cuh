@@ -157,6 +157,20 @@ struct FlavorV4Float32 {
       st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
     });
   }
+  // A whole-rows item's q-column W at n_cols 64 (the four row-0 lanes of warp 0, with_w): its (rw 0, rw 1) pair of
+  // each group t (channel v4_channel(t, cl), the block's row parity; acc_w[2t + rw]) at outputs 2W, 2W + 1 of the
+  // staged row (W = 64: the pitch's 528 bytes hold the row's 520), beside stage_row_item's 128 outputs.
+  static __device__ __forceinline__ void stage_row_w(const float (&acc_w)[2 * kT], unsigned char* staging, int cl) {
+    static_assert(kT == 8, "row staging without TMA stores: one row parity (n_cols 64)");
+    static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
+    const uint32_t base =
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * kV4ItemM);
+    v4_for_each_constant<kT>([&](auto group) {
+      constexpr int t = decltype(group)::value;
+      constexpr int kOffset = v4_row_slot(v4_channel(t, 0), 0, 4) - v4_row_slot(v4_channel(0, 0), 0, 4);
+      st_shared_v2<kOffset>(base, make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
+    });
+  }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w
@@ -274,16 +288,16 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
       }
     }
   }
-  // The small products (small·big, big·small) accumulate in d_small, the big ones in d, added in the epilogue (the
-  // kernel's acc_small), so that no small product is absorbed into a large partial sum (the kernel's comment there
-  // has the measurement). b is the descriptor of the big part's k-step; the small part's is b_small bytes further.
-  static __device__ __forceinline__ void mma_split(float (&d)[32], float (&d_small)[32], const uint32_t (&a)[8],
-                                                   uint64_t b, uint32_t b_small, int acc) {
+  // The three products of a k-step into one accumulator chain d, the small ones (small·big, big·small) first. b is the
+  // descriptor of the big part's k-step; the small part's is b_small bytes further. With split_tw (whole rows) the
+  // kernel's two chains are the tw = 0 and tw = 1 k-steps, each taking its steps' three products.
+  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
+                                             int acc) {
     const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
     const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
-    wgmma_m64n64k8_tf32(d_small, small, b, acc);
-    wgmma_m64n64k8_tf32(d, big, b, acc);
-    wgmma_m64n64k8_tf32(d_small, big, wgmma_desc_advance(b, b_small), 1);
+    wgmma_m64n64k8_tf32(d, small, b, acc);
+    wgmma_m64n64k8_tf32(d, big, wgmma_desc_advance(b, b_small), 1);
+    wgmma_m64n64k8_tf32(d, big, b, 1);
   }
 };
 

@@ -38,7 +38,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const V4Geometry sizes = make_v4_geometry(s, Flavor::kConfig, 1);
   // y's TMA stores (float32 whole-rows items, staged; the kernel's kSplitTw path) need it 16-byte aligned too; the
   // other staged items leave by the storer's plain stores, which take the widest its row's alignment allows.
-  const bool tma_stores = Flavor::kConfig.split_tw && sizes.staged;
+  const bool tma_stores = v4_tma_stores(Flavor::kConfig) && sizes.staged;
   const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);

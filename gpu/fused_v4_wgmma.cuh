@@ -170,13 +170,19 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   const uint32_t full_base = smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + wg * kStages * 8);
   const uint32_t empty_base = full_base + uint32_t(kWG * kStages * 8);
   constexpr bool kStaged = kC.staged_stores;
-  constexpr bool kSplitTw = kC.split_tw;  // staged items are whole rows, sent by TMA stores (else row items, copied)
+  constexpr bool kSplitTw = kC.split_tw;  // whole-rows items where W = 64 (fused_v4_geometry.hpp)
+  constexpr bool kTmaStores = v4_tma_stores(kC);  // staged items sent by TMA stores (else rows copied by the storer)
   // Staging buffer b (of kC.staging_buffers) of this warpgroup, and its mbarriers staged (its four warps have written
   // it) and free (the storer has read it): staged items take the buffers in turn.
   constexpr int kBufs = kC.staging_buffers;
   auto staged_bar = [&](int b) { return smem_addr + uint32_t(G.store_bar_offset + (wg * kBufs + b) * 8); };
   auto free_bar = [&](int b) { return staged_bar(b) + uint32_t(kWG * kBufs * 8); };
   auto staging_at = [&](int b) { return G.staging_offset + (wg * kBufs + b) * G.staging_bytes; };
+  // Whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block starts
+  // 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64), and
+  // is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory too.
+  const int row_shift =
+      kSplitTw && !kTmaStores ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8) : 0;
 
   // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
   // starts; from here on the warpgroups synchronise only with themselves.
@@ -237,7 +243,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const int buf = n_staged % kBufs;
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
-        if constexpr (kSplitTw) {
+        if constexpr (kTmaStores) {
           constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
@@ -256,21 +262,41 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout +
                          2 * it.qh0 * g.Wout;
           constexpr int kRowBytes = 2 * kV4ItemM * kElem, kPitch = v4_row_pitch(kElem);
-          using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
-          using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
           static_assert(v4_row_slot(1, 0, kElem) == kPitch && v4_row_slot(0, 1, kElem) == kV3CoutPerBlock * kPitch,
                         "rows (h, ch) in order h, then ch: one pitch apart");
           // The rows in buffer order: channel after channel (a plane further in y, a pitch in the buffer), then the
           // other row parity; pointers that advance rather than addresses recomputed per row (the storer's loop
           // limited the 16-bit kernel: 0.48 → 0.455 ms, bench/NOTES.md §14).
           const unsigned char* from = smem_v4 + staging_at(buf);
-          for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
-            unsigned char* to = reinterpret_cast<unsigned char*>(y_rows + h * g.Wout);
-            // Four rows an iteration for 16-bit, two for float32 (whose 16-byte pieces, four rows at a time, made
-            // ptxas spill 64 bytes in the producer's 24 registers).
+          if constexpr (kSplitTw) {
+            // Whole rows (3xTF32, one row parity, W = 64: 520 bytes a row, staged row_shift bytes into its slot):
+            // each row's 512 bytes from byte row_shift on, 16-byte aligned in y and in the buffer, as one 16-byte
+            // copy a lane; then lane l the other 8 bytes of row l (its last, or with row_shift 8 its first). No
+            // test of alignment per row, and no row waits on a second shared load of its own (the first build
+            // stored each row's last 8 bytes from lane 0 after the row: the storer, busy 97% of its time, held
+            // the computing warps ~8% of theirs at the staging buffer; ncu, bench/NOTES.md §16).
+            static_assert(kElem == 4 && kRowBytes == 16 * 32 && kPitch >= kRowBytes + 8 + 8, "a staged whole row");
+            const int64_t plane_bytes = plane * kElem;
+            const unsigned char* src = from + 2 * row_shift + 16 * lane;
+            unsigned char* dst = reinterpret_cast<unsigned char*>(y_rows) + row_shift + 16 * lane;
+#pragma unroll 2
+            for (int ch = 0; ch < kV3CoutPerBlock; ++ch, src += kPitch, dst += plane_bytes) {
+              __stcs(reinterpret_cast<uint4*>(dst), *reinterpret_cast<const uint4*>(src));
+            }
+            const int piece = row_shift != 0 ? 0 : kRowBytes;
+            __stcs(reinterpret_cast<uint2*>(reinterpret_cast<unsigned char*>(y_rows) + lane * plane_bytes + piece),
+                   *reinterpret_cast<const uint2*>(from + lane * kPitch + row_shift + piece));
+          } else {
+            using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
+            using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
+            for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
+              unsigned char* to = reinterpret_cast<unsigned char*>(y_rows + h * g.Wout);
+              // Four rows an iteration for 16-bit, two for float32 (whose 16-byte pieces, four rows at a time, made
+              // ptxas spill 64 bytes in the producer's 24 registers).
 #pragma unroll(kElem == 2 ? 4 : 2)
-            for (int ch = 0; ch < kV3CoutPerBlock; ++ch, from += kPitch, to += plane * kElem) {
-              v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
+              for (int ch = 0; ch < kV3CoutPerBlock; ++ch, from += kPitch, to += plane * kElem) {
+                v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
+              }
             }
           }
           mbarrier_arrive(free_bar(buf));  // each lane after its own reads
@@ -315,22 +341,16 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // v4_row_slot), and the producer's storer warp sends them (eight TMA stores, or a copy), so that the warps go on to
   // the next item (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11, and 0.21 of 16-bit's
   // 0.53 ms, §14); every other item stores from the registers.
-  static_assert(!kStaged || !kSplitTw || (kElem == 4 && kC.n_cols == 128), "whole-rows staging: v4_out_slot's layout");
+  static_assert(!kTmaStores || kElem == 4, "whole-rows staging: v4_out_slot's float32 layout");
   static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
-  // A splitting flavour's small products (Flavor::mma_split): a second wgmma chain beside acc's big ones, added in the
-  // epilogue (bench/NOTES.md §15: the same time as one chain; 3xTF32's largest error in gpu_validate's seed-shaped
-  // case 6.9 ulp, against 13.5 with one chain and v2's rounded split).
-  float acc_small[Flavor::kSplit ? kAcc : 1];
   float acc_w[kAcc / 2];
   const bool lane_with_w = G.whole_rows && m_a == 0;
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
-#pragma unroll
-  for (int i = 0; i < int(sizeof(acc_small) / sizeof(float)); ++i) acc_small[i] = 0.0f;
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
   auto epilogue = [&](const V4Item& it) {
     if constexpr (kSplitTw) {
@@ -340,10 +360,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         if (row_g) acc_w[(i >> 2) * 2 + (i & 1)] = lane_with_w ? acc_tw1[i] : 0.0f;
         acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
       }
-    }
-    if constexpr (Flavor::kSplit) {
-#pragma unroll
-      for (int i = 0; i < kAcc; ++i) acc[i] += acc_small[i];
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
@@ -357,17 +373,20 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     }
     if constexpr (kStaged) {
       const int buf = n_staged % kBufs, use = n_staged / kBufs;
-      unsigned char* staging = smem_v4 + staging_at(buf);
+      unsigned char* staging = smem_v4 + staging_at(buf) + row_shift;
       // The buffer's previous item has left it (free), then the four warps write it, each making its writes visible
       // (float32: to the TMA, the async proxy) before it arrives on staged; the producer's storer warp sends it.
       if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
       ++n_staged;
-      if constexpr (kSplitTw) {
+      if constexpr (kTmaStores) {
         Flavor::stage_item(acc, acc_w, reinterpret_cast<float*>(staging), y_item + 2 * it.qh0 * g.Wout, m_a,
                            lane_with_w, cl, plane);
         fence_proxy_async_shared();
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl);
+        if constexpr (kSplitTw) {
+          if (lane_with_w) Flavor::stage_row_w(acc_w, staging, cl);
+        }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes
     }
@@ -418,13 +437,15 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const uint64_t b = wgmma_desc_advance(b_unit, uint32_t((h * kSteps + s) * kBStep));
         const int first = kSplitTw ? 2 : 1;
         const int accumulate = (chunk > 0 || h > 0 || s >= first) ? 1 : 0;
+        auto mma_into = [&](float(&d)[kAcc]) {
+          if constexpr (Flavor::kSplit) Flavor::mma(d, f[s], b, b_small, accumulate);
+          else Flavor::mma(d, f[s], b, accumulate);
+        };
         if constexpr (kSplitTw) {
-          if ((s & 1) != 0) Flavor::mma(acc_tw1, f[s], b, accumulate);
-          else Flavor::mma(acc, f[s], b, accumulate);
-        } else if constexpr (Flavor::kSplit) {
-          Flavor::mma_split(acc, acc_small, f[s], b, b_small, accumulate);
+          if ((s & 1) != 0) mma_into(acc_tw1);
+          else mma_into(acc);
         } else {
-          Flavor::mma(acc, f[s], b, accumulate);
+          mma_into(acc);
         }
       }
     };
@@ -476,7 +497,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     wgmma_wait<0>();
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
-    if constexpr (Flavor::kSplit) wgmma_pin(acc_small);
     epilogue(it);
   }
 #endif

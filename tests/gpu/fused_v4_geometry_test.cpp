@@ -106,7 +106,7 @@ void check_store_barriers(const V4Geometry& g, const V4Config& c) {
 
 void check_row_staging(const V4Geometry& g, const V4Config& c);
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
-  if (!c.split_tw) return check_row_staging(g, c);
+  if (!gate::gpu::v4_tma_stores(c)) return check_row_staging(g, c);
   using gate::gpu::kV4OutBoxes;
   using gate::gpu::kV4OutBoxWidth;
   using gate::gpu::v4_out_slot;
@@ -172,17 +172,21 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
         }
 }
 
-// A row item's staged rows without whole rows (v4_row_slot, W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): the
-// block's output rows (row parity h for both parities, channel ch) of 128 outputs each lie inside the buffer without
-// overlap, 16-byte aligned (the storer reads 4·elem bytes a lane); the staged/free mbarriers sit between the bias and
-// the buffers; and the staging writes (stage_row_item) meet no bank conflict: in each half-warp (lanes g = 0..3 or
-// 4..7 of every lane quad cl; pixels m = 16·warp + 2g and the next (16-bit) or 16·warp + g and m + 8 (float32), 8 bytes
-// each; channel v4_channel(c8, cl)) the 16 lanes' two words are 32 banks.
+// A row item's staged rows without TMA stores (v4_row_slot, W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): the
+// block's output rows (row parity h for both parities, channel ch) of 128 outputs each — 130 for 3xTF32's whole rows,
+// whose q-column W pair follows at 128 (FlavorV4Float32::stage_row_w) — lie inside the buffer without overlap, 16-byte
+// aligned (the storer reads 4·elem bytes a lane); the staged/free mbarriers sit between the bias and the buffers; and
+// the staging writes (stage_row_item) meet no bank conflict: in each half-warp (lanes g = 0..3 or 4..7 of every lane
+// quad cl; pixels m = 16·warp + 2g and the next (16-bit) or 16·warp + g and m + 8 (float32), 8 bytes each; channel
+// v4_channel(c8, cl)) the 16 lanes' two words are 32 banks, nor do stage_row_w's (the four lanes cl of pixel 0).
 void check_row_staging(const V4Geometry& g, const V4Config& c) {
   using gate::gpu::v4_row_slot;
   CHECK(g.staged == (c.staged_stores && g.w.W == gate::gpu::kV4ItemM));
   if (!g.staged) return;
-  const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock, row_bytes = 2 * gate::gpu::kV4ItemM * elem;
+  const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock;
+  const int row_bytes = (2 * gate::gpu::kV4ItemM + (g.whole_rows ? 2 : 0)) * elem;
+  CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
+  if (g.whole_rows) CHECK(c.n_cols == gate::gpu::kV4ItemM);  // one row parity: a row of 130 outputs per channel
   const int parities = c.n_cols / gate::gpu::kV4ItemM;  // output rows per channel in one item: 2 or 1
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
@@ -216,6 +220,17 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
           INFO("element " << elem << " warp " << warp << " half " << half << " group " << t << " row " << r);
           CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
         }
+  if (!g.whole_rows) return;
+  for (int t = 0; t < 8; ++t) {
+    std::vector<int> banks(32, 0);
+    for (int cl = 0; cl < 4; ++cl) {
+      const int word = (v4_row_slot(gate::gpu::v4_channel(t, cl), 0, elem) + 2 * gate::gpu::kV4ItemM * elem) / 4;
+      ++banks[size_t(word % 32)];
+      ++banks[size_t((word + 1) % 32)];
+    }
+    INFO("q-column W, group " << t);
+    CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+  }
 }
 
 // Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
@@ -291,9 +306,10 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   CHECK(h.smem_bytes <= kH100SmemOptin);
   // 3xTF32: both weight parts of a 64-column n-tile take what one part of a 128-column tile takes (128 KB).
   const V4Geometry x3 = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config3xTf32, 132);
-  CHECK(!x3.whole_rows);  // its split accumulators measured slower (bench/NOTES.md §12)
-  CHECK(x3.m_tiles == 70);
-  CHECK(x3.staged);  // as 16-bit's: row items staged, col items from registers
+  CHECK(x3.whole_rows);  // 65 items per image, whose rows the storer copies (bench/NOTES.md §16)
+  CHECK(x3.m_tiles == 65);
+  CHECK(x3.staged);
+  CHECK(x3.staging_bytes == 32 * gate::gpu::v4_row_pitch(4));
   CHECK(x3.b_bytes == t.b_bytes);
   CHECK(x3.n_tiles == 2 * t.n_tiles);
 }
