@@ -4,7 +4,7 @@
 //   FlavorV4Tf32  float32 storage, TF32 wgmma; A fed as raw float32 bits (the tensor core reads the TF32 part:
 //                 truncation, within the tf32 contract's 2^-10, as in v3), B packed cvt.rna. k-step = one tap, 8 channels.
 //   FlavorV4Tf32x3  float32 storage, the fp32 contract by 3xTF32 (small·big + big·small + big·big, three m64n64k8
-//                 wgmma per k-step, the small products in their own accumulators): B's two parts as v2's Flavor3xTf32
+//                 wgmma per k-step into the k-step's tw chain: whole rows, as TF32): B's two parts as v2's Flavor3xTf32
 //                 splits them (big = truncated TF32, small = cvt.rna of the rest), packed side by side; A split in
 //                 registers into big and the exact rest, which the tensor core truncates; a block computes the 2
 //                 phases of one output row parity (n_cols 64: both parts of 128 columns would not fit shared memory).

@@ -35,7 +35,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging: whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their row pair,
+  // Output staging: TMA stores of whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their row pair,
   // 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the H100's
   // 232,448 bytes); otherwise (v4_row_slot) a row item's 32 channels × its block's output rows.
   g.staging_bytes = v4_tma_stores(c) ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes

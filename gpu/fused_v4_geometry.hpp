@@ -45,10 +45,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
 //   staged_stores  a staging buffer per warpgroup, which the producer's storer warp sends to y (fused_v4_wgmma.cuh):
-//               float32 whole-row items (n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other flavours'
-//               row items at W = 64 by plain stores (v4_row_slot: their output rows start 4 or 8 bytes off a 16-byte
-//               boundary, and a TMA store must start on one, bench/NOTES.md §14). Without it, or for other items, an
-//               item stores from its registers (two buffers do not fit beside the float32 weights)
+//               TF32's whole-row items (n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other flavours'
+//               row items at W = 64 (3xTF32's whole rows of one parity) by plain stores (v4_row_slot: their output
+//               rows start 4 or 8 bytes off a 16-byte boundary, and a TMA store must start on one, bench/NOTES.md
+//               §14). Without it, or for other items, an item stores from its registers
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
 //               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
@@ -70,7 +70,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // 0.60–0.61), 3xTF32 16 × 4 no better than 16 × 3 (1.56–1.58 against 1.49–1.58). Since the storer warp also sends
 // 16-bit and 3xTF32 row items (bench/NOTES.md §14, H100): 16-bit 8 × 3 with two buffers per warpgroup 0.457–0.463
 // against 8 × 2 0.51–0.52, 8 × 4 0.47–0.49, 8 × 5 0.48, 8 × 8 0.58, three buffers no better; TF32 8 × 3 and 16 × 2
-// within 2% of 8 × 4.
+// within 2% of 8 × 4. 3xTF32 with whole rows (split_tw: its two accumulator sets are the tw chains instead of the big
+// and small products; bench/NOTES.md §16): 1.24–1.33 ms against 1.31–1.44 with col items, units of 8 × 6 and the
+// tw chains' products interleaved no better.
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
@@ -136,8 +138,8 @@ struct V4Geometry {
   int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
   int segs;           // row items per q-row: ceil(W / 64)
   bool whole_rows;    // row items own whole output rows, no col items: split_tw and W = 64 (see above)
-  bool staged;        // staged_stores, and the items it serves exist: float32 whole rows (split_tw), or the others' row
-                      // items at W = 64 (one per q-row; their col items store from their registers)
+  bool staged;        // staged_stores, and the items it serves exist: whole rows (split_tw), or the 16-bit row items
+                      // at W = 64 (one per q-row; their col items store from their registers)
   int row_items;      // row items per image: QH · segs
   int m_tiles;        // items per image: row_items + ceil(QH / 16) col items (none with whole rows), in groups
   int group_items;    // items per group: the row items of 16 q-rows, then (without whole rows) their col item
@@ -240,9 +242,10 @@ GATE_V4_HD constexpr int v4_out_slot(int at, int ch) {
   return (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + ((((col >> 2) ^ ch) & 7) << 2) + (col & 3);
 }
 
-// A row item's staged outputs without whole rows (W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): its 32 channels
+// A row item's staged outputs without TMA stores (W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): its 32 channels
 // × its block's output rows (h = the row parity at n_cols 128, 0 at n_cols 64) × the 128 outputs of its q-columns, row
-// (h, ch) at byte v4_row_slot(ch, h, elem), output o at o·elem in it. The pitch, 128·elem + 16 bytes (272 or 528), puts
+// (h, ch) at byte v4_row_slot(ch, h, elem), output o at o·elem in it (3xTF32's whole rows: 130 outputs from byte
+// row_shift, fused_v4_wgmma.cuh, within the pitch). The pitch, 128·elem + 16 bytes (272 or 528), puts
 // the rows of channels 2 apart 32 bytes apart in the banks, so that a half-warp's staging writes (lane quads cl =
 // channels v4_channel(c8, cl), 2 apart; lanes g = pixels 2g and 2g + 1, or g (and g + 8): 8 bytes) fall in 32 distinct
 // banks; the producer's storer warp reads a row as 32 lanes × 4·elem bytes and stores it with the widest stores its
