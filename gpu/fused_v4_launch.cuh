@@ -36,7 +36,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   constexpr int kElem = int(sizeof(Bits));
   // The geometry's sizes that do not depend on the grid (shared memory, staging); the launch's is made below.
   const V4Geometry sizes = make_v4_geometry(s, Flavor::kConfig, 1);
-  // y's TMA stores (float32 whole-rows items, staged; the kernel's kSplitTw path) need it 16-byte aligned too; the
+  // y's TMA stores (TF32's whole-rows items, staged; the kernel's kTmaStores path) need it 16-byte aligned too; the
   // other staged items leave by the storer's plain stores, which take the widest its row's alignment allows.
   const bool tma_stores = v4_tma_stores(Flavor::kConfig) && sizes.staged;
   const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;

@@ -186,7 +186,12 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock;
   const int row_bytes = (2 * gate::gpu::kV4ItemM + (g.whole_rows ? 2 : 0)) * elem;
   CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
-  if (g.whole_rows) CHECK(c.n_cols == gate::gpu::kV4ItemM);  // one row parity: a row of 130 outputs per channel
+  if (g.whole_rows) {
+    CHECK(c.n_cols == gate::gpu::kV4ItemM);  // one row parity: a row of 130 outputs per channel
+    // staged row_shift (0 or 8) bytes into its slot (fused_v4_wgmma.cuh): the shifted row still fits the pitch, and
+    // the shift moves every staging write alike (the bank checks below hold for both)
+    CHECK(8 + row_bytes <= gate::gpu::v4_row_pitch(elem));
+  }
   const int parities = c.n_cols / gate::gpu::kV4ItemM;  // output rows per channel in one item: 2 or 1
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
