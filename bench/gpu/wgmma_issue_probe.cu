@@ -1,0 +1,223 @@
+// What does one wgmma m64n64k8 TF32 cost the warpgroup that issues it, with A from registers (RS, as v4's 3xTF32 does)
+// against A from shared memory by descriptor (SS)? bench/NOTES.md §16: 3xTF32 behaves as its three products at full
+// tensor rate plus ~0.52 ms that overlaps none of them, and its computing warps spend ~28 cycles per HGMMA; an SS
+// design (a channels-last, pre-split window) would drop the fragment loads and splits. This probe times the issue
+// loop alone, no memory traffic: one block per SM, two warpgroups (as v4), each issuing `groups` groups of 12 wgmma
+// (4 k-steps × the three products of 3xTF32, the k-steps alternating between two accumulator chains as v4's tw
+// chains), commit, wait_group 1, in four modes:
+//   rs_const  A fragments in registers, fixed (loaded once): the RS issue cost alone;
+//   rs_lds    each group's fragments loaded from shared memory (16 scalar loads a lane, as v4's window reads) and
+//             split into big and small (two buffers, as v4): v4's 3xTF32 chain without its barriers;
+//   ss        A (big and small parts) from shared memory by descriptor (K-major, no swizzle);
+//   ss_shift  the same with each group's A descriptors moved by a row (16 bytes), as a tap's pixel shift would.
+// Prints per mode the cycles per wgmma and warpgroup (clock64 around the loop) and the tensor pipe's implied busy
+// share: two warpgroups × 32 cycles (m64n64k8 TF32 at 1,024 MAC per cycle and SM) / cycles per wgmma. Values in
+// shared memory are dense pseudo-random floats (the tensor core's power depends on its operands).
+// Answer (H100 80GB HBM3, driver 580.159.04, 2026-11-26, bench/NOTES.md §16c): every mode issues one wgmma per 64
+// cycles and warpgroup with two warpgroups, per 32 cycles with one (rs_lds 34): the tensor pipe is full either way,
+// so neither RS operands, nor the fragment loads and split, nor the issue is a limit by itself. The wall time says
+// the SM clock ran at ~1.77 GHz while the pipe was full (1,980 MHz idle, no throttle reason reported afterwards).
+// Build: the gpu_wgmma_issue_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
+// Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2]
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <type_traits>
+#include <vector>
+
+#include "gpu/wgmma.cuh"
+
+namespace {
+
+#define CHECK_CUDA(call)                                                                   \
+  do {                                                                                     \
+    const cudaError_t e = (call);                                                          \
+    if (e != cudaSuccess) {                                                                \
+      std::fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, cudaGetErrorString(e));      \
+      std::exit(1);                                                                        \
+    }                                                                                      \
+  } while (0)
+
+enum Mode { kRsConst, kRsLds, kSs, kSsShift };
+constexpr const char* kModeNames[] = {"rs_const", "rs_lds", "ss", "ss_shift"};
+
+// Shared memory: B (4 k-steps × 2 parts × 64 columns × 32 bytes, the 32-byte swizzle as v4), A for SS (per warpgroup:
+// 2 parts × 4 k-steps × (2 K halves × 65 rows × 16 bytes): a row more than a tile, for the shifted mode), and a
+// window for rs_lds (per warpgroup 8 channels × 136 floats, v4's 2-row a_ld).
+constexpr int kBBytes = 4 * 2 * 64 * 32;
+constexpr int kAHalf = 65 * 16;  // one K half (4 elements) of 65 rows
+constexpr int kAStep = 2 * kAHalf;
+constexpr int kAWgBytes = 2 * 4 * kAStep;
+constexpr int kWinWgBytes = (8 * 136 + 64) * 4;  // 64 floats of slack for the shifted reads
+constexpr int kSmemBytes = kBBytes + 2 * kAWgBytes + 2 * kWinWgBytes;
+
+__device__ __forceinline__ uint32_t hash_bits(uint32_t i) {
+  i ^= i >> 16;
+  i *= 0x7feb352dU;
+  i ^= i >> 15;
+  i *= 0x846ca68bU;
+  i ^= i >> 16;
+  return 0x3f000000u | (i & 0x007fffffu);  // [0.5, 1) with a dense mantissa
+}
+
+#ifdef GATE_WGMMA_AVAILABLE
+// SS form: A and B from shared memory by descriptor.
+__device__ __forceinline__ void wgmma_ss_m64n64k8_tf32(float (&d)[32], uint64_t a_desc, uint64_t b_desc, int accumulate) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %34, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k8.f32.tf32.tf32 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, %32, %33, p, 1, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]),
+        "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]),
+        "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]),
+        "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+      : "l"(a_desc), "l"(b_desc), "r"(accumulate));
+}
+#endif
+
+template <Mode kMode>
+__global__ void __launch_bounds__(256, 1) probe(int groups, float* sink, long long* cycles) {
+#ifdef GATE_WGMMA_AVAILABLE
+  using namespace gate::gpu;
+  extern __shared__ __align__(1024) unsigned char smem[];
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
+  for (int i = tid; i < kSmemBytes / 4; i += blockDim.x) reinterpret_cast<uint32_t*>(smem)[i] = hash_bits(i + 977u * blockIdx.x);
+  fence_proxy_async_shared();
+  __syncthreads();
+  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
+  if ((base & 1023) != 0) __trap();  // the 32-byte swizzle's atoms must be 256-byte aligned, as in v4
+  const uint64_t b_desc0 = wgmma_desc_k_major_sw32(base, 256);
+  constexpr uint32_t kBStep = 2 * 64 * 32;  // a k-step's two parts side by side; the small part 2 KB further
+  const uint32_t a_base = base + kBBytes + wg * kAWgBytes;
+  const float* win = reinterpret_cast<const float*>(smem + kBBytes + 2 * kAWgBytes + wg * kWinWgBytes);
+  const int gl = lane >> 2, cl = lane & 3, m_a = warp * 16 + gl;
+  const float* a_lane = win + cl * 136 + m_a + 68 + 4;
+
+  float acc0[32], acc1[32];
+#pragma unroll
+  for (int i = 0; i < 32; ++i) acc0[i] = acc1[i] = 0.0f;
+  uint32_t frag[2][4][8];
+  auto load = [&](uint32_t(&f)[4][8], int shift) {
+#pragma unroll
+    for (int s = 0; s < 4; ++s) {
+      const float* p = a_lane - (s >> 1) * 68 - (s & 1) + shift;
+      const uint32_t raw[4] = {__float_as_uint(p[0]), __float_as_uint(p[8]), __float_as_uint(p[4 * 136]),
+                               __float_as_uint(p[4 * 136 + 8])};
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        f[s][i] = raw[i] & 0xFFFFE000u;
+        f[s][4 + i] = __float_as_uint(__uint_as_float(raw[i]) - __uint_as_float(f[s][i]));
+      }
+    }
+  };
+  load(frag[0], 0);
+  load(frag[1], 1);
+  auto group = [&](auto buf_c, int g) {
+    constexpr int kBuf = decltype(buf_c)::value;
+    if constexpr (kMode == kRsLds) load(frag[kBuf], g & 3);
+    wgmma_pin_a(*reinterpret_cast<uint32_t(*)[32]>(&frag[kBuf][0][0]));
+    wgmma_fence();
+#pragma unroll
+    for (int s = 0; s < 4; ++s) {
+      float(&d)[32] = (s & 1) ? acc1 : acc0;
+      const uint64_t b = wgmma_desc_advance(b_desc0, uint32_t(s * kBStep));
+      const uint64_t b_small = wgmma_desc_advance(b, 64 * 32);
+      const int accumulate = g > 0 || s >= 2 ? 1 : 0;
+      if constexpr (kMode == kRsConst || kMode == kRsLds) {
+        const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&frag[kBuf][s][0]);
+        const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&frag[kBuf][s][4]);
+        wgmma_m64n64k8_tf32(d, small, b, accumulate);
+        wgmma_m64n64k8_tf32(d, big, b_small, 1);
+        wgmma_m64n64k8_tf32(d, big, b, 1);
+      } else {
+        const uint32_t shift = kMode == kSsShift ? uint32_t(g & 1) * 16 : 0;
+        const uint32_t a_big = a_base + uint32_t(s * kAStep) + shift, a_small = a_big + 4 * kAStep;
+        const uint64_t da_big = wgmma_desc_k_major(a_big, kAHalf, 128), da_small = wgmma_desc_k_major(a_small, kAHalf, 128);
+        wgmma_ss_m64n64k8_tf32(d, da_small, b, accumulate);
+        wgmma_ss_m64n64k8_tf32(d, da_big, b_small, 1);
+        wgmma_ss_m64n64k8_tf32(d, da_big, b, 1);
+      }
+    }
+    wgmma_commit();
+    wgmma_wait<1>();
+  };
+  using Buf0 = std::integral_constant<int, 0>;
+  using Buf1 = std::integral_constant<int, 1>;
+  __syncthreads();
+  const long long t0 = clock64();
+  group(Buf0{}, 0);
+  for (int g = 1; g + 1 < groups; g += 2) {
+    group(Buf1{}, g);
+    group(Buf0{}, g + 1);
+  }
+  wgmma_wait<0>();
+  wgmma_pin(acc0);
+  wgmma_pin(acc1);
+  const long long t1 = clock64();
+  float sum = 0.0f;
+#pragma unroll
+  for (int i = 0; i < 32; ++i) sum += acc0[i] + acc1[i];
+  sink[blockIdx.x * blockDim.x + tid] = sum;
+  if ((tid & 127) == 0) cycles[blockIdx.x * 2 + wg] = t1 - t0;
+#else
+  if (threadIdx.x == 0 && blockIdx.x == 0) cycles[0] = -1;
+#endif
+}
+
+template <Mode kMode>
+void run(int sms, int groups, int wgs, float* sink, long long* cycles_d) {
+  CHECK_CUDA(cudaFuncSetAttribute(probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+  CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
+  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, sink, cycles_d);  // warm-up
+  CHECK_CUDA(cudaDeviceSynchronize());
+  cudaEvent_t e0, e1;
+  CHECK_CUDA(cudaEventCreate(&e0));
+  CHECK_CUDA(cudaEventCreate(&e1));
+  CHECK_CUDA(cudaEventRecord(e0));
+  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, sink, cycles_d);
+  CHECK_CUDA(cudaEventRecord(e1));
+  CHECK_CUDA(cudaEventSynchronize(e1));
+  float ms = 0.0f;
+  CHECK_CUDA(cudaEventElapsedTime(&ms, e0, e1));
+  std::vector<long long> all(size_t(sms) * 2), cycles;
+  CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
+  for (size_t i = 0; i < all.size(); ++i)
+    if (i % 2 < size_t(wgs)) cycles.push_back(all[i]);
+  if (cycles[0] < 0) {
+    std::printf("%-9s no sm_90a code\n", kModeNames[kMode]);
+    return;
+  }
+  std::sort(cycles.begin(), cycles.end());
+  const int issued = 1 + 2 * ((groups - 1) / 2);  // the kernel's groups: one, then pairs
+  const double per = double(cycles[cycles.size() / 2]) / (double(issued) * 12.0);
+  std::printf("%-9s %7.2f cycles per wgmma and warpgroup (median of %zu)  tensor busy %5.1f%%  %.3f ms\n",
+              kModeNames[kMode], per, cycles.size(), 100.0 * wgs * 32.0 / per, ms);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int groups = argc > 1 ? std::max(2, std::atoi(argv[1])) : 20000;
+  const int wgs = argc > 2 ? std::clamp(std::atoi(argv[2]), 1, 2) : 2;
+  int device = 0, sms = 0;
+  CHECK_CUDA(cudaGetDevice(&device));
+  CHECK_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  cudaDeviceProp prop{};
+  CHECK_CUDA(cudaGetDeviceProperties(&prop, device));
+  std::printf("%s, %d SMs, %d groups of 12 wgmma m64n64k8 TF32 per warpgroup, %d warpgroup(s) per SM\n", prop.name,
+              sms, groups, wgs);
+  float* sink = nullptr;
+  long long* cycles = nullptr;
+  CHECK_CUDA(cudaMalloc(&sink, size_t(sms) * 256 * sizeof(float)));
+  CHECK_CUDA(cudaMalloc(&cycles, size_t(sms) * 2 * sizeof(long long)));
+  run<kRsConst>(sms, groups, wgs, sink, cycles);
+  run<kRsLds>(sms, groups, wgs, sink, cycles);
+  run<kSs>(sms, groups, wgs, sink, cycles);
+  run<kSsShift>(sms, groups, wgs, sink, cycles);
+  CHECK_CUDA(cudaFree(sink));
+  CHECK_CUDA(cudaFree(cycles));
+  return 0;
+}
