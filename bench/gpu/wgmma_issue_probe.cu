@@ -17,8 +17,13 @@
 // cycles and warpgroup with two warpgroups, per 32 cycles with one (rs_lds 34): the tensor pipe is full either way,
 // so neither RS operands, nor the fragment loads and split, nor the issue is a limit by itself. The wall time says
 // the SM clock ran at ~1.77 GHz while the pipe was full (1,980 MHz idle, no throttle reason reported afterwards).
+// With item ends (rs_lds, two warpgroups, a drain and E rounds of 32 FMA every 8 groups) the pipe loses: E = 4: 93%,
+// 8 (about v4's 226-instruction epilogue): 89%, 16: 83%, 32: 72%; one warpgroup, E = 8: 77%; warpgroup 1 starting
+// 0.5–3 µs late: the same (the loss is not the two warpgroups' phase).
 // Build: the gpu_wgmma_issue_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
-// Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2]
+// Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2] [epilogue rounds per item] [ns]
+// (items: with the last argument > 0, every 8 groups the warpgroup drains its wgmma and runs that many rounds of 32 FMA
+// on its accumulators, as v4's item ends do; ns: warpgroup 1 starts that late).
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -79,7 +84,7 @@ __device__ __forceinline__ void wgmma_ss_m64n64k8_tf32(float (&d)[32], uint64_t 
 #endif
 
 template <Mode kMode>
-__global__ void __launch_bounds__(256, 1) probe(int groups, float* sink, long long* cycles) {
+__global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_ns, float* sink, long long* cycles) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem[];
@@ -148,10 +153,22 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, float* sink, long lo
   using Buf1 = std::integral_constant<int, 1>;
   __syncthreads();
   const long long t0 = clock64();
+  if (wg == 1 && delay_ns > 0) __nanosleep(delay_ns);  // warpgroup 1 starts late: the two out of phase
   group(Buf0{}, 0);
   for (int g = 1; g + 1 < groups; g += 2) {
     group(Buf1{}, g);
     group(Buf0{}, g + 1);
+    if (epi > 0 && (g + 1) % 8 == 0) {
+      // An item's end, as v4's: drain the wgmma pipeline, then `epi` rounds of an epilogue's arithmetic on the
+      // accumulators (32 dependent-in-pairs FMA a round) before the next item's groups.
+      wgmma_wait<0>();
+      wgmma_pin(acc0);
+      wgmma_pin(acc1);
+      for (int r = 0; r < epi; ++r) {
+#pragma unroll
+        for (int i = 0; i < 32; ++i) acc0[i] = fmaf(acc0[i], 0.999f, acc1[i]);
+      }
+    }
   }
   wgmma_wait<0>();
   wgmma_pin(acc0);
@@ -168,16 +185,16 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, float* sink, long lo
 }
 
 template <Mode kMode>
-void run(int sms, int groups, int wgs, float* sink, long long* cycles_d) {
+void run(int sms, int groups, int wgs, int epi, int delay_ns, float* sink, long long* cycles_d) {
   CHECK_CUDA(cudaFuncSetAttribute(probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
   CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
-  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, sink, cycles_d);  // warm-up
+  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d);  // warm-up
   CHECK_CUDA(cudaDeviceSynchronize());
   cudaEvent_t e0, e1;
   CHECK_CUDA(cudaEventCreate(&e0));
   CHECK_CUDA(cudaEventCreate(&e1));
   CHECK_CUDA(cudaEventRecord(e0));
-  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, sink, cycles_d);
+  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d);
   CHECK_CUDA(cudaEventRecord(e1));
   CHECK_CUDA(cudaEventSynchronize(e1));
   float ms = 0.0f;
@@ -202,21 +219,23 @@ void run(int sms, int groups, int wgs, float* sink, long long* cycles_d) {
 int main(int argc, char** argv) {
   const int groups = argc > 1 ? std::max(2, std::atoi(argv[1])) : 20000;
   const int wgs = argc > 2 ? std::clamp(std::atoi(argv[2]), 1, 2) : 2;
+  const int epi = argc > 3 ? std::max(0, std::atoi(argv[3])) : 0;  // epilogue rounds every 8 groups (0: no items)
+  const int delay_ns = argc > 4 ? std::max(0, std::atoi(argv[4])) : 0;  // warpgroup 1's late start
   int device = 0, sms = 0;
   CHECK_CUDA(cudaGetDevice(&device));
   CHECK_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   cudaDeviceProp prop{};
   CHECK_CUDA(cudaGetDeviceProperties(&prop, device));
-  std::printf("%s, %d SMs, %d groups of 12 wgmma m64n64k8 TF32 per warpgroup, %d warpgroup(s) per SM\n", prop.name,
-              sms, groups, wgs);
+  std::printf("%s, %d SMs, %d groups of 12 wgmma m64n64k8 TF32 per warpgroup, %d warpgroup(s) per SM, %d epilogue "
+              "rounds per 8 groups\n", prop.name, sms, groups, wgs, epi);
   float* sink = nullptr;
   long long* cycles = nullptr;
   CHECK_CUDA(cudaMalloc(&sink, size_t(sms) * 256 * sizeof(float)));
   CHECK_CUDA(cudaMalloc(&cycles, size_t(sms) * 2 * sizeof(long long)));
-  run<kRsConst>(sms, groups, wgs, sink, cycles);
-  run<kRsLds>(sms, groups, wgs, sink, cycles);
-  run<kSs>(sms, groups, wgs, sink, cycles);
-  run<kSsShift>(sms, groups, wgs, sink, cycles);
+  run<kRsConst>(sms, groups, wgs, epi, delay_ns, sink, cycles);
+  run<kRsLds>(sms, groups, wgs, epi, delay_ns, sink, cycles);
+  run<kSs>(sms, groups, wgs, epi, delay_ns, sink, cycles);
+  run<kSsShift>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;
