@@ -59,6 +59,7 @@ constexpr int kAWgBytes = 2 * 4 * kAStep;
 constexpr int kWinWgBytes = (8 * 136 + 64) * 4;  // 64 floats of slack for the shifted reads
 constexpr int kSmemBytes = kBBytes + 2 * kAWgBytes + 2 * kWinWgBytes;
 
+#ifdef GATE_WGMMA_AVAILABLE
 __device__ __forceinline__ uint32_t hash_bits(uint32_t i) {
   i ^= i >> 16;
   i *= 0x7feb352dU;
@@ -68,7 +69,6 @@ __device__ __forceinline__ uint32_t hash_bits(uint32_t i) {
   return 0x3f000000u | (i & 0x007fffffu);  // [0.5, 1) with a dense mantissa
 }
 
-#ifdef GATE_WGMMA_AVAILABLE
 // SS form: A and B from shared memory by descriptor.
 __device__ __forceinline__ void wgmma_ss_m64n64k8_tf32(float (&d)[32], uint64_t a_desc, uint64_t b_desc, int accumulate) {
   asm volatile(
