@@ -1,5 +1,5 @@
-// The timing both standalone probes (write_patterns.cu, tma_store_probe.cu) use: the median of `reps` CUDA-event
-// timings of launch() on the default stream, after `warmup` untimed launches.
+// The timing the standalone probes (write_patterns.cu, tma_store_probe.cu, wgmma_issue_probe.cu) use: the median of
+// `reps` CUDA-event timings of launch() on the default stream, after `warmup` untimed launches.
 #pragma once
 
 #include <cuda_runtime.h>

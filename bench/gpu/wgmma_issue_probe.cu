@@ -11,7 +11,7 @@
 //   ss        A (big and small parts) from shared memory by descriptor (K-major, no swizzle);
 //   ss_shift  the same with each group's A descriptors moved by a row (16 bytes), as a tap's pixel shift would.
 // Prints per mode the cycles per wgmma and warpgroup (clock64 around the loop) and the tensor pipe's implied busy
-// share: two warpgroups × 32 cycles (m64n64k8 TF32 at 1,024 MAC per cycle and SM) / cycles per wgmma. Values in
+// share: warpgroups × 32 cycles (m64n64k8 TF32 at 1,024 MAC per cycle and SM) / cycles per wgmma. Values in
 // shared memory are dense pseudo-random floats (the tensor core's power depends on its operands).
 // Answer (H100 80GB HBM3, driver 580.159.04, 2026-11-26, bench/NOTES.md §16c): every mode issues one wgmma per 64
 // cycles and warpgroup with two warpgroups, per 32 cycles with one (rs_lds 34): the tensor pipe is full either way,
@@ -33,6 +33,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "bench/gpu/median_ms.cuh"
 #include "gpu/wgmma.cuh"
 
 namespace {
@@ -188,17 +189,10 @@ template <Mode kMode>
 void run(int sms, int groups, int wgs, int epi, int delay_ns, float* sink, long long* cycles_d) {
   CHECK_CUDA(cudaFuncSetAttribute(probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
   CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
-  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d);  // warm-up
-  CHECK_CUDA(cudaDeviceSynchronize());
-  cudaEvent_t e0, e1;
-  CHECK_CUDA(cudaEventCreate(&e0));
-  CHECK_CUDA(cudaEventCreate(&e1));
-  CHECK_CUDA(cudaEventRecord(e0));
-  probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d);
-  CHECK_CUDA(cudaEventRecord(e1));
-  CHECK_CUDA(cudaEventSynchronize(e1));
-  float ms = 0.0f;
-  CHECK_CUDA(cudaEventElapsedTime(&ms, e0, e1));
+  // One warm-up launch, one timed (median_ms, the probes' shared timing); the cycles come from the timed one.
+  const float ms = median_ms([&] { probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d); },
+                             1, 1);
+  CHECK_CUDA(cudaGetLastError());
   std::vector<long long> all(size_t(sms) * 2), cycles;
   CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
   for (size_t i = 0; i < all.size(); ++i)
