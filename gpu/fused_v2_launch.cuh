@@ -25,7 +25,8 @@ inline int device_smem_per_block() {
   return bytes;
 }
 
-template <class Flavor, class T>
+// kFlagged: the launch of a fallback that runs only if *run_if_set != 0 (fused_v4's 3xTF32, fused_v2_launchers.hpp).
+template <class Flavor, class T, bool kFlagged>
 void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
                     const uint32_t* run_if_set) {
   using Bits = typename Flavor::Storage::Bits;
@@ -41,19 +42,34 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
   fused_v2_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w),
                                                                   static_cast<PackedB<Flavor>*>(packed), run_if_set);
   GATE_CUDA_CHECK(cudaGetLastError());
-  fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
-      g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
-      static_cast<Bits*>(y), run_if_set);
+  if constexpr (!kFlagged) {
+    fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
+        g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
+        static_cast<Bits*>(y), run_if_set);
+  } else {
+    // A fallback that almost never runs: as many blocks as the device holds at once, each walking its tiles, so that
+    // reading the flag costs one wave of blocks instead of one per tile.
+    auto kernel = fused_v2_phase_gemm<Flavor, T, true>;
+    GATE_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem));
+    int device = 0, sms = 0, per_sm = 0;
+    GATE_CUDA_CHECK(cudaGetDevice(&device));
+    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, T::kThreads, kSmem));
+    const int64_t resident = std::max<int64_t>(int64_t(sms) * per_sm, 1);
+    kernel<<<unsigned(std::min(blocks, resident)), T::kThreads, kSmem, stream>>>(
+        g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
+        static_cast<Bits*>(y), run_if_set);
+  }
   GATE_CUDA_CHECK(cudaGetLastError());
   scratch_free_async(packed, stream);
 }
 
-template <class Flavor>
+template <class Flavor, bool kFlagged = false>
 void launch_v2(const PhaseGeometry& g, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
                const uint32_t* run_if_set = nullptr) {
   const int smem = device_smem_per_block();
   if (smem >= PhaseGemmSmem<TileSmall>::kBytes) {
-    return launch_v2_tile<Flavor, TileSmall>(g, x, w, bias, y, stream, run_if_set);
+    return launch_v2_tile<Flavor, TileSmall, kFlagged>(g, x, w, bias, y, stream, run_if_set);
   }
   throw GpuError("fused_v2_phase_gemm needs " + std::to_string(PhaseGemmSmem<TileSmall>::kBytes) +
                  " bytes of shared memory per block; this device offers " + std::to_string(smem));

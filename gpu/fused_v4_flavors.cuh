@@ -8,8 +8,8 @@
 //                 splits them (big = truncated TF32, small = cvt.rna of the rest), packed side by side; A split in
 //                 registers into big and the exact rest, which the tensor core truncates; a block computes the 2
 //                 phases of one output row parity (n_cols 64: both parts of 128 columns would not fit shared memory).
-//                 An operand its split cannot carry (kSplitMin/kSplitMax) raises a device flag before the kernel
-//                 starts (weights: the pack kernel; inputs: fused_v4_scan_split_range); the kernel then does nothing,
+//                 An operand its split cannot carry (kSplitMin/kSplitMax) raises a device flag — weights in the pack
+//                 kernel (the main kernel then does nothing), inputs in the main kernel's loader warps (V4RangeScan) —
 //                 and v2's 3xTF32 kernel, queued behind it, computes the whole output only when the flag is set.
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
 //                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
@@ -275,7 +275,8 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
   // TF32 part, so small is truncated there, |error| < 2^-20·|v| where cvt.rna (v2's split) would give 2^-21 — far
   // inside the fp32 contract's γ_n·S — at two instructions a value instead of five (the rounding is emulated:
   // FSETP, LEA, LOP3), which measured 5% of the kernel's time (bench/NOTES.md §15).
-  // No range test here: fused_v4_scan_split_range has checked every input value before the kernel started.
+  // No range test here: the loader warps test every input value (V4RangeScan); if one is outside, the fallback
+  // rewrites all of y after this kernel.
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const V4LaneA& l) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {

@@ -49,8 +49,36 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.by_m_tiles = FastDivide::make(g.m_tiles);
   g.by_group = FastDivide::make(g.group_items);
   g.by_segs = FastDivide::make(g.segs);
+  g.warpgroups = c.warpgroups;
+  g.pairs = (g.items + 1) / 2;
   g.ctas_per_tile = std::clamp(resident_blocks / g.n_tiles, 1, (g.items + c.warpgroups - 1) / c.warpgroups);
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
+  // The SMs that ctas_per_tile × n_tiles leaves (v4_run): as many extra blocks as divide the n-tiles evenly, each
+  // taking n_tiles / extra n-tiles' tails. A regular warpgroup then takes ceil((pairs − tail) / (warpgroups ·
+  // ctas_per_tile)) pairs, an extra one tiles_per_extra · ceil(tail / warpgroups): about equal at tail = pairs · extra /
+  // (extra + ctas_per_tile · n_tiles); the tail near that which makes the larger of the two least (the longest such). Not when the items
+  // limited ctas_per_tile (blocks to spare anyway), nor when no tail helps.
+  g.pairs_main = g.pairs;
+  g.extra_ctas = g.tiles_per_extra = 0;
+  const int regular = g.ctas_per_tile * g.n_tiles, spare = resident_blocks - regular;
+  if (spare > 0 && g.ctas_per_tile == resident_blocks / g.n_tiles) {
+    int extra = spare;
+    while (g.n_tiles % extra != 0) --extra;
+    const int tiles = g.n_tiles / extra, wgs = c.warpgroups, regular_wgs = wgs * g.ctas_per_tile;
+    auto longest = [&](int64_t tail) {  // pairs of the busiest warpgroup
+      return std::max((g.pairs - tail + regular_wgs - 1) / regular_wgs, tiles * ((tail + wgs - 1) / wgs));
+    };
+    const int64_t guess = int64_t(g.pairs) * extra / (int64_t(extra) + regular);
+    int64_t best = 0;
+    for (int64_t tail = std::max<int64_t>(guess - 4 * wgs, 1); tail <= guess + 4 * wgs && tail < g.pairs; ++tail) {
+      if (longest(tail) <= longest(best)) best = tail;  // ties to the longer tail: fewer regular warpgroups at most
+    }
+    if (best > 0 && longest(best) < longest(0)) {
+      g.extra_ctas = extra;
+      g.tiles_per_extra = tiles;
+      g.pairs_main = g.pairs - int(best);
+    }
+  }
   return g;
 }
 

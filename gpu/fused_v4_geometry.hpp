@@ -158,7 +158,12 @@ struct V4Geometry {
                       // (the swizzle); otherwise its output rows at v4_row_pitch (v4_row_slot), 128-byte aligned
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
-  int ctas_per_tile;  // blocks per n-tile; the grid is ctas_per_tile × n_tiles
+  int warpgroups;     // computing warpgroups per block (V4Config::warpgroups)
+  int ctas_per_tile;  // regular blocks per n-tile: ctas_per_tile × n_tiles of them, each with one n-tile
+  int pairs;          // an n-tile's pairs of consecutive items: ceil(items / 2)
+  int pairs_main;     // the regular blocks take an n-tile's pairs [0, pairs_main), the extra blocks the rest
+  int extra_ctas;     // extra blocks, after the regular ones: each takes the tail pairs of tiles_per_extra n-tiles,
+  int tiles_per_extra;  // one n-tile after the other (see v4_run); the grid is ctas_per_tile × n_tiles + extra_ctas
   FastDivide by_m_tiles, by_group, by_segs;  // item → (image, item of the image) → (group, item of the group) →
                                              // (q-row, segment), no division
 };
@@ -183,19 +188,46 @@ GATE_V4_HD inline V4Item v4_item(const V4Geometry& G, int item) {
   return {img, false, qh0 + q, G.by_segs.mod(r, q) * kV4ItemM};
 }
 
-// The items of one warpgroup: warpgroup w of an n-tile's n_wg (= warpgroups × ctas_per_tile) takes the pairs of
-// consecutive items w, w + n_wg, w + 2·n_wg, ...: pair p is items 2p and 2p + 1 (the last alone when the count is
-// odd), so that a warpgroup's two items of a pair are neighbouring q-rows, whose shared 32-byte sectors it writes
-// back to back, and the pairs in flight at one time stay within about two images (each warpgroup taking whole images
-// measured 5% slower for TF32 and 40% for 16-bit; pairs against single items: 16-bit −4%, TF32 the same, bench/NOTES.md
-// §12e). v4_wg_items: how many; v4_wg_next_item: the item after `item` in the sequence that starts at 2w.
-GATE_V4_HD inline int v4_wg_items(const V4Geometry& G, int w, int n_wg) {
-  const int pairs = (G.items + 1) / 2;
-  if (w >= pairs) return 0;
-  const int mine = (pairs - w + n_wg - 1) / n_wg, last = w + (mine - 1) * n_wg;
+// The items of one warpgroup: warpgroup w of an n-tile's n_wg takes the pairs of consecutive items first_pair,
+// first_pair + n_wg, ... below pair_end: pair p is items 2p and 2p + 1 (the last alone when the count is odd), so that
+// a warpgroup's two items of a pair are neighbouring q-rows, whose shared 32-byte sectors it writes back to back, and
+// the pairs in flight at one time stay within about two images (each warpgroup taking whole images measured 5% slower
+// for TF32 and 40% for 16-bit; pairs against single items: 16-bit −4%, TF32 the same, bench/NOTES.md §12e).
+// v4_pair_items: how many; v4_wg_next_item: the item after `item` in the sequence that starts at 2·first_pair.
+GATE_V4_HD inline int v4_pair_items(const V4Geometry& G, int first_pair, int n_wg, int pair_end) {
+  if (first_pair >= pair_end) return 0;
+  const int mine = (pair_end - first_pair + n_wg - 1) / n_wg, last = first_pair + (mine - 1) * n_wg;
   return 2 * mine - (2 * last + 1 < G.items ? 0 : 1);
 }
 GATE_V4_HD constexpr int v4_wg_next_item(int item, int n_wg) { return (item & 1) == 0 ? item + 1 : item - 1 + 2 * n_wg; }
+
+// The grid's work. The block holds one n-tile's weights at a time (128 KB for the float32 flavours), and the n-tiles
+// rarely divide the SMs: 3xTF32's 8 n-tiles took 128 of the H100's 132 SMs, 3% of the card idle. So the blocks are
+// ctas_per_tile × n_tiles regular ones — block b holds n-tile b mod n_tiles for the whole kernel, its warpgroup w is
+// the n-tile's warpgroup b / n_tiles + w·ctas_per_tile of n_wg = warpgroups × ctas_per_tile, striding over the
+// pairs [0, pairs_main) — and extra_ctas extra ones: extra block e takes the tail pairs [pairs_main, pairs) of the
+// n-tiles e·tiles_per_extra + r, run r = 0, 1, ... one after the other, its warpgroups striding over them (n_wg =
+// warpgroups), its weights reloaded between runs. The tail is as long as makes a regular warpgroup's pairs and an
+// extra one's equal (make_v4_geometry). A run: the n-tile, and the warpgroup's items in it.
+struct V4Run {
+  int n_tile;
+  int first_item;  // 2 · the first pair
+  int n_wg;        // the pair stride (v4_wg_next_item)
+  int items;       // how many (v4_pair_items)
+};
+GATE_V4_HD inline int v4_block_runs(const V4Geometry& G, int block) {
+  return block < G.ctas_per_tile * G.n_tiles ? 1 : G.tiles_per_extra;
+}
+GATE_V4_HD inline V4Run v4_run(const V4Geometry& G, int block, int wg, int run) {
+  const int regular = G.ctas_per_tile * G.n_tiles;
+  if (block < regular) {
+    const int n_wg = G.warpgroups * G.ctas_per_tile, w = block / G.n_tiles + wg * G.ctas_per_tile;
+    return {block % G.n_tiles, 2 * w, n_wg, v4_pair_items(G, w, n_wg, G.pairs_main)};
+  }
+  const int w = G.pairs_main + wg;
+  return {(block - regular) * G.tiles_per_extra + run, 2 * w, G.warpgroups,
+          v4_pair_items(G, w, G.warpgroups, G.pairs)};
+}
 
 // Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no
 // other item stores). Row item: (qh0, qw0 + m). Col item: (qh0 + m / 4, W − 2 + m mod 4), stored for m mod 4 = 2 only.
@@ -265,7 +297,8 @@ GATE_V4_HD inline V4BoxOrigin v4_box_origin(const V4Geometry& G, const V4Item& i
 // v3's conditions, Cin a multiple of the unit, W·elem a multiple of 16 bytes (TMA row strides), and the n-tile's packed
 // weights and the stages in shared memory. (The boxes' sizes do not depend on W or H: any width and height fit them.)
 bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const char** why_not);
-// ctas_per_tile from the number of blocks the device runs at once (multiprocessors × blocks per multiprocessor).
+// The grid (ctas_per_tile, extra_ctas: see v4_run) from the number of blocks the device runs at once (multiprocessors
+// × blocks per multiprocessor).
 V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks);  // requires v3_supports(s)
 
 }  // namespace gate::gpu

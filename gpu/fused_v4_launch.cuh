@@ -2,9 +2,9 @@
 // scratch buffer (scratch_pool.hpp: b_copies · Cin·Cout·16 elements and 3xTF32's flag word, freed on the same stream
 // after the launch), then runs the persistent main kernel with as many blocks as the device holds at once, x read
 // through a TMA tensor map. Pointers not aligned for its accesses (x to 16 bytes for the TMA, y to an output pair) go
-// to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) also scans x for
-// values outside its split and queues `flagged` behind the kernel: it runs (and writes all of y) only if an operand
-// was outside the split, in which case the v4 kernel itself returns at once.
+// to `fallback` (the v3 launcher of the same flavour; v2's for 3xTF32). A splitting flavour (3xTF32) has the pack
+// kernel and the main kernel's loader warps test its operands for values outside its split (V4RangeScan) and queues
+// `flagged` behind the kernel: it runs (and writes all of y) only if an operand was outside the split.
 #pragma once
 
 #include <cstdint>
@@ -59,9 +59,6 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   if constexpr (Flavor::kSplit) {
     outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
     GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
-    fused_v4_scan_split_range<Flavor><<<unsigned(sms * 8), 256, 0, stream>>>(static_cast<const float*>(x),
-                                                                     int64_t(s.N) * s.Cin * s.H * s.W, outside_flag);
-    GATE_CUDA_CHECK(cudaGetLastError());
   }
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
@@ -86,9 +83,9 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
       tma_stores ? make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
                                     CU_TENSOR_MAP_SWIZZLE_128B)
                : CUtensorMap{};
-  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
+  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles + g.extra_ctas), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_row_map, x_col_map, y_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
-      static_cast<Bits*>(y), outside_flag);
+      static_cast<Bits*>(y), Flavor::kSplit ? static_cast<const float*>(x) : nullptr, outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   if constexpr (Flavor::kSplit) {
     if (flagged == nullptr) throw GpuError("fused_v4_wgmma: a splitting flavour needs its fallback");

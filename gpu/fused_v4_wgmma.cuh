@@ -43,25 +43,43 @@
 
 namespace gate::gpu {
 
-// Sets *outside when any of x's n values is outside what 3xTF32's split carries (Flavor3xTf32::outside): every input
-// value is an operand of some output (stride 2, kernel 4, no padding), so this is exactly the test of the A operands,
-// made once per launch (the seed workload: 134 MB read, ~0.05 ms) instead of per fragment in the main loop (~0.18 ms
-// there, bench/NOTES.md §8c). x is 16-byte aligned (the TMA requires it of v4's input).
-template <class Flavor>  // a splitting flavour (kSplit); a template so that only its translation unit builds it
-__global__ void fused_v4_scan_split_range(const float* __restrict__ x, int64_t n, uint32_t* outside) {
+// 3xTF32's test of its A operands: whether any of x's values is outside what its split carries
+// (Flavor3xTf32::outside). Every input value is an operand of some output (stride 2, kernel 4, no padding), so this is
+// exactly the test of the A operands, made once per launch instead of per fragment in the main loop (~0.18 ms there,
+// bench/NOTES.md §8c). It runs inside the main kernel, in its loader warps (the producer warp w of each block, whose
+// time goes to waiting for its stages to be released): x's float4s are cut into one contiguous range per loader warp
+// of the grid, and each warp reads 32 of its range (one a lane) per window it loads, the load issued before its wait
+// for the stage and tested after it, and the rest of its range after its last window. A separate scan kernel cost the
+// seed launch 47 µs before the main kernel could start (ncu, bench/NOTES.md §17). A warp that found one sets *outside;
+// the fallback queued behind the kernel then rewrites all of y. x is 16-byte aligned (the TMA requires it); v4's
+// 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
+struct V4RangeScan {
+  const float4* next;  // the lane's next float4 of the warp's range
+  int64_t left;        // float4s of the range from `next`'s warp-wide position on
   bool found = false;
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  const int64_t quads = n / 4;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += stride) {
-    const float4 v = __ldcs(reinterpret_cast<const float4*>(x) + i);
+  __device__ V4RangeScan(const float* x, int64_t n, int64_t warp, int64_t warps, int lane) {
+    const int64_t quads = n / 4, lo = quads * warp / warps, hi = quads * (warp + 1) / warps;
+    next = reinterpret_cast<const float4*>(x) + lo + lane;
+    left = hi - lo;
+  }
+  // One step: the lane's float4 (zeros past the range), to be folded in later; evict-first (x stays in L2 for the
+  // windows only as long as they need it).
+  __device__ __forceinline__ float4 load(int lane) {
+    const float4 v = lane < left ? __ldcs(next) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    next += 32;
+    left -= 32;
+    return v;
+  }
+  __device__ __forceinline__ void fold(const float4& v) {
     found |= Flavor3xTf32::outside(__float_as_uint(v.x)) | Flavor3xTf32::outside(__float_as_uint(v.y)) |
              Flavor3xTf32::outside(__float_as_uint(v.z)) | Flavor3xTf32::outside(__float_as_uint(v.w));
   }
-  for (int64_t i = 4 * quads + blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += stride) {
-    found |= Flavor3xTf32::outside(__float_as_uint(x[i]));
+  // The rest of the range, then the warp's verdict.
+  __device__ __forceinline__ void finish(uint32_t* outside, int lane) {
+    while (left > 0) fold(load(lane));
+    if (__any_sync(0xFFFFFFFFu, found) && lane == 0) atomicOr(outside, 1u);
   }
-  if (__any_sync(0xFFFFFFFFu, found) && (threadIdx.x & 31) == 0) atomicOr(outside, 1u);
-}
+};
 
 // Packed weights: for each n-tile, for each copy (b_copies), k-step after k-step, the n_cols × K tile B(n, k) at
 // Flavor::b_offset, with column n as v4_column says (phase = 2·rh + rw; rh = the column's own at n_cols 128, the
@@ -128,7 +146,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                    const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
-                   uint32_t* outside_flag) {
+                   const float* __restrict__ x_scan, uint32_t* outside_flag) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
   using Bits = typename Storage::Bits;
@@ -143,14 +161,14 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   static_assert(!kC.staged_stores || kWG <= 2, "the producer's warp kWG + w sends computing warpgroup w's stores");
   const V3Geometry& g = G.w;
   extern __shared__ __align__(128) unsigned char smem_v4[];
-  // A splitting flavour whose operands were found outside its split (by the pack kernel and the input scan, both
-  // finished before this kernel starts: the flag is final, every thread reads the same) leaves y to the fallback.
+  // A splitting flavour whose weights were found outside its split (by the pack kernel, finished before this kernel
+  // starts) leaves y to the fallback. The inputs are tested by this kernel's loader warps (V4RangeScan), so a block
+  // may also see a flag that another block has just raised and return; either way the fallback rewrites all of y.
   if constexpr (Flavor::kSplit) {
-    if (*outside_flag != 0u) return;
+    if (*static_cast<volatile uint32_t*>(outside_flag) != 0u) return;
   }
-  const int n_tile = blockIdx.x % G.n_tiles;
-  const int cta = blockIdx.x / G.n_tiles;
-  const int co_tile = n_tile / kSplits, rh_tile = n_tile % kSplits;  // rh_tile: the block's row parity at n_cols 64
+  // The block's runs (v4_run): one n-tile for the whole kernel, or on an extra block a few one after the other.
+  const int runs = v4_block_runs(G, blockIdx.x);
   // wg through a shuffle from lane 0: the same value, but one ptxas can prove warp-uniform; every loop bound and branch
   // around the wgmma instructions derives from it, and a wgmma on a path ptxas thinks divergent is serialised
   // (ptxas C7518/C7520: each wgmma waits for the previous one).
@@ -181,24 +199,36 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // Whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block starts
   // 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64), and
   // is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory too.
-  const int row_shift =
-      kSplitTw && !kTmaStores ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8) : 0;
-
-  // The n-tile's weights, copied by the whole block and made visible to wgmma (async proxy) before either warpgroup
-  // starts; from here on the warpgroups synchronise only with themselves.
-  {
+  // The current run's n-tile: its 32 output channels co_tile and (n_cols 64) its row parity rh_tile, and the rows'
+  // row_shift, which depends on the parity.
+  int co_tile = 0, rh_tile = 0, row_shift = 0;
+  auto set_tile = [&](int n_tile) {
+    co_tile = n_tile / kSplits;
+    rh_tile = n_tile % kSplits;
+    row_shift =
+        kSplitTw && !kTmaStores ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8) : 0;
+  };
+  // The n-tile's weights and the bias of its 32 channels (as floats, lane quad c's eight, channels v4_channel(t, c),
+  // contiguous), copied by `threads` threads from thread 0 on, each thread's copies complete when it returns.
+  auto load_tile = [&](int n_tile, int threads) {
     const unsigned char* src = reinterpret_cast<const unsigned char*>(wpack) + int64_t(n_tile) * G.b_bytes;
-    for (int off = tid * 16; off < G.b_bytes; off += kThreads * 16) cp_async<16>(smem_addr + off, src + off, true);
+    for (int off = tid * 16; off < G.b_bytes; off += threads * 16) cp_async<16>(smem_addr + off, src + off, true);
     cp_async_commit();
-    // The copies complete before any other shared-memory write of the prologue (once per block; compute-sanitizer's
-    // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
     cp_async_wait<0>();
-    __syncthreads();
-    // The bias of the n-tile's 32 channels as floats, lane quad c's eight (channels v4_channel(t, c)) contiguous.
     if (tid < kV3CoutPerBlock) {
-      const float b = g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + tid]) : 0.0f;
+      const float b = g.has_bias ? Storage::load(bias[(n_tile / kSplits) * kV3CoutPerBlock + tid]) : 0.0f;
       reinterpret_cast<float*>(smem_v4 + G.bias_offset)[v4_bias_slot(tid)] = b;
     }
+  };
+
+  // The first run's weights, copied by the whole block and made visible to wgmma (async proxy) before either
+  // warpgroup starts; from here on the warpgroups synchronise only with themselves (and, between an extra block's
+  // runs, with each other).
+  {
+    // The copies complete before any other shared-memory write of the prologue (once per block; compute-sanitizer's
+    // racecheck reported the mbarrier initialisations below as hazards against in-flight copies otherwise).
+    load_tile(v4_run(G, blockIdx.x, 0, 0).n_tile, kThreads);
+    __syncthreads();
     if (tid < 2 * kWG * kStages) {
       mbarrier_init(smem_addr + uint32_t(G.b_bytes + kWG * kStages * G.stage_bytes + tid * 8), tid < kWG * kStages ? 1 : 4);
     }
@@ -213,10 +243,17 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     __syncthreads();
   }
 
-  // This warpgroup's items: pairs of consecutive items, strided over the n-tile's warpgroups (v4_wg_items).
-  const int n_wg = kWG * G.ctas_per_tile, my_wg = cta + wg * G.ctas_per_tile;
-  const int first_item = 2 * my_wg;
-  const int my_items = v4_wg_items(G, my_wg, n_wg);
+  // Walks this warpgroup's items run by run (v4_run): body(item) for each, the run's n-tile set (set_tile) before its
+  // first, and between_runs(n_tile) before each run after the first.
+  auto for_each_item = [&](auto&& between_runs, auto&& body) {
+    for (int r = 0; r < runs; ++r) {
+      const V4Run run = v4_run(G, blockIdx.x, wg, r);
+      if (r > 0) between_runs(run.n_tile);
+      set_tile(run.n_tile);
+      for (int i = 0, item = run.first_item; i < run.items; ++i, item = v4_wg_next_item(item, run.n_wg)) body(item);
+    }
+  };
+  auto nothing_between = [](int) {};
 
   // Window loads, by the producer warpgroup: its warp w walks warpgroup w's units (unit = (item, unit_ci input
   // channels), in order) and loads each as one TMA box into stage unit mod kStages once the four computing warps have
@@ -237,9 +274,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       //               16-byte boundary, which TMA stores do not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
       int n_staged = 0;
-      for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
+      for_each_item(nothing_between, [&](int item) {
         const V4Item it = v4_item(G, item);
-        if (it.col) continue;  // col items store from their registers
+        if (it.col) return;  // col items store from their registers
         const int buf = n_staged % kBufs;
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
@@ -302,12 +339,15 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           mbarrier_arrive(free_bar(buf));  // each lane after its own reads
         }
         __syncwarp();
-      }
+      });
       return;
     }
-    int slot = 0;
+    int slot = 0, issued = 0;
     uint32_t round = 0;
-    for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
+    // A splitting flavour's share of the input scan (V4RangeScan); the others never touch it.
+    V4RangeScan scan(x_scan, Flavor::kSplit ? int64_t(g.N) * g.Cin * g.H * g.W : 0,
+                     int64_t(blockIdx.x) * kWG + wg, int64_t(gridDim.x) * kWG, lane);
+    for_each_item(nothing_between, [&](int item) {
       const V4Item it = v4_item(G, item);
       const V4BoxOrigin origin = v4_box_origin(G, it);
       const CUtensorMap* map = it.col ? &x_col_map : &x_row_map;
@@ -315,7 +355,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       for (int chunk = 0; chunk < G.units; ++chunk) {
         // The stage's previous use must have been released; before its first use the wait for the phase "before"
         // a fresh barrier's first passes at once (so the test below is only a shortcut).
-        if (i > 0 || chunk >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), round ^ 1u);
+        float4 quad{};
+        if constexpr (Flavor::kSplit) quad = scan.load(lane);  // in flight through the wait below
+        if (issued++ >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), round ^ 1u);
+        if constexpr (Flavor::kSplit) scan.fold(quad);
         const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
         tma_load_3d_if(lane == 0, dst, map, origin.col, origin.row, it.img * g.Cin + chunk * kUnitCi, full, bytes);
         if (++slot == kStages) {
@@ -323,7 +366,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           round ^= 1u;
         }
       }
-    }
+    });
+    if constexpr (Flavor::kSplit) scan.finish(outside_flag, lane);
     return;
   }
   setmaxnreg_inc<v4_compute_regs(kC)>();
@@ -481,7 +525,15 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   };
   using Buf0 = std::integral_constant<int, 0>;
   using Buf1 = std::integral_constant<int, 1>;
-  for (int i = 0, item = first_item; i < my_items; ++i, item = v4_wg_next_item(item, n_wg)) {
+  // Between an extra block's runs: both computing warpgroups have finished their items (every wgmma complete, every
+  // epilogue's bias read), then they copy the next n-tile's weights and bias and make them visible to wgmma.
+  auto next_tile = [&](int n_tile) {
+    named_barrier_sync(1, 128 * kWG);
+    load_tile(n_tile, 128 * kWG);
+    fence_proxy_async_shared();
+    named_barrier_sync(1, 128 * kWG);
+  };
+  for_each_item(next_tile, [&](int item) {
     const V4Item it = v4_item(G, item);
     const V4Box box = v4_box(G, it);
     const int base_a = v4_a_base(G, it, m_a);
@@ -498,7 +550,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
     epilogue(it);
-  }
+  });
 #endif
 }
 

@@ -106,6 +106,11 @@ __device__ __forceinline__ void setmaxnreg_inc() {
   asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" ::"n"(kRegs));
 #endif
 }
+// Barrier `id` (1..15; 0 is __syncthreads') among `threads` threads of the block (a multiple of 32, whole warps):
+// the computing warpgroups meet there without the producer.
+__device__ __forceinline__ void named_barrier_sync(int id, int threads) {
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+}
 // An 8-byte store to shared memory at addr + kOffset (a shared-space address; kOffset an immediate).
 template <int kOffset>
 __device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {

@@ -141,7 +141,7 @@ __global__ void __launch_bounds__(128) write_row_pairs(unsigned char* y, bool pa
   }
 }
 
-// v4's whole-row items in v4's own order (v4_wg_items): 4 tiles of 32 planes side by side, each tile's items (image,
+// v4's whole-row items in v4's own order (v4_pair_items): 4 tiles of 32 planes side by side, each tile's items (image,
 // q-row: 65 per image) taken by its groups in pairs 2p, 2p + 1, the pairs strided over the groups; an item writes its
 // q-row's 1,040 bytes in each of its 32 planes, then waits delay_ns (the tensor work of the next item, so that the two
 // items of a pair go out one item apart, as in the kernel). Modes: 0 consecutive planes, the runs as they are (half the

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "gpu/fused.hpp"
+#include "gpu/fused_v4_geometry.hpp"
+#include "gpu/kernel_shape.hpp"
 #include "gpu/launch.hpp"
 #include "tests/gpu/gpu_case.hpp"
 
@@ -224,6 +226,47 @@ TEST_CASE("gpu: fused_v4 with one to eight pipeline units per item", "[gpu]") {
       const auto names = gate::gpu::kernel_variants(p);
       CHECK(check_all_variants(p, 8) == int(names.size()));
     }
+  }
+}
+
+TEST_CASE("gpu: fused_v4's 3xTF32 with extra blocks, and its fallback over more tiles than the device holds", "[gpu]") {
+  // 3xTF32 at Cout = 128 has 8 n-tiles of one row parity each: on a 132-SM card 16 regular blocks per n-tile and 4
+  // extra blocks, each taking two n-tiles' tail pairs one after the other, its weights reloaded between them
+  // (v4_run). 9 images × 36 whole-row items (W = 64) per n-tile: 162 pairs, 6 for some of the 32 regular warpgroups
+  // alone, 5 with the extra blocks taking 4 pairs of each n-tile (fused_v4_geometry_test has the same case). Where the
+  // SMs are a multiple of 8 there are none, and the case runs as any.
+  // With an input outside the split, the loader warps' scan (V4RangeScan) raises the flag and v2's fallback rewrites
+  // y: 165 m-tiles × 4 n-tiles = 660 tiles, more than the 264–396 blocks an H100 holds at once, so its blocks walk
+  // several tiles each (kStrided).
+  Problem p = base("v4extra", 9, 16, 128, 35, 64, 4, 4);
+  p.stride = {2, 2};
+  p.precision = Precision::kFp32;
+  int device = 0, sms = 0;
+  REQUIRE(cudaGetDevice(&device) == cudaSuccess);
+  REQUIRE(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) == cudaSuccess);
+  const auto g = gate::gpu::make_v4_geometry(gate::gpu::make_kernel_shape(p), gate::gpu::kV4Config3xTf32, sms);
+  INFO(sms << " SMs: " << g.ctas_per_tile << " blocks per n-tile, " << g.extra_ctas << " extra");
+  if (sms == 132) CHECK(g.extra_ctas == 4);
+  auto in = gate::gpu_test::make_inputs(p, 21, -1.0f, 1.0f);
+  const auto names = gate::gpu::kernel_variants(p);
+  auto check = [&]() {
+    const auto expected = gate::gpu_test::make_expected(p, in);
+    for (const auto& v : names) {
+      const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
+      INFO(gate::gpu_test::summary(v, r));
+      CHECK(r.passed());
+      CHECK(r.signed_zero_mismatches == 0);
+    }
+  };
+  SECTION("inputs in range") { check(); }
+  SECTION("x's last value NaN") {
+    in.x.values.back() = std::numeric_limits<float>::quiet_NaN();
+    check();
+  }
+  SECTION("a huge value in the middle of x, a tiny one near its start") {
+    in.x.values[in.x.values.size() / 2 + 3] = 0x1p61f;
+    in.x.values[37] = 0x1p-60f;
+    check();
   }
 }
 

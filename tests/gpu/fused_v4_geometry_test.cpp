@@ -399,7 +399,7 @@ TEST_CASE("v4's warpgroups take every item exactly once, in pairs of consecutive
         INFO("items " << g.items << ", warpgroups " << n_wg);
         std::vector<int> taken(size_t(g.items), 0);
         for (int w = 0; w < n_wg; ++w) {
-          const int count = gate::gpu::v4_wg_items(g, w, n_wg);
+          const int count = gate::gpu::v4_pair_items(g, w, n_wg, g.pairs);
           int item = 2 * w;
           for (int i = 0; i < count; ++i, item = gate::gpu::v4_wg_next_item(item, n_wg)) {
             REQUIRE(item >= 0);
@@ -410,4 +410,64 @@ TEST_CASE("v4's warpgroups take every item exactly once, in pairs of consecutive
         }
         CHECK(std::all_of(taken.begin(), taken.end(), [](int k) { return k == 1; }));
       }
+}
+
+// The grid's runs (v4_run): over every block, warpgroup and run, each n-tile's every item exactly once; the grid no
+// larger than the resident blocks; an extra block's runs on distinct n-tiles; and the work balanced: no warpgroup
+// takes more than one pair (two items) beyond the even share of all warpgroups.
+TEST_CASE("v4's grid takes every (n-tile, item) exactly once and fills the resident blocks evenly", "[v4]") {
+  for (const auto& s : {shape(128, 64, 128, 64, 64), shape(3, 32, 64, 9, 16), shape(1, 32, 64, 1, 8),
+                        shape(5, 64, 256, 20, 24)})
+    for (const V4Config& c : kConfigs)
+      for (int resident : {1, 7, 114, 128, 132, 264}) {
+        const V4Geometry g = gate::gpu::make_v4_geometry(s, c, resident);
+        const int blocks = g.ctas_per_tile * g.n_tiles + g.extra_ctas;
+        INFO("items " << g.items << ", n-tiles " << g.n_tiles << ", resident " << resident << ", blocks " << blocks
+                      << " (extra " << g.extra_ctas << ")");
+        if (resident >= g.n_tiles) CHECK(blocks <= resident);
+        std::vector<int> taken(size_t(g.items) * g.n_tiles, 0);
+        int most = 0;
+        for (int b = 0; b < blocks; ++b) {
+          std::vector<int> tiles;
+          for (int w = 0; w < c.warpgroups; ++w) {
+            int mine = 0;
+            for (int r = 0; r < gate::gpu::v4_block_runs(g, b); ++r) {
+              const gate::gpu::V4Run run = gate::gpu::v4_run(g, b, w, r);
+              REQUIRE(run.n_tile >= 0);
+              REQUIRE(run.n_tile < g.n_tiles);
+              if (w == 0) tiles.push_back(run.n_tile);
+              CHECK(run.n_tile == tiles[size_t(r)]);  // both warpgroups hold the block's weights of the same n-tile
+              int item = run.first_item;
+              for (int i = 0; i < run.items; ++i, item = gate::gpu::v4_wg_next_item(item, run.n_wg)) {
+                REQUIRE(item >= 0);
+                REQUIRE(item < g.items);
+                ++taken[size_t(run.n_tile) * g.items + item];
+                if (i % 2 == 1) CHECK(item % 2 == 1);
+              }
+              mine += run.items;
+            }
+            most = std::max(most, mine);
+          }
+          std::sort(tiles.begin(), tiles.end());
+          CHECK(std::adjacent_find(tiles.begin(), tiles.end()) == tiles.end());
+        }
+        CHECK(std::all_of(taken.begin(), taken.end(), [](int k) { return k == 1; }));
+        const int64_t share = (int64_t(g.items) * g.n_tiles + blocks * c.warpgroups - 1) / (blocks * c.warpgroups);
+        if (blocks == resident) CHECK(most <= share + 2);
+      }
+  // The seed workload's 3xTF32 on the H100: 8 n-tiles × 16 regular blocks and 4 extra ones, each taking two n-tiles'
+  // tails of 126 pairs; every warpgroup 252 or 254 items (128 blocks alone: 260).
+  const V4Geometry x = gate::gpu::make_v4_geometry(shape(128, 64, 128, 64, 64), gate::gpu::kV4Config3xTf32, 132);
+  CHECK(x.n_tiles == 8);
+  CHECK(x.ctas_per_tile == 16);
+  CHECK(x.extra_ctas == 4);
+  CHECK(x.tiles_per_extra == 2);
+  CHECK(x.pairs - x.pairs_main == 126);
+  // tests/gpu/fused_test's case for them: 162 pairs an n-tile, 6 for some regular warpgroups alone, 5 with 4 extra
+  // blocks that take 4 pairs of each n-tile; with 6 images (99 pairs) extra blocks would shorten nothing.
+  const V4Geometry e = gate::gpu::make_v4_geometry(shape(9, 16, 128, 35, 64), gate::gpu::kV4Config3xTf32, 132);
+  CHECK(e.pairs == 162);
+  CHECK(e.extra_ctas == 4);
+  CHECK(e.pairs - e.pairs_main == 4);
+  CHECK(gate::gpu::make_v4_geometry(shape(6, 16, 128, 32, 64), gate::gpu::kV4Config3xTf32, 132).extra_ctas == 0);
 }
