@@ -12,18 +12,10 @@
 
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v2_phase_gemm.cuh"
+#include "gpu/per_device.hpp"
 #include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
-
-// The opt-in shared memory per block of the current device (queried once per device).
-inline int device_smem_per_block() {
-  int device = 0;
-  GATE_CUDA_CHECK(cudaGetDevice(&device));
-  int bytes = 0;
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return bytes;
-}
 
 // kFlagged: the launch of a fallback that runs only if *run_if_set != 0 (fused_v4's 3xTF32, fused_v2_launchers.hpp).
 template <class Flavor, class T, bool kFlagged>
@@ -31,7 +23,6 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
                     const uint32_t* run_if_set) {
   using Bits = typename Flavor::Storage::Bits;
   constexpr int kSmem = PhaseGemmSmem<T>::kBytes;
-  GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v2_phase_gemm<Flavor, T>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem));
   const int64_t m_tiles = (g.m_total + T::kBlockM - 1) / T::kBlockM;
   const int64_t blocks = m_tiles * g.n_tiles;
   if (blocks > 0x7fffffff) throw GpuError("fused_v2_phase_gemm: " + std::to_string(blocks) + " blocks exceed the grid limit");
@@ -43,6 +34,7 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
                                                                   static_cast<PackedB<Flavor>*>(packed), run_if_set);
   GATE_CUDA_CHECK(cudaGetLastError());
   if constexpr (!kFlagged) {
+    resident_per_sm(fused_v2_phase_gemm<Flavor, T>, T::kThreads, kSmem);  // raises its shared-memory limit (kept)
     fused_v2_phase_gemm<Flavor, T><<<unsigned(blocks), T::kThreads, kSmem, stream>>>(
         g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
         static_cast<Bits*>(y), run_if_set);
@@ -50,12 +42,8 @@ void launch_v2_tile(const PhaseGeometry& g, const void* x, const void* w, const 
     // A fallback that almost never runs: as many blocks as the device holds at once, each walking its tiles, so that
     // reading the flag costs one wave of blocks instead of one per tile.
     auto kernel = fused_v2_phase_gemm<Flavor, T, true>;
-    GATE_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmem));
-    int device = 0, sms = 0, per_sm = 0;
-    GATE_CUDA_CHECK(cudaGetDevice(&device));
-    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-    GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, T::kThreads, kSmem));
-    const int64_t resident = std::max<int64_t>(int64_t(sms) * per_sm, 1);
+    const int per_sm = resident_per_sm(kernel, T::kThreads, kSmem);
+    const int64_t resident = std::max<int64_t>(int64_t(device_multiprocessors()) * per_sm, 1);
     kernel<<<unsigned(std::min(blocks, resident)), T::kThreads, kSmem, stream>>>(
         g, static_cast<const Bits*>(x), static_cast<const uint32_t*>(packed), static_cast<const Bits*>(bias),
         static_cast<Bits*>(y), run_if_set);

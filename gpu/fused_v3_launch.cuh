@@ -9,6 +9,7 @@
 
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v3_tap_tile.cuh"
+#include "gpu/per_device.hpp"
 #include "gpu/phase_geometry.hpp"
 #include "gpu/scratch_pool.hpp"
 
@@ -25,9 +26,7 @@ void launch_v3(const KernelShape& s, const void* x, const void* w, const void* b
     return fallback(make_phase_geometry(s), x, w, bias, y, stream);
   }
   const V3Geometry g = make_v3_geometry(s, kElem);
-  int device = 0, optin = 0;
-  GATE_CUDA_CHECK(cudaGetDevice(&device));
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const int optin = device_smem_per_block();
   if (optin < g.smem_bytes) {
     throw GpuError("fused_v3_tap_tile needs " + std::to_string(g.smem_bytes) +
                    " bytes of shared memory per block; this device offers " + std::to_string(optin));
@@ -39,7 +38,7 @@ void launch_v3(const KernelShape& s, const void* x, const void* w, const void* b
   const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
   fused_v3_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g, static_cast<const Bits*>(w), static_cast<Bits*>(packed));
   GATE_CUDA_CHECK(cudaGetLastError());
-  GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v3_tap_tile<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, g.smem_bytes));
+  resident_per_sm(fused_v3_tap_tile<Flavor>, kV3Threads, g.smem_bytes);  // raises its shared-memory limit (kept)
   fused_v3_tap_tile<Flavor><<<unsigned(blocks), kV3Threads, g.smem_bytes, stream>>>(
       g, static_cast<const Bits*>(x), static_cast<const Bits*>(packed), static_cast<const Bits*>(bias), static_cast<Bits*>(y));
   GATE_CUDA_CHECK(cudaGetLastError());

@@ -14,6 +14,7 @@
 #include "gpu/cuda_check.cuh"
 #include "gpu/fused_v4_wgmma.cuh"
 #include "gpu/kernel_shape.hpp"
+#include "gpu/per_device.hpp"
 #include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
@@ -43,27 +44,13 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
-  int device = 0, sms = 0;
-  GATE_CUDA_CHECK(cudaGetDevice(&device));
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  // The host work first (per-device values kept: per_device.hpp; the tensor maps), then the launches back to back, so
+  // that the GPU does not wait between the memset, the pack kernel and the main kernel for the host (bench/NOTES.md
+  // §17: a launch timed alone waits through all of it).
   const int smem = sizes.smem_bytes;
-  GATE_CUDA_CHECK(cudaFuncSetAttribute(fused_v4_wgmma<Flavor>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
-  int per_sm = 0;
-  GATE_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, fused_v4_wgmma<Flavor>, v4_threads(Flavor::kConfig), smem));
+  const int per_sm = resident_per_sm(fused_v4_wgmma<Flavor>, v4_threads(Flavor::kConfig), smem);
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
-  const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, sms * per_sm);
-  const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
-  void* packed = scratch_alloc_async(size_t(pack_elems) * kElem + (Flavor::kSplit ? 16 : 0), stream);
-  // A splitting flavour's flag word after the packed weights; the others have none (nullptr, never read).
-  uint32_t* outside_flag = nullptr;
-  if constexpr (Flavor::kSplit) {
-    outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
-    GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
-  }
-  const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
-  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
-                                                                  static_cast<Bits*>(packed), outside_flag);
-  GATE_CUDA_CHECK(cudaGetLastError());
+  const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, device_multiprocessors() * per_sm);
   // x as a 3-D tensor [N·Cin][H][W]; one map per item kind, whose box is [unit channels][rows][pitch columns] (columns
   // outside [0, W) and rows outside [0, H) are the TMA's zero fill).
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
@@ -83,6 +70,18 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
       tma_stores ? make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
                                     CU_TENSOR_MAP_SWIZZLE_128B)
                : CUtensorMap{};
+  const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;
+  void* packed = scratch_alloc_async(size_t(pack_elems) * kElem + (Flavor::kSplit ? 16 : 0), stream);
+  // A splitting flavour's flag word after the packed weights; the others have none (nullptr, never read).
+  uint32_t* outside_flag = nullptr;
+  if constexpr (Flavor::kSplit) {
+    outside_flag = reinterpret_cast<uint32_t*>(static_cast<unsigned char*>(packed) + pack_elems * kElem);
+    GATE_CUDA_CHECK(cudaMemsetAsync(outside_flag, 0, sizeof(uint32_t), stream));
+  }
+  const int pack_blocks = int((pack_elems + 255) / 256 < 4096 ? (pack_elems + 255) / 256 : 4096);
+  fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
+                                                                  static_cast<Bits*>(packed), outside_flag);
+  GATE_CUDA_CHECK(cudaGetLastError());
   fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles + g.extra_ctas), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_row_map, x_col_map, y_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
       static_cast<Bits*>(y), Flavor::kSplit ? static_cast<const float*>(x) : nullptr, outside_flag);

@@ -54,19 +54,21 @@ namespace gate::gpu {
 // the fallback queued behind the kernel then rewrites all of y. x is 16-byte aligned (the TMA requires it); v4's
 // 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
 struct V4RangeScan {
-  const float4* next;  // the lane's next float4 of the warp's range
-  int64_t left;        // float4s of the range from `next`'s warp-wide position on
+  const float4* x4;
+  int64_t at;    // the lane's next float4: x4[at]
+  int64_t left;  // float4s of the warp's range from its current position on (the lane reads x4[at] while lane < left)
   bool found = false;
-  __device__ V4RangeScan(const float* x, int64_t n, int64_t warp, int64_t warps, int lane) {
+  __device__ V4RangeScan(const float* x, int64_t n, int64_t warp, int64_t warps, int lane)
+      : x4(reinterpret_cast<const float4*>(x)) {
     const int64_t quads = n / 4, lo = quads * warp / warps, hi = quads * (warp + 1) / warps;
-    next = reinterpret_cast<const float4*>(x) + lo + lane;
+    at = lo + lane;
     left = hi - lo;
   }
   // One step: the lane's float4 (zeros past the range), to be folded in later; evict-first (x stays in L2 for the
   // windows only as long as they need it).
   __device__ __forceinline__ float4 load(int lane) {
-    const float4 v = lane < left ? __ldcs(next) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-    next += 32;
+    const float4 v = lane < left ? __ldcs(x4 + at) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    at += 32;
     left -= 32;
     return v;
   }

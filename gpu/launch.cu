@@ -12,6 +12,7 @@
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/fused_v4_launchers.hpp"
 #include "gpu/kernel_shape.hpp"
+#include "gpu/per_device.hpp"
 #include "gpu/phase_geometry.hpp"
 
 namespace gate::gpu {
@@ -58,15 +59,18 @@ namespace {
 // True on a compute capability 9.0 device (the sm_90a code of v4 runs there and nowhere else); its opt-in shared memory
 // per block in *smem_optin. False without a device.
 bool sm90_device(int* smem_optin) {
-  int count = 0, device = 0, major = 0, minor = 0;
+  int count = 0, device = 0;
   if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0 || cudaGetDevice(&device) != cudaSuccess) {
     cudaGetLastError();  // clear the sticky-free error of a machine without a GPU
     return false;
   }
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  GATE_CUDA_CHECK(cudaDeviceGetAttribute(smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-  return major == 9 && minor == 0;
+  *smem_optin = device_smem_per_block();
+  return per_device(0, [](int device) {
+    int major = 0, minor = 0;
+    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+    return major == 9 && minor == 0;
+  });
 }
 
 }  // namespace

@@ -5,10 +5,15 @@
 // Writes a JSON record (--json FILE) and prints a table. Correctness is gpu_validate's job; this only times.
 // The seed's add 0.5 clamps almost every output to 0, so GELU's erfc is skipped by whole warps; --add-value -0.5 makes
 // most outputs negative and times the kernels with GELU on nearly every element (bench/NOTES.md §9).
+// Beside the median (each launch timed alone: the GPU idles through the launch's host work, as it does for the PyTorch
+// peers timed the same way), each line gives the time per launch of 20 launches enqueued back to back (the host work
+// hidden behind the GPU's) and the host time per launch_fused call: their difference from the median is the host path
+// that the GPU waits for (bench/NOTES.md §17).
 //   gpu_bench [--reps 50] [--json FILE] [--variants a,b,...] [--add-value 0.5]
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -90,7 +95,30 @@ std::pair<double, double> time_ms(F&& f, int warmup, int reps) {
 struct Row {
   std::string variant, dtype;
   double median_ms, min_ms, bytes, gbps, pct_copy, tflops;
+  double back_to_back_ms = 0, host_us = 0;
 };
+
+// kLaunches launches of f enqueued back to back: the GPU time per launch (events around all of them) and the host
+// time per call (the enqueueing returns at once while the GPU is busy; 20 launches stay far inside the queue).
+template <class F>
+std::pair<double, double> back_to_back(F&& f) {
+  constexpr int kLaunches = 20;
+  CHECK_CUDA(cudaDeviceSynchronize());
+  cudaEvent_t a, b;
+  CHECK_CUDA(cudaEventCreate(&a));
+  CHECK_CUDA(cudaEventCreate(&b));
+  CHECK_CUDA(cudaEventRecord(a));
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kLaunches; ++i) f();
+  const auto t1 = std::chrono::steady_clock::now();
+  CHECK_CUDA(cudaEventRecord(b));
+  CHECK_CUDA(cudaEventSynchronize(b));
+  float ms = 0;
+  CHECK_CUDA(cudaEventElapsedTime(&ms, a, b));
+  CHECK_CUDA(cudaEventDestroy(a));
+  CHECK_CUDA(cudaEventDestroy(b));
+  return {double(ms) / kLaunches, std::chrono::duration<double, std::micro>(t1 - t0).count() / kLaunches};
+}
 
 }  // namespace
 
@@ -157,6 +185,11 @@ int main(int argc, char** argv) {
                              slow ? 11 : reps);
       CHECK_CUDA(cudaGetLastError());
       Row r;
+      if (!slow) {
+        const auto bb = back_to_back([&] { gate::gpu::launch_fused(p, v, x.ptr, w.ptr, b.ptr, y.ptr, nullptr); });
+        r.back_to_back_ms = bb.first;
+        r.host_us = bb.second;
+      }
       r.variant = name;
       r.dtype = gate::to_string(dtype);
       r.median_ms = t.first;
@@ -166,9 +199,10 @@ int main(int argc, char** argv) {
       r.pct_copy = 100.0 * r.gbps / copy_gbps;
       r.tflops = flops / (r.median_ms * 1e-3) / 1e12;
       rows.push_back(r);
-      std::printf("  %-22s %-9s median %8.3f ms  min %8.3f ms  %6.0f GB/s (%3.0f%% of copy)  %6.1f TFLOP/s%s\n",
-                  r.variant.c_str(), r.dtype.c_str(), r.median_ms, r.min_ms, r.gbps, r.pct_copy, r.tflops,
-                  slow ? "  (11 runs)" : "");
+      std::printf("  %-22s %-9s median %8.3f ms  min %8.3f ms  %6.0f GB/s (%3.0f%% of copy)  %6.1f TFLOP/s",
+                  r.variant.c_str(), r.dtype.c_str(), r.median_ms, r.min_ms, r.gbps, r.pct_copy, r.tflops);
+      if (slow) std::printf("  (11 runs)\n");
+      else std::printf("  back-to-back %.3f ms  host %.0f us\n", r.back_to_back_ms, r.host_us);
       std::fflush(stdout);
     }
     for (void* ptr : {x.ptr, w.ptr, b.ptr, y.ptr}) CHECK_CUDA(cudaFree(ptr));
@@ -182,9 +216,9 @@ int main(int argc, char** argv) {
     std::fprintf(f, "{\"device\": \"%s\", \"copy_gbps\": %.1f, \"reps\": %d, \"rows\": [\n", device.c_str(), copy_gbps, reps);
     for (size_t i = 0; i < rows.size(); ++i) {
       const Row& r = rows[i];
-      std::fprintf(f, "  {\"name\": \"%s\", \"dtype\": \"%s\", \"median_ms\": %.5f, \"min_ms\": %.5f, \"bytes\": %.0f, \"gbps\": %.1f, \"pct_copy\": %.1f, \"tflops\": %.2f}%s\n",
+      std::fprintf(f, "  {\"name\": \"%s\", \"dtype\": \"%s\", \"median_ms\": %.5f, \"min_ms\": %.5f, \"bytes\": %.0f, \"gbps\": %.1f, \"pct_copy\": %.1f, \"tflops\": %.2f, \"back_to_back_ms\": %.5f, \"host_us\": %.1f}%s\n",
                    r.variant.c_str(), r.dtype.c_str(), r.median_ms, r.min_ms, r.bytes, r.gbps, r.pct_copy, r.tflops,
-                   i + 1 < rows.size() ? "," : "");
+                   r.back_to_back_ms, r.host_us, i + 1 < rows.size() ? "," : "");
     }
     std::fprintf(f, "]}\n");
     std::fclose(f);
