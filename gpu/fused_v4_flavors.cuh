@@ -11,9 +11,10 @@
 //                 An operand its split cannot carry (kSplitMin/kSplitMax) raises a device flag — weights in the pack
 //                 kernel (the main kernel then does nothing), inputs in the main kernel's loader warps (V4RangeScan) —
 //                 and v2's 3xTF32 kernel, queued behind it, computes the whole output only when the flag is set.
-//   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps tw = 1, 0 of one
-//                 th, so an A register is the pair (x[p − 1], x[p]). The rows of a lane are the adjacent q-pixels
-//                 p = 2g, 2g + 1 (p even), so the pair of row g + 8 is one aligned word and that of row g one byte_perm.
+//   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps th = 0, 1 of one
+//                 tw, so an A register is one column's values in the window's two rows, and the tw chains split as
+//                 TF32's (whole rows). The rows of a lane are the adjacent q-pixels p = 2g, 2g + 1 (p even), whose
+//                 words (x[p], x[p + 1]) of both rows give both pixels' registers by two byte_perms.
 #pragma once
 
 #include <cstdint>
@@ -306,29 +307,36 @@ template <class StorageT, void (*Mma)(float (&)[64], const uint32_t (&)[4], uint
 struct FlavorV4SixteenBit {
   using Storage = StorageT;
   static constexpr V4Config kConfig = kV4Config16Bit;
-  static constexpr int kStepsPerChunk = 2;  // th = s; k = 2·channel + (tw == 0)
+  static constexpr int kStepsPerChunk = 2;  // tw = s; k = 2·channel + th
   static constexpr bool kPairRows = true;   // fragment rows g, g + 8 are q-pixels 2g, 2g + 1
   static constexpr bool kFastGelu = true;  // 16-bit outputs: gelu_nonpositive_fast (epilogue.cuh)
   static constexpr int kFragRegs = 4;
   static constexpr bool kSplit = false;
   static __device__ __forceinline__ int b_offset(int n, int k) { return v4_b_offset(n, k >> 3, (k & 7) * 2); }
   static __device__ __forceinline__ uint16_t pack_b(uint16_t w, int) { return w; }
-  // k-step = 2·chunk + th, k = 2·(the chunk's input channel) + (tw == 0).
+  // k-step = 2·chunk + tw, k = 2·(the chunk's input channel) + th: a k-step holds one tw, so that the tw = 0 and tw = 1
+  // steps accumulate apart (split_tw) and a row item owns its q-row's rows whole, as TF32's do (fused_v4_geometry.hpp).
   static __device__ __forceinline__ V4BSource b_source(int step, int k) {
-    return {step & 1, (k & 1) ? 0 : 1, (step >> 1) * 8 + (k >> 1)};
+    return {k & 1, step & 1, (step >> 1) * 8 + (k >> 1)};
   }
-  // `a` points at the lane's element (channel c, pixel m_a = 2g of its warp's 16, tap (0, 0)), an even position: the
-  // word there is (x[p], x[p + 1]), the next pixel's tap (0, 0) element one further in either item kind.
+  // `a` points at the lane's element (channel c, pixel m_a = p = 2g of its warp's 16, tap (0, 0)), an even position;
+  // tap (1, tw) is a pitch before tap (0, tw). An A register is (th = 0, th = 1) of one pixel and channel: the two
+  // window rows' values at its column, from the words (x[p], x[p + 1]) of both rows — and, for tw = 1, pixel p's
+  // column p − 1 (l.tw1 − 1 elements on: the word (x[p − 2], x[p − 1]), or for row 0 of a whole-rows item the word
+  // ending at x[W − 1]), while pixel p + 1's column p is pixel p's tw = 0 register. Per lane and channel four loads and
+  // three byte_perms for its two pixels' two steps (the earlier tap pairs (tw = 1, tw = 0) of one th: four loads, two).
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, const V4LaneA& l) {
 #pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) {
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {  // channel c, c + 4
-        const uint32_t* w = reinterpret_cast<const uint32_t*>(a - s * l.pitch + h * 4 * l.a_ld);
-        const uint32_t cur = w[0], prev = w[-1];
-        f[s][2 * h] = __byte_perm(prev, cur, 0x5432);  // row g (q-pixel p): (x[p − 1], x[p])
-        f[s][2 * h + 1] = cur;                         // row g + 8 (q-pixel p + 1): (x[p], x[p + 1])
-      }
+    for (int h = 0; h < 2; ++h) {  // channel c, c + 4
+      const uint16_t* c0 = a + h * 4 * l.a_ld;
+      const uint32_t cur0 = *reinterpret_cast<const uint32_t*>(c0);
+      const uint32_t cur1 = *reinterpret_cast<const uint32_t*>(c0 - l.pitch);
+      const uint32_t prev0 = *reinterpret_cast<const uint32_t*>(c0 + l.tw1 - 1);
+      const uint32_t prev1 = *reinterpret_cast<const uint32_t*>(c0 - l.pitch + l.tw1 - 1);
+      f[0][2 * h] = __byte_perm(cur0, cur1, 0x5410);      // tw = 0, row g (pixel p): (x0[p], x1[p])
+      f[0][2 * h + 1] = __byte_perm(cur0, cur1, 0x7632);  // tw = 0, row g + 8 (pixel p + 1): (x0[p + 1], x1[p + 1])
+      f[1][2 * h] = __byte_perm(prev0, prev1, 0x7632);    // tw = 1, row g: (x0[p − 1], x1[p − 1])
+      f[1][2 * h + 1] = f[0][2 * h];                      // tw = 1, row g + 8: column p
     }
   }
   static __device__ __forceinline__ void mma(float (&d)[64], const uint32_t (&a)[4], uint64_t b, int acc) {
@@ -353,6 +361,21 @@ struct FlavorV4SixteenBit {
       const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]);
       const uint32_t hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
       st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+    });
+  }
+  // A whole-rows item's q-column W (W = 64; the four row-0 lanes of warp 0, with_w): its (rw 0, rw 1) pair of each
+  // group t = 8h + c8 (channel v4_channel(c8, cl), row h; acc_w[2t + rw]) as one word at outputs 2W, 2W + 1 of the
+  // staged row (the pitch's 272 bytes hold the row's 260), beside stage_row_item's 128 outputs.
+  static __device__ __forceinline__ void stage_row_w(const float (&acc_w)[32], unsigned char* staging, int cl) {
+    static_assert(v4_row_pitch(2) >= (2 * kV4ItemM + 2) * 2, "a whole row fits the staged row's pitch");
+    const uint32_t base =
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 2) + 4 * kV4ItemM);
+    v4_for_each_constant<16>([&](auto group) {
+      constexpr int t = decltype(group)::value;
+      constexpr int kOffset = v4_row_slot(v4_channel(t & 7, 0), t >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
+      asm volatile("st.shared.u32 [%0+%1], %2;\n" ::"r"(base), "n"(kOffset),
+                   "r"(StorageT::pack2(acc_w[2 * t], acc_w[2 * t + 1]))
+                   : "memory");
     });
   }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,

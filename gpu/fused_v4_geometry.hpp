@@ -81,7 +81,7 @@ struct V4Config {
   int staging_buffers = 1;  // with staged_stores: buffers per warpgroup, taken in turn (the storer may lag one item)
 };
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
-inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2, false, true, false, 2};
+inline constexpr V4Config kV4Config16Bit{2, 8, 3, 128, 1, 2, false, true, true, 2};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
@@ -92,7 +92,7 @@ inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // v4_out_slot). At n_cols 64 (3xTF32) a whole-rows item's one output row per channel starts 8 bytes off a 16-byte
 // boundary on odd rows, which a TMA store cannot start at (bench/NOTES.md §14a): it is staged as a row
 // (v4_row_slot, 130 outputs within the 528-byte pitch) and copied by the storer warp as the other flavours' rows are.
-GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) { return c.split_tw && c.n_cols == 128; }
+GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) { return c.split_tw && c.n_cols == 128 && c.elem_bytes == 4; }
 // Threads per block: the computing warpgroups and the producer warpgroup that loads their windows (fused_v4_wgmma.cuh).
 GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + 1); }
 

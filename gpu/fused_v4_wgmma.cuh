@@ -208,7 +208,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     co_tile = n_tile / kSplits;
     rh_tile = n_tile % kSplits;
     row_shift =
-        kSplitTw && !kTmaStores ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8) : 0;
+        kSplitTw && !kTmaStores && kElem == 4 ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8)
+                                                  : 0;
   };
   // The n-tile's weights and the bias of its 32 channels (as floats, lane quad c's eight, channels v4_channel(t, c),
   // contiguous), copied by `threads` threads from thread 0 on, each thread's copies complete when it returns.
@@ -307,7 +308,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           // other row parity; pointers that advance rather than addresses recomputed per row (the storer's loop
           // limited the 16-bit kernel: 0.48 → 0.455 ms, bench/NOTES.md §14).
           const unsigned char* from = smem_v4 + staging_at(buf);
-          if constexpr (kSplitTw) {
+          if constexpr (kSplitTw && kElem == 4) {
             // Whole rows (3xTF32, one row parity, W = 64: 520 bytes a row, staged row_shift bytes into its slot):
             // each row's 512 bytes from byte row_shift on, 16-byte aligned in y and in the buffer, as one 16-byte
             // copy a lane; then lane l the other 8 bytes of row l (its last, or with row_shift 8 its first). No
@@ -335,6 +336,16 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
 #pragma unroll(kElem == 2 ? 4 : 2)
               for (int ch = 0; ch < kV3CoutPerBlock; ++ch, from += kPitch, to += plane * kElem) {
                 v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
+              }
+            }
+            if (kSplitTw && G.whole_rows) {
+              // 16-bit whole rows: each row's outputs 2W, 2W + 1 (q-column W, 4 bytes after its 256): lane l those
+              // of channel l's two rows.
+              const unsigned char* base = smem_v4 + staging_at(buf);
+#pragma unroll
+              for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
+                __stcs(reinterpret_cast<unsigned int*>(y_rows + h * g.Wout + lane * plane + 2 * kV4ItemM),
+                       *reinterpret_cast<const unsigned int*>(base + v4_row_slot(lane, h, kElem) + kRowBytes));
               }
             }
           }

@@ -67,15 +67,16 @@ void check_items(const V4Geometry& g, bool pair_rows) {
         const int m_a = warp * 16 + (pair_rows ? 2 * gl : gl), m_b = m_a + (pair_rows ? 1 : 8);
         const int a = gate::gpu::v4_a_base(g, it, m_a) + box.pitch;
         const int d8 = gate::gpu::v4_a_base(g, it, m_b) - gate::gpu::v4_a_base(g, it, m_a);
-        const int tw1 = gate::gpu::v4_tw1_shift(g, m_a);  // row g's tw = 1 shift (float32 flavours)
-        if (pair_rows) CHECK(!g.whole_rows);
-        if (pair_rows) CHECK(a % 2 == 0);  // (x[p], x[p + 1]) is one word
+        const int tw1 = gate::gpu::v4_tw1_shift(g, m_a);  // row g's tw = 1 shift
+        if (pair_rows) CHECK(a % 2 == 0);              // (x[p], x[p + 1]) is one word
+        if (pair_rows) CHECK((a + tw1 - 1) % 2 == 0);  // and so is the word ending at row g's tw = 1 column
         for (int th = 0; th < 2; ++th)
           for (int tw = 0; tw < 2; ++tw)
             for (int r = 0; r < 2; ++r) {
               const int m = r == 0 ? m_a : m_b;
-              // As v4_load_a_f32 (16-bit: the pair word at the tap (th, 0) element, its first half tw = 1).
-              const int shift = tw == 0 ? 0 : (r == 0 && !pair_rows ? tw1 : -1);
+              // As v4_load_a_f32 and the 16-bit load_a (its tw = 1 row g from the word ending at column p + tw1, row
+              // g + 8 from column p).
+              const int shift = tw == 0 ? 0 : (r == 0 ? tw1 : -1);
               const int pos = a + (r == 0 ? 0 : (pair_rows ? 1 : d8)) - th * box.pitch + shift;
               REQUIRE(pos >= 0);
               REQUIRE(pos < box.a_ld);
@@ -186,12 +187,13 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock;
   const int row_bytes = (2 * gate::gpu::kV4ItemM + (g.whole_rows ? 2 : 0)) * elem;
   CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
-  if (g.whole_rows) {
+  if (g.whole_rows && elem == 4) {
     CHECK(c.n_cols == gate::gpu::kV4ItemM);  // one row parity: a row of 130 outputs per channel
     // staged row_shift (0 or 8) bytes into its slot (fused_v4_wgmma.cuh): the shifted row still fits the pitch, and
     // the shift moves every staging write alike (the bank checks below hold for both)
     CHECK(8 + row_bytes <= gate::gpu::v4_row_pitch(elem));
   }
+  if (g.whole_rows && elem == 2) CHECK(row_bytes <= gate::gpu::v4_row_pitch(elem));  // both parities, unshifted
   const int parities = c.n_cols / gate::gpu::kV4ItemM;  // output rows per channel in one item: 2 or 1
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
@@ -226,12 +228,13 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
           CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
         }
   if (!g.whole_rows) return;
-  for (int t = 0; t < 8; ++t) {
+  for (int t = 0; t < 8 * parities; ++t) {  // stage_row_w: one pair a group, 8 bytes (float32) or 4 (16-bit)
     std::vector<int> banks(32, 0);
     for (int cl = 0; cl < 4; ++cl) {
-      const int word = (v4_row_slot(gate::gpu::v4_channel(t, cl), 0, elem) + 2 * gate::gpu::kV4ItemM * elem) / 4;
+      const int word =
+          (v4_row_slot(gate::gpu::v4_channel(t % 8, cl), t / 8, elem) + 2 * gate::gpu::kV4ItemM * elem) / 4;
       ++banks[size_t(word % 32)];
-      ++banks[size_t((word + 1) % 32)];
+      if (elem == 4) ++banks[size_t((word + 1) % 32)];
     }
     INFO("q-column W, group " << t);
     CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
@@ -288,21 +291,16 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   CHECK(gate::gpu::v4_item(t, 65).img == 1);
   CHECK(gate::gpu::v4_item(t, 65).qh0 == 0);
   CHECK(t.staging_bytes == 32768);  // the first 256 of each channel's 260 outputs
-  // 16-bit: 65 row items and 5 col items per image, in groups of 16 q-rows: their row items, then their col item
-  // (v4_item); the last group is q-row 64 and its col item.
+  // 16-bit: whole rows too (a k-step of one tw: bench/NOTES.md §17), 65 row items per image, staged as rows of 130
+  // outputs (v4_row_slot) for the storer, no col items.
   const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
-  CHECK(!h.whole_rows);
-  CHECK(h.staged);  // its row items leave through the staging buffer (v4_row_slot), its col items from registers
-  CHECK(h.m_tiles == 70);
-  CHECK(!gate::gpu::v4_item(h, 15).col);
-  CHECK(gate::gpu::v4_item(h, 15).qh0 == 15);
-  CHECK(gate::gpu::v4_item(h, 16).col);
-  CHECK(gate::gpu::v4_item(h, 16).qh0 == 0);
-  CHECK(gate::gpu::v4_item(h, 17).qh0 == 16);
-  CHECK(gate::gpu::v4_item(h, 68).qh0 == 64);
-  CHECK(gate::gpu::v4_item(h, 69).col);
-  CHECK(gate::gpu::v4_item(h, 69).qh0 == 64);
-  CHECK(gate::gpu::v4_item(h, 70).img == 1);
+  CHECK(h.whole_rows);
+  CHECK(h.staged);
+  CHECK(h.m_tiles == 65);
+  CHECK(!gate::gpu::v4_item(h, 64).col);
+  CHECK(gate::gpu::v4_item(h, 64).qh0 == 64);
+  CHECK(gate::gpu::v4_item(h, 65).img == 1);
+  CHECK(h.staging_bytes == 2 * 32 * gate::gpu::v4_row_pitch(2));
   CHECK(t.row_box.pitch == 68);
   CHECK(t.row_box.rows == 2);
   CHECK(t.col_box.a_ld == t.row_box.a_ld);  // a col item's window no larger than a row item's
