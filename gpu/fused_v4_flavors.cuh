@@ -47,7 +47,7 @@ struct V4BSource {
 // A lane's fragment addressing within one item's window stage (per item kind, fused_v4_geometry.hpp): tap (th, tw) of a
 // pixel is −th·pitch − tw elements from its tap (0, 0); channel c + 1 is a_ld further; fragment row g + 8's pixel m_b is
 // d8 from row g's (float32: 8 in a row item, 2 q-rows in a col item; the 16-bit flavours' m_b is the next pixel);
-// tw1: row g's tw = 1 column shift (v4_tw1_shift: −1, or W − 1 for row 0 of a whole-rows item; float32 flavours).
+// tw1: row g's tw = 1 column shift (v4_tw1_shift: −1, or W − 1 for row 0 of a whole-rows item).
 struct V4LaneA {
   int pitch, a_ld, d8, tw1;
 };

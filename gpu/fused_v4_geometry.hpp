@@ -13,7 +13,7 @@
 //               q-columns W − 2 .. W + 1, of which only W is stored (the others are row items' or beyond the output;
 //               four columns keep the 16-bit fragments' pixel pairs and make the window no larger than a row item's
 //               for float32); a window of input rows qh0 − 1 .. qh0 + 15, columns W − lead .. W + lead − 1.
-// Whole rows (float32 flavours, W = 64, the seed workload): no col items. Those flavours accumulate the k-steps of the
+// Whole rows (every flavour, W = 64, the seed workload): no col items. The flavours accumulate the k-steps of the
 // taps tw = 0 and tw = 1 in two register sets (V4Config::split_tw), and a q-row's first and last q-pixels each need
 // only one of them: q-column 0's tw = 1 inputs are x[−1] = 0 and q-column W's tw = 0 inputs x[W] = 0. So item row 0
 // is both: its tw = 0 steps read q-column 0 and its tw = 1 steps read x[W − 1] (inside the window when W = 64), and
@@ -45,12 +45,12 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
 //               registers) rather than per unit (one group a unit)
 //   staged_stores  a staging buffer per warpgroup, which the producer's storer warp sends to y (fused_v4_wgmma.cuh):
-//               TF32's whole-row items (n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other flavours'
-//               row items at W = 64 (3xTF32's whole rows of one parity) by plain stores (v4_row_slot: their output
-//               rows start 4 or 8 bytes off a 16-byte boundary, and a TMA store must start on one, bench/NOTES.md
-//               §14). Without it, or for other items, an item stores from its registers
+//               TF32's whole-row items (float32, n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other
+//               flavours' whole rows at W = 64 (3xTF32's of one parity, 16-bit's of both) by plain stores
+//               (v4_row_slot: their output rows start 4 or 8 bytes off a 16-byte boundary, and a TMA store must start
+//               on one, bench/NOTES.md §14). Without it, or for other items, an item stores from its registers
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
-//               W = 64 (see above); float32 flavours only (a 16-bit k-step holds both taps)
+//               W = 64 (see above); every flavour (a 16-bit k-step is 8 channels × th = 0, 1 of one tw)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
 // whole rows, one staging buffer (0.88–0.91 ms on the seed workload against 1.02–1.04 with col items; three stages
 // cost ~0.13 ms, 8 × 6 1.28–1.32, 8 × 8 1.28; the buffer fills the SM's shared memory to 231,680 of 232,448 bytes),
@@ -72,7 +72,9 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // against 8 × 2 0.51–0.52, 8 × 4 0.47–0.49, 8 × 5 0.48, 8 × 8 0.58, three buffers no better; TF32 8 × 3 and 16 × 2
 // within 2% of 8 × 4. 3xTF32 with whole rows (split_tw: its two accumulator sets are the tw chains instead of the big
 // and small products; bench/NOTES.md §16): 1.24–1.33 ms against 1.31–1.44 with col items, units of 8 × 6 and the
-// tw chains' products interleaved no better.
+// tw chains' products interleaved no better. 16-bit with whole rows (k-steps of one tw, bench/NOTES.md §17): f16 0.454
+// against 0.467 ms with col items, bf16 0.452 against 0.463; two column tiles a block and two storer warps a
+// warpgroup, both slower or the same (§17e).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
@@ -91,8 +93,11 @@ inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // Whole-rows items sent by TMA stores: float32 at n_cols 128 (both row parities in the block; staged as boxes,
 // v4_out_slot). At n_cols 64 (3xTF32) a whole-rows item's one output row per channel starts 8 bytes off a 16-byte
 // boundary on odd rows, which a TMA store cannot start at (bench/NOTES.md §14a): it is staged as a row
-// (v4_row_slot, 130 outputs within the 528-byte pitch) and copied by the storer warp as the other flavours' rows are.
-GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) { return c.split_tw && c.n_cols == 128 && c.elem_bytes == 4; }
+// (v4_row_slot, 130 outputs within the 528-byte pitch) and copied by the storer warp; so are 16-bit's whole rows (both
+// parities, 260 bytes each, starting 4-byte aligned).
+GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) {
+  return c.split_tw && c.n_cols == 128 && c.elem_bytes == 4;
+}
 // Threads per block: the computing warpgroups and the producer warpgroup that loads their windows (fused_v4_wgmma.cuh).
 GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + 1); }
 
@@ -138,8 +143,8 @@ struct V4Geometry {
   int lead;           // a window starts `lead` columns before the item's first q-column: 16 bytes of elements
   int segs;           // row items per q-row: ceil(W / 64)
   bool whole_rows;    // row items own whole output rows, no col items: split_tw and W = 64 (see above)
-  bool staged;        // staged_stores, and the items it serves exist: whole rows (split_tw), or the 16-bit row items
-                      // at W = 64 (one per q-row; their col items store from their registers)
+  bool staged;        // staged_stores, and the items it serves exist: whole rows (split_tw at W = 64), or a
+                      // configuration's row items at W = 64 without split_tw (their col items store from registers)
   int row_items;      // row items per image: QH · segs
   int m_tiles;        // items per image: row_items + ceil(QH / 16) col items (none with whole rows), in groups
   int group_items;    // items per group: the row items of 16 q-rows, then (without whole rows) their col item
@@ -252,7 +257,7 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
   if (!it.col) return m + G.lead;
   return (m >> 2) * G.col_box.pitch + (m & 3) - 2 + G.lead;
 }
-// The column shift of pixel m's tw = 1 taps from its tw = 0 taps (float32 flavours): −1, except row 0 of a whole-rows
+// The column shift of pixel m's tw = 1 taps from its tw = 0 taps: −1, except row 0 of a whole-rows
 // item, whose tw = 1 steps read x[W − 1] for q-column W (W − 1 columns right of its tw = 0 element, x[0]).
 GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_rows && m == 0 ? G.w.W - 1 : -1; }
 

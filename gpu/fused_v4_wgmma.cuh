@@ -7,8 +7,8 @@
 //   - weights: the block's n-tile of packed weights (128 KB TF32, 64 KB 16-bit) stays in shared memory for the whole
 //     kernel (v3 re-read it from L2 per block, 2.3 GB per seed launch); the grid is persistent;
 //   - input: independent computing warpgroups (two) per block, each walking its own strided list of
-//     64-pixel (image, item) items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, for
-//     the float32 flavours with split_tw at W = 64, row items of the whole q-row (fused_v4_geometry.hpp); its window
+//     64-pixel (image, item) items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, with
+//     split_tw at W = 64 (every flavour), row items of the whole q-row (fused_v4_geometry.hpp); its window
 //     stages are TMA boxes [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), with
 //     the TMA's zero fill at the image edges;
 //   - warp specialisation: one more warpgroup per block, the producer, holds 24 registers a thread (setmaxnreg) and
