@@ -341,7 +341,8 @@ TEST_CASE("v4 declines what its TMA boxes or pipeline units cannot express", "[v
   CHECK((why != nullptr && std::string(why).find("Cin") != std::string::npos));
   CHECK(gate::gpu::v4_supports(shape(2, 32, 64, 9, 16), kV4Config3xTf32, kH100SmemOptin, &why));
   CHECK(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4ConfigTf32, kH100SmemOptin, &why));  // units of 8
-  CHECK(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4Config16Bit, kH100SmemOptin, &why));
+  CHECK_FALSE(gate::gpu::v4_supports(shape(2, 24, 64, 9, 16), kV4Config16Bit, kH100SmemOptin, &why));  // units of 16
+  CHECK(gate::gpu::v4_supports(shape(2, 32, 64, 9, 16), kV4Config16Bit, kH100SmemOptin, &why));
   CHECK_FALSE(gate::gpu::v4_supports(shape(2, 32, 64, 9, 12), kV4Config16Bit, kH100SmemOptin, &why));  // 24-byte rows
   CHECK(std::string(why).find("16 bytes") != std::string::npos);
   for (const V4Config& c : {kV4ConfigTf32, kV4Config3xTf32}) {
