@@ -462,7 +462,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // unit), or with half_buffers per half-unit of 8 channels (buffer = the half, two groups a unit, the second half's
   // fragment loads overlapping the first half's wgmma): half the registers, which 3xTF32's 16-channel units need to keep
   // their wgmma asynchronous (whole-unit buffers: ptxas serialised them, C7512, 2.29 ms against 1.71 on the H200;
-  // bench/NOTES.md §10). TF32 and 16-bit units are of 8 channels (fused_v4_geometry.hpp), one half each.
+  // bench/NOTES.md §10). TF32 units are of 8 channels (one half), 16-bit units of 16 in whole-unit buffers (16
+  // fragment registers a buffer; fused_v4_geometry.hpp).
   constexpr bool kHalfBuffers = kC.half_buffers;
   static_assert(kHalves == 1 || kHalves == 2, "units of 8 or 16 input channels");
   constexpr int kBufHalves = kHalfBuffers ? 1 : kHalves;

@@ -209,7 +209,7 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
 
 TEST_CASE("gpu: fused_v4 with one to eight pipeline units per item", "[gpu]") {
   // v4's item loop peels an item's first unit and takes the rest in pairs with a trailing one: units of 8 input
-  // channels (TF32, 16-bit) and of 16 (3xTF32) over Cin = 8 .. 64 run each of its shapes (one unit; one + trailing;
+  // channels (TF32) and of 16 (3xTF32, 16-bit) over Cin = 8 .. 64 run each of its shapes (one unit; one + trailing;
   // one + pairs; one + pairs + trailing). Every variant offered is checked, v4 among them on sm_90.
   for (int64_t cin : {8, 16, 24, 32, 48, 64}) {
     Problem p = base("v4units", 2, cin, 32, 9, 16, 4, 4);
