@@ -198,18 +198,18 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   auto staged_bar = [&](int b) { return smem_addr + uint32_t(G.store_bar_offset + (wg * kBufs + b) * 8); };
   auto free_bar = [&](int b) { return staged_bar(b) + uint32_t(kWG * kBufs * 8); };
   auto staging_at = [&](int b) { return G.staging_offset + (wg * kBufs + b) * G.staging_bytes; };
-  // Whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block starts
-  // 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64), and
-  // is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory too.
+  // Float32 whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block
+  // starts 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64),
+  // and is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory
+  // too. (16-bit whole rows, 4-byte aligned, are staged unshifted.)
   // The current run's n-tile: its 32 output channels co_tile and (n_cols 64) its row parity rh_tile, and the rows'
   // row_shift, which depends on the parity.
   int co_tile = 0, rh_tile = 0, row_shift = 0;
   auto set_tile = [&](int n_tile) {
     co_tile = n_tile / kSplits;
     rh_tile = n_tile % kSplits;
-    row_shift =
-        kSplitTw && !kTmaStores && kElem == 4 ? int((reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem) & 8)
-                                                  : 0;
+    const uintptr_t row0 = reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem;
+    row_shift = kSplitTw && !kTmaStores && kElem == 4 ? int(row0 & 8) : 0;
   };
   // The n-tile's weights and the bias of its 32 channels (as floats, lane quad c's eight, channels v4_channel(t, c),
   // contiguous), copied by `threads` threads from thread 0 on, each thread's copies complete when it returns.
