@@ -2,7 +2,9 @@
 // shared-memory limits, a kernel's occupancy, its dynamic shared-memory attribute — computed once per (device, key) and
 // kept for the process. Each of those queries costs the host microseconds per launch, and a launch timed alone (as
 // gpu_bench and the PyTorch peers time every candidate) has the GPU wait through them before its first kernel
-// (bench/NOTES.md §17). Thread-safe; one cache per call site (the lambda's type).
+// (bench/NOTES.md §17). Thread-safe; one cache per call site (the lambda's type). Kept for the life of the device's
+// primary context, as scratch_pool.cu keeps its pools: a cudaDeviceReset (which this project never calls) would
+// invalidate the attributes set here.
 #pragma once
 
 #include <cuda_runtime.h>
