@@ -373,9 +373,7 @@ struct FlavorV4SixteenBit {
     v4_for_each_constant<16>([&](auto group) {
       constexpr int t = decltype(group)::value;
       constexpr int kOffset = v4_row_slot(v4_channel(t & 7, 0), t >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
-      asm volatile("st.shared.u32 [%0+%1], %2;\n" ::"r"(base), "n"(kOffset),
-                   "r"(StorageT::pack2(acc_w[2 * t], acc_w[2 * t + 1]))
-                   : "memory");
+      st_shared_u32<kOffset>(base, StorageT::pack2(acc_w[2 * t], acc_w[2 * t + 1]));
     });
   }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,

@@ -35,9 +35,9 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.units = s.Cin / c.unit_ci;
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
-  // Output staging: TMA stores of whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their row pair,
-  // 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the H100's
-  // 232,448 bytes); otherwise (v4_row_slot) a row item's 32 channels × its block's output rows.
+  // Output staging: TMA stores of whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their
+  // row pair, 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the
+  // H100's 232,448 bytes); otherwise (v4_row_slot) a row item's 32 channels × its block's output rows.
   g.staging_bytes = v4_tma_stores(c) ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
                                : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);
   const int staging_align = g.staged && v4_tma_stores(c) ? 1024 : 128;
@@ -55,9 +55,9 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   if (int64_t(g.ctas_per_tile) * g.n_tiles > 0x7fffffff) throw GpuError("fused_v4_wgmma: grid too large");
   // The SMs that ctas_per_tile × n_tiles leaves (v4_run): as many extra blocks as divide the n-tiles evenly, each
   // taking n_tiles / extra n-tiles' tails. A regular warpgroup then takes ceil((pairs − tail) / (warpgroups ·
-  // ctas_per_tile)) pairs, an extra one tiles_per_extra · ceil(tail / warpgroups): about equal at tail = pairs · extra /
-  // (extra + ctas_per_tile · n_tiles); the tail near that which makes the larger of the two least (the longest such). Not when the items
-  // limited ctas_per_tile (blocks to spare anyway), nor when no tail helps.
+  // ctas_per_tile)) pairs, an extra one tiles_per_extra · ceil(tail / warpgroups): about equal at tail = pairs ·
+  // extra / (extra + ctas_per_tile · n_tiles); the tail near that which makes the larger of the two least (the longest
+  // such). Not when the items limited ctas_per_tile (blocks to spare anyway), nor when no tail helps.
   g.pairs_main = g.pairs;
   g.extra_ctas = g.tiles_per_extra = 0;
   const int regular = g.ctas_per_tile * g.n_tiles, spare = resident_blocks - regular;

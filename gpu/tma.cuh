@@ -116,6 +116,11 @@ template <int kOffset>
 __device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {
   asm volatile("st.shared.v2.f32 [%0+%3], {%1, %2};\n" ::"r"(addr), "f"(v.x), "f"(v.y), "n"(kOffset) : "memory");
 }
+// The same for one 4-byte word.
+template <int kOffset>
+__device__ __forceinline__ void st_shared_u32(uint32_t addr, uint32_t v) {
+  asm volatile("st.shared.u32 [%0+%2], %1;\n" ::"r"(addr), "r"(v), "n"(kOffset) : "memory");
+}
 
 // Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill
 // out of bounds, the shared-memory side in `swizzle` (none by default). Throws GpuError naming the failing call.

@@ -98,26 +98,20 @@ struct Row {
   double back_to_back_ms = 0, host_us = 0;
 };
 
-// kLaunches launches of f enqueued back to back: the GPU time per launch (events around all of them) and the host
-// time per call (the enqueueing returns at once while the GPU is busy; 20 launches stay far inside the queue).
+// kLaunches launches of f enqueued back to back: the GPU time per launch (time_ms's events around all of them) and the
+// host time per call (the enqueueing returns at once while the GPU is busy; 20 launches stay far inside the queue).
 template <class F>
 std::pair<double, double> back_to_back(F&& f) {
   constexpr int kLaunches = 20;
-  CHECK_CUDA(cudaDeviceSynchronize());
-  cudaEvent_t a, b;
-  CHECK_CUDA(cudaEventCreate(&a));
-  CHECK_CUDA(cudaEventCreate(&b));
-  CHECK_CUDA(cudaEventRecord(a));
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kLaunches; ++i) f();
-  const auto t1 = std::chrono::steady_clock::now();
-  CHECK_CUDA(cudaEventRecord(b));
-  CHECK_CUDA(cudaEventSynchronize(b));
-  float ms = 0;
-  CHECK_CUDA(cudaEventElapsedTime(&ms, a, b));
-  CHECK_CUDA(cudaEventDestroy(a));
-  CHECK_CUDA(cudaEventDestroy(b));
-  return {double(ms) / kLaunches, std::chrono::duration<double, std::micro>(t1 - t0).count() / kLaunches};
+  double host_us = 0;
+  const auto t = time_ms(
+      [&] {
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < kLaunches; ++i) f();
+        host_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+      },
+      0, 1);
+  return {t.first / kLaunches, host_us / kLaunches};
 }
 
 }  // namespace
