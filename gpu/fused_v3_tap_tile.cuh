@@ -231,7 +231,9 @@ __global__ void __launch_bounds__(kV3Threads, 2)
   const int co_base = n_tile * kV3CoutPerBlock;
   float v[4][4][4];
   auto bias_of = [&](int nt, int j) { return g.has_bias ? Storage::load(bias[co_base + nt * 8 + 2 * cl + j]) : 0.0f; };
-  epilogue_clamp_gelu_tile(acc, bias_of, g.add_value, v);
+  // GELU a value at a time where a lane needs it (chunks of 1): chunks of 8 measured 2–3% slower for v3 TF32 on the
+  // seed workload, whose few non-zeros then cost eight GELUs each (H200, bench/NOTES.md §18).
+  epilogue_clamp_gelu_tile<1>(acc, bias_of, g.add_value, v);
 #pragma unroll
   for (int nt = 0; nt < 4; ++nt)
 #pragma unroll

@@ -37,6 +37,36 @@ std::vector<float> on_device(const std::vector<float>& conv, float add, float mu
   return y;
 }
 
+// One warp: lane l holds values[l·64 .. l·64 + 63] (already clamped: <= 0 or NaN) and runs the chunked warp GELU on them,
+// each lane's any_nonzero from its own values, as v4's epilogue forms it.
+template <bool kFast, int kChunk>
+__global__ void eval_warp_gelu(const float* values, float* y) {
+  float v[64];
+  bool any_nonzero = false;
+  for (int i = 0; i < 64; ++i) {
+    v[i] = values[threadIdx.x * 64 + i];
+    any_nonzero |= !(v[i] == 0.0f);
+  }
+  gate::gpu::epilogue_gelu_values<64, kFast, kChunk>(v, any_nonzero);
+  for (int i = 0; i < 64; ++i) y[threadIdx.x * 64 + i] = v[i];
+}
+
+template <bool kFast, int kChunk>
+std::vector<float> warp_gelu_on_device(const std::vector<float>& values) {
+  float *d_v = nullptr, *d_y = nullptr;
+  const size_t bytes = values.size() * sizeof(float);
+  GATE_CUDA_CHECK(cudaMalloc(&d_v, bytes));
+  GATE_CUDA_CHECK(cudaMalloc(&d_y, bytes));
+  GATE_CUDA_CHECK(cudaMemcpy(d_v, values.data(), bytes, cudaMemcpyHostToDevice));
+  eval_warp_gelu<kFast, kChunk><<<1, 32>>>(d_v, d_y);
+  GATE_CUDA_CHECK(cudaGetLastError());
+  std::vector<float> y(values.size());
+  GATE_CUDA_CHECK(cudaMemcpy(y.data(), d_y, bytes, cudaMemcpyDeviceToHost));
+  cudaFree(d_v);
+  cudaFree(d_y);
+  return y;
+}
+
 double ulp_of(float v) {
   const float a = std::fabs(v);
   return double(std::nextafter(a, std::numeric_limits<float>::infinity())) - double(a);
@@ -111,4 +141,40 @@ TEST_CASE("gpu epilogue: special values follow DESIGN.md", "[gpu]") {
   const auto z = on_device({3.0f}, 0.0f, -1.5f);
   CHECK((z[0] == 0.0f && std::signbit(z[0])));
   CHECK(std::signbit(gate::epilogue(3.0, 0.0f, -1.5f)));
+}
+
+TEST_CASE("gpu epilogue: the warp's chunked GELU gives every value what the per-value epilogue gives", "[gpu]") {
+  // Sparse and dense non-zeros, a lone NaN, -inf, signed zeros: each output bit for bit the per-value form's
+  // (clamp of v + -0.0 = v, GELU where non-zero, × 1), for chunks of 1 and 8 and both GELU forms.
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  uint32_t state = 12345;
+  auto next = [&]() { return (state = state * 1664525u + 1013904223u) >> 8; };
+  for (double p : {0.0, 0.002, 0.05, 0.5, 1.0}) {
+    std::vector<float> values(32 * 64);
+    for (auto& v : values) {
+      const uint32_t r = next();
+      v = (r & 1) ? -0.0f : 0.0f;
+      if (double(r % 100000) < p * 100000) v = -8.0f * float(next() % 4096) / 4096.0f;
+    }
+    if (p == 0.002) values[17 * 64 + 42] = nan;  // a lone NaN: its chunk runs GELU, NaN stays NaN
+    if (p == 0.05) values[3 * 64 + 7] = -inf;
+    const auto ref_accurate = on_device(values, -0.0f, 1.0f, false);
+    const auto ref_fast = on_device(values, -0.0f, 1.0f, true);
+    const std::vector<std::vector<float>> got = {warp_gelu_on_device<false, 1>(values), warp_gelu_on_device<false, 8>(values),
+                                                 warp_gelu_on_device<true, 1>(values), warp_gelu_on_device<true, 8>(values)};
+    for (size_t k = 0; k < got.size(); ++k) {
+      const auto& ref = k < 2 ? ref_accurate : ref_fast;
+      int mismatches = 0;
+      for (size_t i = 0; i < values.size(); ++i) {
+        const bool same = std::isnan(ref[i]) ? std::isnan(got[k][i])
+                                             : got[k][i] == ref[i] && std::signbit(got[k][i]) == std::signbit(ref[i]);
+        if (!same && mismatches++ < 3) {
+          WARN("p " << p << " form " << k << " value " << i << ": " << values[i] << " → " << got[k][i] << ", per value "
+                    << ref[i]);
+        }
+      }
+      INFO("p = " << p << ", form " << k << " (accurate/fast × chunks 1/8)");
+      CHECK(mismatches == 0);
+    }
+  }
 }
