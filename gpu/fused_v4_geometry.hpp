@@ -77,16 +77,20 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // warpgroup, both slower or the same (§17e). With whole rows deeper stages help 16-bit where they had not: 8 × 5
 // 0.410–0.411 ms, 8 × 4 0.415–0.417 (one, two or three staging buffers alike), 8 × 8 0.416, against 8 × 3's 0.453;
 // and units of 16 more: 16 × 3 0.390–0.393 (one, two or three buffers alike; half-unit buffers 0.399–0.401), 16 × 2
-// 0.407, 16 × 4 0.414. So 16-bit v4 takes Cin in multiples of 16 (v3 serves the others).
+// 0.407, 16 × 4 0.414. So 16-bit v4 takes Cin in multiples of 16 (v3 serves the others). Units of 32 with half-unit
+// buffers (H200): 32 × 2 0.388 against 16 × 3's 0.383. The next item's first unit loaded during an item's last group
+// (prefetch_first, H200): f16 0.360 against 0.370 ms, bf16 0.358 against 0.370; TF32 0.576 against 0.569, so not there
+// (bench/NOTES.md §18).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
   bool staged_stores = false;
   bool split_tw = false;
   int staging_buffers = 1;  // with staged_stores: buffers per warpgroup, taken in turn (the storer may lag one item)
+  bool prefetch_first = false;  // an item's first unit loaded during the item before's last group (fused_v4_wgmma.cuh)
 };
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
-inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2};
+inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__

@@ -246,14 +246,18 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     __syncthreads();
   }
 
-  // Walks this warpgroup's items run by run (v4_run): body(item) for each, the run's n-tile set (set_tile) before its
-  // first, and between_runs(n_tile) before each run after the first.
+  // Walks this warpgroup's items run by run (v4_run): body(item, next) for each — next: the run's item after it, or -1
+  // — the run's n-tile set (set_tile) before its first, and between_runs(n_tile) before each run after the first.
   auto for_each_item = [&](auto&& between_runs, auto&& body) {
     for (int r = 0; r < runs; ++r) {
       const V4Run run = v4_run(G, blockIdx.x, wg, r);
       if (r > 0) between_runs(run.n_tile);
       set_tile(run.n_tile);
-      for (int i = 0, item = run.first_item; i < run.items; ++i, item = v4_wg_next_item(item, run.n_wg)) body(item);
+      for (int i = 0, item = run.first_item; i < run.items; ++i) {
+        const int next = i + 1 < run.items ? v4_wg_next_item(item, run.n_wg) : -1;
+        body(item, next);
+        item = next;
+      }
     }
   };
   auto nothing_between = [](int) {};
@@ -277,7 +281,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       //               16-byte boundary, which TMA stores do not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
       int n_staged = 0;
-      for_each_item(nothing_between, [&](int item) {
+      for_each_item(nothing_between, [&](int item, int) {
         const V4Item it = v4_item(G, item);
         if (it.col) return;  // col items store from their registers
         const int buf = n_staged % kBufs;
@@ -360,7 +364,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     // A splitting flavour's share of the input scan (V4RangeScan); the others never touch it.
     V4RangeScan scan(x_scan, Flavor::kSplit ? int64_t(g.N) * g.Cin * g.H * g.W : 0,
                      int64_t(blockIdx.x) * kWG + wg, int64_t(gridDim.x) * kWG, lane);
-    for_each_item(nothing_between, [&](int item) {
+    for_each_item(nothing_between, [&](int item, int) {
       const V4Item it = v4_item(G, item);
       const V4BoxOrigin origin = v4_box_origin(G, it);
       const CUtensorMap* map = it.col ? &x_col_map : &x_row_map;
@@ -477,9 +481,13 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // tap (0, 0) at a_item; the item kind's row pitch and channel stride; pixel m_b's offset from m_a.
   int a_item = 0;
   V4LaneA lane_a{};
-  auto unit = [&](auto buf_c, int chunk) {
+  // kLoad: wait for the unit's stage, load its fragments and release the stage; kIssue: its wgmma group. Both, except
+  // for an item's first unit when its fragments were loaded during the last group of the item before (below).
+  auto unit = [&](auto buf_c, int chunk, auto load_c, auto issue_c) {
     constexpr int kUnitBuf = decltype(buf_c)::value;
-    mbarrier_wait_uniform(full_base + uint32_t(slot * 8), round);
+    constexpr bool kLoad = decltype(load_c)::value, kIssue = decltype(issue_c)::value;
+    static_assert(kLoad || kIssue, "a unit loads, issues or both");
+    if constexpr (kLoad) mbarrier_wait_uniform(full_base + uint32_t(slot * 8), round);
     const Bits* As = reinterpret_cast<const Bits*>(smem_v4 + stage_base + slot * G.stage_bytes) + a_item;
     auto release_stage = [&]() {
       __syncwarp();
@@ -507,7 +515,14 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         }
       }
     };
+    auto next_slot = [&]() {
+      if (++slot == kStages) {
+        slot = 0;
+        round ^= 1u;
+      }
+    };
     if constexpr (kHalfBuffers) {
+      static_assert(kLoad && kIssue, "half-unit buffers: each half loaded and issued in turn");
 #pragma unroll
       for (int h = 0; h < kHalves; ++h) {
         const int buf = kHalves == 2 ? h : kUnitBuf;
@@ -519,22 +534,24 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         wgmma_commit();
         wgmma_wait<1>();
       }
+      next_slot();
     } else {
+      if constexpr (kLoad) {
 #pragma unroll
-      for (int h = 0; h < kHalves; ++h) {
-        Flavor::load_a(frag[kUnitBuf][h], As + h * kV3ChunkCi * lane_a.a_ld, lane_a);
+        for (int h = 0; h < kHalves; ++h) {
+          Flavor::load_a(frag[kUnitBuf][h], As + h * kV3ChunkCi * lane_a.a_ld, lane_a);
+        }
+        wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[kUnitBuf]));
+        release_stage();
+        next_slot();
       }
-      wgmma_pin_a(*reinterpret_cast<uint32_t(*)[kHalves * kSteps * kFrag]>(&frag[kUnitBuf]));
-      release_stage();
-      wgmma_fence();
+      if constexpr (kIssue) {
+        wgmma_fence();
 #pragma unroll
-      for (int h = 0; h < kHalves; ++h) issue(frag[kUnitBuf][h], h);
-      wgmma_commit();
-      wgmma_wait<1>();
-    }
-    if (++slot == kStages) {
-      slot = 0;
-      round ^= 1u;
+        for (int h = 0; h < kHalves; ++h) issue(frag[kUnitBuf][h], h);
+        wgmma_commit();
+        wgmma_wait<1>();
+      }
     }
   };
   using Buf0 = std::integral_constant<int, 0>;
@@ -547,19 +564,50 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     fence_proxy_async_shared();
     named_barrier_sync(1, 128 * kWG);
   };
-  for_each_item(next_tile, [&](int item) {
-    const V4Item it = v4_item(G, item);
+  using Yes = std::true_type;
+  using No = std::false_type;
+  // The lane's fragment addressing for an item (Flavor::load_a).
+  auto address_item = [&](const V4Item& it) {
     const V4Box box = v4_box(G, it);
     const int base_a = v4_a_base(G, it, m_a);
     a_item = cl * box.a_ld + base_a + box.pitch;  // v4_a_base + (1 − th)·pitch − tw at (th, tw) = (0, 0)
     lane_a = V4LaneA{box.pitch, box.a_ld, v4_a_base(G, it, m_b) - base_a, tw1};
-    unit(Buf0{}, 0);
+  };
+  // The next item's first unit is loaded (into Buf0, which the item's last unit, Buf1 where the units are even, leaves
+  // free) while the item's last group runs, before the wait for it: that wait and the first unit's window wait and
+  // fragment loads then overlap instead of following one another (bench/NOTES.md §18). Within a run (the weights do
+  // not change), and not with half-unit buffers (each half's loads follow its buffer's previous group). 16-bit only
+  // (V4Config::prefetch_first: TF32 measured no faster).
+  constexpr bool kPrefetchFirst = kC.prefetch_first;
+  static_assert(!kPrefetchFirst || !kHalfBuffers, "prefetch_first: whole-unit buffers");
+  bool prefetched = false;  // this item's first unit's fragments are in Buf0 already
+  for_each_item(next_tile, [&](int item, int next) {
+    const V4Item it = v4_item(G, item);
+    bool first_issued = false;
+    if constexpr (kPrefetchFirst) {
+      if (prefetched) {
+        unit(Buf0{}, 0, No{}, Yes{});
+        first_issued = true;
+      }
+    }
+    if (!first_issued) {
+      address_item(it);
+      unit(Buf0{}, 0, Yes{}, Yes{});
+    }
     int chunk = 1;
     for (; chunk + 1 < G.units; chunk += 2) {
-      unit(Buf1{}, chunk);
-      unit(Buf0{}, chunk + 1);
+      unit(Buf1{}, chunk, Yes{}, Yes{});
+      unit(Buf0{}, chunk + 1, Yes{}, Yes{});
     }
-    if (chunk < G.units) unit(Buf1{}, chunk);
+    if (chunk < G.units) unit(Buf1{}, chunk, Yes{}, Yes{});
+    prefetched = false;
+    if constexpr (kPrefetchFirst) {
+      if (next >= 0 && G.units % 2 == 0) {
+        address_item(v4_item(G, next));
+        unit(Buf0{}, 0, Yes{}, No{});
+        prefetched = true;
+      }
+    }
     wgmma_wait<0>();
     wgmma_pin(acc);
     if constexpr (kSplitTw) wgmma_pin(acc_tw1);
