@@ -93,21 +93,17 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
   }
 }
 
-// The epilogue on a thread's kN values in v4's column order, kPerGroup consecutive values per accumulator group t =
-// i / kPerGroup (the accumulators acc[4t + i]: 4; the q-column W values acc_w[2t + rw]: 2), group t being output
-// channel v4_channel(t mod 8, cl) of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of the warp
-// holds a non-zero (a lane that is not lane_active counts as holding none), × multiply. Every lane of the warp calls it
-// (the vote): the q-column W values, which only the four row-0 lanes of warp 0 hold, skipped GELU per value without
-// it and cost every item ~4,600 cycles of warp 0, for which the other warps waited (TF32 1.18 ms against 0.85,
-// bench/NOTES.md §12d).
+// The epilogue on a thread's kN accumulators in v4's column order, acc[4t + i] of accumulator group t being output
+// channel v4_channel(t mod 8, cl) of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of
+// the warp holds a non-zero (epilogue_gelu_values), × multiply. Every lane of the warp calls it (the vote).
 // bias + add is one float per channel, formed once per item, so each value takes one addition instead of two: a
 // different rounding of the same sum, one rounding of magnitude <= 2^-24·(|b| + |add|), inside the comparator's
 // accumulation bound, which scales with Σ|x·w| + |b| + |add| (shared/DESIGN.md, "What correct means").
 // bias_smem: the n-tile's 32 bias values at v4_bias_slot (lane quad cl's eight contiguous, 16-byte aligned).
 // kFastGelu: gelu_nonpositive_fast, for the flavours whose outputs are 16-bit (epilogue.cuh).
-template <bool kFastGelu, int kPerGroup = 4, int kN>
+template <bool kFastGelu, int kN>
 __device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* bias_smem, float add_value,
-                                                   float multiply_value, int cl, bool lane_active = true) {
+                                                   float multiply_value, int cl) {
   float bias_v[8];
   *reinterpret_cast<float4*>(&bias_v[0]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl];
   *reinterpret_cast<float4*>(&bias_v[4]) = reinterpret_cast<const float4*>(bias_smem)[2 * cl + 1];
@@ -116,12 +112,55 @@ __device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* 
   uint32_t bits = 0;  // OR of the clamped values' bits: non-zero beyond the sign bit iff one of them is non-zero
 #pragma unroll
   for (int i = 0; i < kN; ++i) {
-    v[i] = clamp_nonpositive(v[i] + bias_v[(i / kPerGroup) & 7]);
+    v[i] = clamp_nonpositive(v[i] + bias_v[(i / 4) & 7]);
     bits |= __float_as_uint(v[i]);
   }
-  epilogue_gelu_values<kN, kFastGelu>(v, lane_active && (bits & 0x7FFFFFFFu) != 0);
+  epilogue_gelu_values<kN, kFastGelu>(v, (bits & 0x7FFFFFFFu) != 0);
 #pragma unroll
   for (int i = 0; i < kN; ++i) v[i] *= multiply_value;
+}
+
+// q-column W of a whole-rows item: warp 0's four row-0 lanes hold it (lane cl: group t's (rw 0, rw 1) in
+// acc_tw1[4t], acc_tw1[4t + 1], where the other lanes hold pixel m_a's tw = 1 sums). Spread over the warp: lane L takes
+// lane L / 8's groups L mod 8 + 8q (q < kG; one channel, both row parities where kG = 2) into w[2q + rw]. Each shuffle
+// reads one register of the four source lanes; lane L keeps those of its own groups. 16·kG shuffles and selects,
+// against the ~150 instructions warp 0 spent running the epilogue on all of q-column W in four lanes (bench/NOTES.md
+// §18). (Groups 8 apart rather than adjacent: a staging store's 32 lanes then cover both channel parities, a 4-way
+// bank conflict instead of 8-way; tests/gpu/fused_v4_geometry_test.cpp.)
+template <int kG, int kAcc>
+__device__ __forceinline__ void v4_spread_w(const float (&acc_tw1)[kAcc], float (&w)[2 * kG], int lane) {
+  static_assert(kAcc == 32 * kG, "the four source lanes' groups, kG for each of the warp's 32 lanes");
+  const int src = lane >> 3, mine = lane & 7;
+#pragma unroll
+  for (int i = 0; i < 2 * kG; ++i) w[i] = 0.0f;
+#pragma unroll
+  for (int m = 0; m < 8; ++m) {
+#pragma unroll
+    for (int q = 0; q < kG; ++q) {
+#pragma unroll
+      for (int rw = 0; rw < 2; ++rw) {
+        const float v = __shfl_sync(0xFFFFFFFFu, acc_tw1[4 * (m + 8 * q) + rw], src);
+        w[2 * q + rw] = mine == m ? v : w[2 * q + rw];
+      }
+    }
+  }
+}
+// The epilogue on a lane's share of q-column W (v4_spread_w): groups t0 + 8q of lane quad w_cl, all of channel
+// v4_channel(t0, w_cl); the same operations as v4_epilogue_values (one rounding of bias + add), so the same results.
+// Every lane of warp 0 calls it (the vote).
+template <bool kFastGelu, int kN>
+__device__ __forceinline__ void v4_epilogue_w(float (&w)[kN], const float* bias_smem, float add_value,
+                                              float multiply_value, int w_cl, int t0) {
+  const float b = bias_smem[v4_bias_slot(v4_channel(t0, w_cl))] + add_value;
+  bool nonzero = false;
+#pragma unroll
+  for (int i = 0; i < kN; ++i) {
+    w[i] = clamp_nonpositive(w[i] + b);
+    nonzero |= !(w[i] == 0.0f);
+  }
+  epilogue_gelu_values<kN, kFastGelu, kN>(w, nonzero);
+#pragma unroll
+  for (int i = 0; i < kN; ++i) w[i] *= multiply_value;
 }
 
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
@@ -158,32 +197,34 @@ struct FlavorV4Float32 {
       st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
     });
   }
-  // A whole-rows item's q-column W at n_cols 64 (the four row-0 lanes of warp 0, with_w): its (rw 0, rw 1) pair of
-  // each group t (channel v4_channel(t, cl), the block's row parity; acc_w[2t + rw]) at outputs 2W, 2W + 1 of the
-  // staged row (W = 64: the pitch's 528 bytes hold the row's 520), beside stage_row_item's 128 outputs.
-  static __device__ __forceinline__ void stage_row_w(const float (&acc_w)[2 * kT], unsigned char* staging, int cl) {
-    static_assert(kT == 8, "row staging without TMA stores: one row parity (n_cols 64)");
+  // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t = t0 + 8q of lane quad w_cl,
+  // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pairs at outputs 2W,
+  // 2W + 1 of the row. n_cols 64 (3xTF32): the staged row (W = 64: the pitch's 528 bytes hold the row's 520), beside
+  // stage_row_item's 128 outputs. n_cols 128 (TF32, staged as boxes, stage_item): row 0's pair staged (v4_out_slot,
+  // output 128), row 1's to y (y_pair, as stage_item's pixel 63).
+  static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float* y_pair,
+                                                 int w_cl, int t0, int plane) {
     static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
-    const uint32_t base =
-        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * kV4ItemM);
-    v4_for_each_constant<kT>([&](auto group) {
-      constexpr int t = decltype(group)::value;
-      constexpr int kOffset = v4_row_slot(v4_channel(t, 0), 0, 4) - v4_row_slot(v4_channel(0, 0), 0, 4);
-      st_shared_v2<kOffset>(base, make_float2(acc_w[2 * t], acc_w[2 * t + 1]));
-    });
+    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
+    const int ch = v4_channel(t0, w_cl);
+    if constexpr (kT == 8) {
+      st_shared_v2<0>(base + uint32_t(v4_row_slot(ch, 0, 4) + 8 * kV4ItemM), make_float2(w[0], w[1]));
+    } else {
+      st_shared_v2<0>(base + 4 * uint32_t(v4_out_slot(2 * kV4ItemM, ch)), make_float2(w[0], w[1]));  // row 0
+      store_streaming_pair(y_pair + int64_t(ch) * plane + (2 * kV4ItemM + 2) + 2 * kV4ItemM, w[2], w[3]);  // row 1
+    }
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
-  // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row; a with_w
-  // lane's q-column W pairs (acc_w) at outputs 128, 129. Row 1's outputs 126..129 (pixel 63's and q-column W's) go to
-  // y, where y_pair is the item's first channel's plane at its q-row's first output.
+  // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row (q-column
+  // W's pairs at outputs 128, 129: stage_w). Row 1's outputs 126..129 (pixel 63's and q-column W's) go to y, where
+  // y_pair is the item's first channel's plane at its q-row's first output.
   // A channel's slots are those of the channel 8 below it plus 8 box rows, and its swizzle depends only on the channel
   // mod 8 = 2·cl + c8 mod 2: the lane's four slots are computed once per channel parity (Wout = 130 a constant), and
   // every staging write is one shared store at a constant offset from one of those eight (the version with the slots
   // computed per write, a generic store for pixel 63 and a runtime Wout ran ~330 instructions per item and warp).
-  static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], const float (&acc_w)[2 * kT],
-                                                    float* staging, float* y_pair, int m_a, bool with_w, int cl,
-                                                    int plane) {
+  static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], float* staging, float* y_pair, int m_a,
+                                                    int cl, int plane) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
     constexpr int kRow = 2 * kV4ItemM + 2;                       // Wout at W = 64
     constexpr int kChannelsUp8 = 8 * kV4OutBoxWidth;             // floats from channel ch's slots to ch + 8's
@@ -217,15 +258,6 @@ struct FlavorV4Float32 {
       for (int c8 = 0; c8 < 8; ++c8) {
         const float2 v = pair(8 + c8, 1);
         store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + kRow + 2 * (kV4ItemM - 1), v.x, v.y);
-      }
-    }
-    if (with_w) {  // the four row-0 lanes of warp 0: q-column W, row 0 staged (output 128), row 1 to y (output 128)
-#pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8) {
-        const int ch = v4_channel(c8, cl);
-        st_shared_v2<0>(base + 4 * v4_out_slot(2 * kV4ItemM, ch), make_float2(acc_w[2 * c8], acc_w[2 * c8 + 1]));
-        store_streaming_pair(y_pair + int64_t(ch) * plane + kRow + 2 * kV4ItemM, acc_w[2 * (8 + c8)],
-                             acc_w[2 * (8 + c8) + 1]);
       }
     }
   }
@@ -363,18 +395,18 @@ struct FlavorV4SixteenBit {
       st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
     });
   }
-  // A whole-rows item's q-column W (W = 64; the four row-0 lanes of warp 0, with_w): its (rw 0, rw 1) pair of each
-  // group t = 8h + c8 (channel v4_channel(c8, cl), row h; acc_w[2t + rw]) as one word at outputs 2W, 2W + 1 of the
+  // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t0 + 8q of lane quad w_cl, channel
+  // v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
   // staged row (the pitch's 272 bytes hold the row's 260), beside stage_row_item's 128 outputs.
-  static __device__ __forceinline__ void stage_row_w(const float (&acc_w)[32], unsigned char* staging, int cl) {
+  static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, uint16_t*, int w_cl,
+                                                 int t0, int) {
     static_assert(v4_row_pitch(2) >= (2 * kV4ItemM + 2) * 2, "a whole row fits the staged row's pitch");
-    const uint32_t base =
-        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 2) + 4 * kV4ItemM);
-    v4_for_each_constant<16>([&](auto group) {
-      constexpr int t = decltype(group)::value;
-      constexpr int kOffset = v4_row_slot(v4_channel(t & 7, 0), t >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
-      st_shared_u32<kOffset>(base, StorageT::pack2(acc_w[2 * t], acc_w[2 * t + 1]));
-    });
+    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
+    const int ch = v4_channel(t0, w_cl);
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      st_shared_u32<0>(base + uint32_t(v4_row_slot(ch, h, 2) + 4 * kV4ItemM), StorageT::pack2(w[2 * h], w[2 * h + 1]));
+    }
   }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,
                                                     const V4Pixel& px_a, const V4Pixel& px_b, const V3Geometry& g,

@@ -397,7 +397,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
 
   // ---- epilogue of one item: acc[4t + i] is pixel (i < 2 ? m_a : m_b), column n = 8t + 2c + (i % 2) (v4_column) ----
   // With split_tw the tw = 1 steps went to acc_tw1: added to acc, except in the row-0 lanes of a whole-rows item, whose
-  // row-g values there are q-column W's (acc_w) while acc keeps q-column 0's (fused_v4_geometry.hpp).
+  // row-g values there are q-column W's (spread over warp 0 below) while acc keeps q-column 0's (fused_v4_geometry.hpp).
   // A row item of a flavour with a staging buffer (G.staged; whole rows, or W = 64) stages its outputs (v4_out_slot,
   // v4_row_slot), and the producer's storer warp sends them (eight TMA stores, or a copy), so that the warps go on to
   // the next item (direct stores measured ~45% of the TF32 time on the H100, bench/NOTES.md §11, and 0.21 of 16-bit's
@@ -406,27 +406,36 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   static_assert(!kSplitTw || kStaged, "whole-rows items leave by staging (store_item has no q-column W stores)");
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
-  float acc_w[kAcc / 2];
   const bool lane_with_w = G.whole_rows && m_a == 0;
+  // q-column W (whole rows) sits in warp 0's four row-0 lanes (their acc_tw1 row-g registers); the epilogue spreads it
+  // over warp 0's 32 lanes, kWGroups groups each (v4_spread_w), so that its clamp, GELU and staging cost warp 0 a few
+  // instructions instead of ~150 more than the other warps (bench/NOTES.md §18).
+  constexpr int kWGroups = kAcc / 32;
+  const bool w_warp = kSplitTw && G.whole_rows && warp == 0;  // warp-uniform
+  const int w_cl = lane >> 3, w_t0 = lane & 7;  // the groups this lane of warp 0 takes (v4_spread_w)
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
   auto epilogue = [&](const V4Item& it) {
+    float w_vals[2 * kWGroups];
     if constexpr (kSplitTw) {
+      if (w_warp) {
+        v4_spread_w<kWGroups>(acc_tw1, w_vals, lane);
 #pragma unroll
-      for (int i = 0; i < kAcc; ++i) {
-        const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
-        if (row_g) acc_w[(i >> 2) * 2 + (i & 1)] = lane_with_w ? acc_tw1[i] : 0.0f;
-        acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
+        for (int i = 0; i < kAcc; ++i) {
+          const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
+          acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
+        }
+      } else {
+#pragma unroll
+        for (int i = 0; i < kAcc; ++i) acc[i] += acc_tw1[i];
       }
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
-    if (kSplitTw && G.whole_rows && warp == 0) {  // warp-uniform: the warp holding row 0 votes on its q-column W
-      v4_epilogue_values<Flavor::kFastGelu, 2>(acc_w, bias_smem, g.add_value, g.multiply_value, cl, lane_with_w);
-    }
+    if (w_warp) v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem, g.add_value, g.multiply_value, w_cl, w_t0);
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged || it.col) {
       Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
@@ -440,13 +449,14 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
       ++n_staged;
       if constexpr (kTmaStores) {
-        Flavor::stage_item(acc, acc_w, reinterpret_cast<float*>(staging), y_item + 2 * it.qh0 * g.Wout, m_a,
-                           lane_with_w, cl, plane);
+        Bits* y_pair = y_item + 2 * it.qh0 * g.Wout;
+        Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane);
+        if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane);
         fence_proxy_async_shared();
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl);
         if constexpr (kSplitTw) {
-          if (lane_with_w) Flavor::stage_row_w(acc_w, staging, cl);
+          if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane);
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -175,11 +176,11 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
 
 // A row item's staged rows without TMA stores (v4_row_slot, W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): the
 // block's output rows (row parity h for both parities, channel ch) of 128 outputs each — 130 for 3xTF32's whole rows,
-// whose q-column W pair follows at 128 (FlavorV4Float32::stage_row_w) — lie inside the buffer without overlap, 16-byte
+// whose q-column W pair follows at 128 (FlavorV4Float32::stage_w) — lie inside the buffer without overlap, 16-byte
 // aligned (the storer reads 4·elem bytes a lane); the staged/free mbarriers sit between the bias and the buffers; and
 // the staging writes (stage_row_item) meet no bank conflict: in each half-warp (lanes g = 0..3 or 4..7 of every lane
 // quad cl; pixels m = 16·warp + 2g and the next (16-bit) or 16·warp + g and m + 8 (float32), 8 bytes each; channel
-// v4_channel(c8, cl)) the 16 lanes' two words are 32 banks, nor do stage_row_w's (the four lanes cl of pixel 0).
+// v4_channel(c8, cl)) the 16 lanes' two words are 32 banks, nor do stage_w's.
 void check_row_staging(const V4Geometry& g, const V4Config& c) {
   using gate::gpu::v4_row_slot;
   CHECK(g.staged == (c.staged_stores && g.w.W == gate::gpu::kV4ItemM));
@@ -228,17 +229,25 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
           CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
         }
   if (!g.whole_rows) return;
-  for (int t = 0; t < 8 * parities; ++t) {  // stage_row_w: one pair a group, 8 bytes (float32) or 4 (16-bit)
+  // stage_w: q-column W spread over warp 0 (v4_spread_w), lane L the groups L mod 8 + 8q of lane quad L / 8, one
+  // pair a group, 8 bytes (float32) or 4 (16-bit), one store instruction per q: every group's pair once, at most a
+  // 4-way bank conflict (the 32 lanes' channels fall in 8 bank groups; 2 or 1 such stores an item, where four lanes
+  // storing all the groups took 16 or 8 conflict-free ones; adjacent groups per lane had been 8-way for 16-bit).
+  const int groups_per_lane = parities;  // 8·parities groups per lane quad over 8 lanes
+  std::set<int> pairs;
+  for (int q = 0; q < groups_per_lane; ++q) {
     std::vector<int> banks(32, 0);
-    for (int cl = 0; cl < 4; ++cl) {
-      const int word =
-          (v4_row_slot(gate::gpu::v4_channel(t % 8, cl), t / 8, elem) + 2 * gate::gpu::kV4ItemM * elem) / 4;
-      ++banks[size_t(word % 32)];
-      if (elem == 4) ++banks[size_t((word + 1) % 32)];
+    for (int lane = 0; lane < 32; ++lane) {
+      const int cl = lane / 8, t = lane % 8 + 8 * q;
+      const int byte = v4_row_slot(gate::gpu::v4_channel(t % 8, cl), t / 8, elem) + 2 * gate::gpu::kV4ItemM * elem;
+      CHECK(pairs.insert(byte).second);
+      ++banks[size_t(byte / 4 % 32)];
+      if (elem == 4) ++banks[size_t((byte / 4 + 1) % 32)];
     }
-    INFO("q-column W, group " << t);
-    CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+    INFO("q-column W, store " << q);
+    CHECK(*std::max_element(banks.begin(), banks.end()) <= 4);
   }
+  CHECK(int(pairs.size()) == 32 * parities);
 }
 
 // Lane (g, c) of a row item reads element c·a_ld + g (float32) or the pair word of pixel 2g (16-bit) plus a
