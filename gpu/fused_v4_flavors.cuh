@@ -51,6 +51,15 @@ struct V4BSource {
 struct V4LaneA {
   int pitch, a_ld, d8, tw1;
 };
+// The same where every item is a whole-rows row item (W = 64): its window's pitch and channel stride are constants
+// (v4_row_box_pitch), so that the fragment loads' offsets are immediates. With them in registers (uniform ones, moved
+// to vector registers and scaled for every address) the 16-bit unit loop spent ~30 of its ~90 instructions per unit
+// and warp on addresses (bench/NOTES.md §18).
+template <int kElem>
+struct V4LaneAWholeRows {
+  static constexpr int pitch = v4_row_box_pitch(kElem), a_ld = 2 * pitch;
+  int d8, tw1;
+};
 
 // f(std::integral_constant<int, i>) for i = 0 .. kN − 1, unrolled: each call sees i as a compile-time constant, so that
 // the staging writes below take their offsets as immediates (st_shared_v2).
@@ -267,8 +276,8 @@ struct FlavorV4Float32 {
 // s = (th, tw) = (s / 2, s % 2) is the shift −th·pitch − tw (row g's tw = 1 shift: l.tw1, v4_tw1_shift). `a` points
 // at the lane's element (channel c, pixel m_a).
 // kSplitTw: the flavour's V4Config::split_tw (without it the shift is −1 for every row).
-template <bool kSplitTw>
-__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, const V4LaneA& l) {
+template <bool kSplitTw, class Lane>
+__device__ __forceinline__ void v4_load_a_f32(uint32_t (&f)[4], const float* a, int s, const Lane& l) {
   const float* p = a - (s >> 1) * l.pitch;
   const float* pa = (s & 1) ? p + (kSplitTw ? l.tw1 : -1) : p;
   const float* pb = p - (s & 1) + l.d8;
@@ -285,7 +294,8 @@ struct FlavorV4Tf32 : FlavorV4Float32<16, kV4ConfigTf32.split_tw> {
   // The value stored for B (copy 0: the only one).
   static __device__ __forceinline__ float pack_b(float w, int) { return __uint_as_float(tf32_round(w)); }
   // A fragments of the chunk's four taps.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, const V4LaneA& l) {
+  template <class Lane>  // V4LaneA or V4LaneAWholeRows
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const float* a, const Lane& l) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) v4_load_a_f32<kConfig.split_tw>(f[s], a, s, l);
   }
@@ -310,7 +320,8 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
   // FSETP, LEA, LOP3), which measured 5% of the kernel's time (bench/NOTES.md §15).
   // No range test here: the loader warps test every input value (V4RangeScan); if one is outside, the fallback
   // rewrites all of y after this kernel.
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const V4LaneA& l) {
+  template <class Lane>
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
       uint32_t raw[4];
@@ -357,7 +368,8 @@ struct FlavorV4SixteenBit {
   // column p − 1 (l.tw1 − 1 elements on: the word (x[p − 2], x[p − 1]), or for row 0 of a whole-rows item the word
   // ending at x[W − 1]), while pixel p + 1's column p is pixel p's tw = 0 register. Per lane and channel four loads and
   // three byte_perms for its two pixels' two steps (the earlier tap pairs (tw = 1, tw = 0) of one th: four loads, two).
-  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, const V4LaneA& l) {
+  template <class Lane>
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][4], const uint16_t* a, const Lane& l) {
 #pragma unroll
     for (int h = 0; h < 2; ++h) {  // channel c, c + 4
       const uint16_t* c0 = a + h * 4 * l.a_ld;

@@ -25,7 +25,7 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   // Row items: lead + 64 columns (68 float32, 72 16-bit). Lane (g, c) of a fragment load reads
   // channel c's word c·a_ld + g (+ a constant): the 2-row a_ld is 136 words float32 and 72 words 16-bit, ≡ 8 mod 32, so
   // the 32 lanes fall in distinct banks (tests/gpu/fused_v4_geometry_test.cpp).
-  g.row_box = box(kV4ItemM + g.lead, 2);
+  g.row_box = box(v4_row_box_pitch(elem_bytes), 2);  // kV4ItemM + lead
   // Col items: 32 bytes of columns around W, 17 input rows (as many bytes as a row item's box for float32, 16-bit
   // twice). Their lanes read 2 or 4 rows at a 32-byte pitch: bank conflicts, on 5 of the seed's 70 items per image.
   g.col_box = box(2 * align, kV4ColItemRows + 1);

@@ -295,6 +295,9 @@ GATE_V4_HD constexpr int v4_out_slot(int at, int ch) {
 // banks; the producer's storer warp reads a row as 32 lanes × 4·elem bytes and stores it with the widest stores its
 // alignment in y allows.
 GATE_V4_HD constexpr int v4_row_pitch(int elem) { return 2 * kV4ItemM * elem + 16; }
+// A row item's window row: 16 bytes of lead (the tw = 1 taps' column −1, and a 16-byte-aligned box) + 64 columns, in
+// elements (68 float32, 72 16-bit); its box holds 2 input rows (make_v4_geometry).
+GATE_V4_HD constexpr int v4_row_box_pitch(int elem) { return kV4ItemM + 16 / elem; }
 GATE_V4_HD constexpr int v4_row_slot(int ch, int h, int elem) { return (h * kV3CoutPerBlock + ch) * v4_row_pitch(elem); }
 
 // The TMA box's origin in x (column, input row) for an item.

@@ -48,7 +48,8 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   // that the GPU does not wait between the memset, the pack kernel and the main kernel for the host (bench/NOTES.md
   // §17: a launch timed alone waits through all of it).
   const int smem = sizes.smem_bytes;
-  const int per_sm = resident_per_sm(fused_v4_wgmma<Flavor>, v4_threads(Flavor::kConfig), smem);
+  const auto kernel = sizes.whole_rows ? fused_v4_wgmma<Flavor, true> : fused_v4_wgmma<Flavor, false>;
+  const int per_sm = resident_per_sm(kernel, v4_threads(Flavor::kConfig), smem);
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
   const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, device_multiprocessors() * per_sm);
   // x as a 3-D tensor [N·Cin][H][W]; one map per item kind, whose box is [unit channels][rows][pitch columns] (columns
@@ -82,7 +83,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   fused_v4_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, g.k_steps, s.Cout, static_cast<const Bits*>(w),
                                                                   static_cast<Bits*>(packed), outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
-  fused_v4_wgmma<Flavor><<<unsigned(g.ctas_per_tile * g.n_tiles + g.extra_ctas), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
+  kernel<<<unsigned(g.ctas_per_tile * g.n_tiles + g.extra_ctas), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_row_map, x_col_map, y_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
       static_cast<Bits*>(y), Flavor::kSplit ? static_cast<const float*>(x) : nullptr, outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());

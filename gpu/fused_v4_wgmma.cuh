@@ -142,7 +142,10 @@ __host__ __device__ constexpr int v4_compute_regs(const V4Config& c) {
   return share < 240 ? share : 240;
 }
 
-template <class Flavor>
+// kWholeRows: G.whole_rows (W = 64), so that the fragment addressing's strides are constants (V4LaneAWholeRows) —
+// a kernel of its own rather than a branch, which had put two copies of the item loop in one kernel (and 8 bytes of
+// spill in TF32's).
+template <class Flavor, bool kWholeRows>
 __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     fused_v4_wgmma(V4Geometry G, const __grid_constant__ CUtensorMap x_row_map,
                    const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
@@ -489,11 +492,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   uint32_t round = 0;                      // units consumed / kStages mod 2: the full barrier's phase to wait for
   // The lane's fragment addressing in the current item's stages (Flavor::load_a): its element of pixel m_a, channel cl,
   // tap (0, 0) at a_item; the item kind's row pitch and channel stride; pixel m_b's offset from m_a.
+  // (lane_a: V4LaneA, or V4LaneAWholeRows where every item is a whole-rows row item: see run_items.)
   int a_item = 0;
-  V4LaneA lane_a{};
   // kLoad: wait for the unit's stage, load its fragments and release the stage; kIssue: its wgmma group. Both, except
   // for an item's first unit when its fragments were loaded during the last group of the item before (below).
-  auto unit = [&](auto buf_c, int chunk, auto load_c, auto issue_c) {
+  auto unit = [&](auto buf_c, int chunk, auto load_c, auto issue_c, const auto& lane_a) {
     constexpr int kUnitBuf = decltype(buf_c)::value;
     constexpr bool kLoad = decltype(load_c)::value, kIssue = decltype(issue_c)::value;
     static_assert(kLoad || kIssue, "a unit loads, issues or both");
@@ -576,13 +579,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   };
   using Yes = std::true_type;
   using No = std::false_type;
-  // The lane's fragment addressing for an item (Flavor::load_a).
-  auto address_item = [&](const V4Item& it) {
-    const V4Box box = v4_box(G, it);
-    const int base_a = v4_a_base(G, it, m_a);
-    a_item = cl * box.a_ld + base_a + box.pitch;  // v4_a_base + (1 − th)·pitch − tw at (th, tw) = (0, 0)
-    lane_a = V4LaneA{box.pitch, box.a_ld, v4_a_base(G, it, m_b) - base_a, tw1};
-  };
   // The next item's first unit is loaded (into Buf0, which the item's last unit, Buf1 where the units are even, leaves
   // free) while the item's last group runs, before the wait for it: that wait and the first unit's window wait and
   // fragment loads then overlap instead of following one another (bench/NOTES.md §18). Within a run (the weights do
@@ -590,39 +586,56 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // (V4Config::prefetch_first: TF32 measured no faster).
   constexpr bool kPrefetchFirst = kC.prefetch_first;
   static_assert(!kPrefetchFirst || !kHalfBuffers, "prefetch_first: whole-unit buffers");
-  bool prefetched = false;  // this item's first unit's fragments are in Buf0 already
-  for_each_item(next_tile, [&](int item, int next) {
-    const V4Item it = v4_item(G, item);
-    bool first_issued = false;
-    if constexpr (kPrefetchFirst) {
-      if (prefetched) {
-        unit(Buf0{}, 0, No{}, Yes{});
-        first_issued = true;
+  // The lane's fragment addressing: V4LaneAWholeRows (constants) where every item is a whole-rows row item, else
+  // V4LaneA (the item kind's pitch and stride from its box).
+  {
+    if (G.whole_rows != kWholeRows || (kWholeRows && G.row_box.pitch != v4_row_box_pitch(kElem))) __trap();
+    using Lane = std::conditional_t<kWholeRows, V4LaneAWholeRows<kElem>, V4LaneA>;
+    Lane lane_a{};
+    auto address_item = [&](const V4Item& it) {
+      const V4Box box = v4_box(G, it);
+      const int base_a = v4_a_base(G, it, m_a), d8 = v4_a_base(G, it, m_b) - base_a;
+      a_item = cl * box.a_ld + base_a + box.pitch;  // v4_a_base + (1 − th)·pitch − tw at (th, tw) = (0, 0)
+      if constexpr (kWholeRows) {
+        lane_a = Lane{d8, tw1};
+      } else {
+        lane_a = Lane{box.pitch, box.a_ld, d8, tw1};
       }
-    }
-    if (!first_issued) {
-      address_item(it);
-      unit(Buf0{}, 0, Yes{}, Yes{});
-    }
-    int chunk = 1;
-    for (; chunk + 1 < G.units; chunk += 2) {
-      unit(Buf1{}, chunk, Yes{}, Yes{});
-      unit(Buf0{}, chunk + 1, Yes{}, Yes{});
-    }
-    if (chunk < G.units) unit(Buf1{}, chunk, Yes{}, Yes{});
-    prefetched = false;
-    if constexpr (kPrefetchFirst) {
-      if (next >= 0 && G.units % 2 == 0) {
-        address_item(v4_item(G, next));
-        unit(Buf0{}, 0, Yes{}, No{});
-        prefetched = true;
+    };
+    bool prefetched = false;  // this item's first unit's fragments are in Buf0 already
+    for_each_item(next_tile, [&](int item, int next) {
+      const V4Item it = v4_item(G, item);
+      bool first_issued = false;
+      if constexpr (kPrefetchFirst) {
+        if (prefetched) {
+          unit(Buf0{}, 0, No{}, Yes{}, lane_a);
+          first_issued = true;
+        }
       }
-    }
-    wgmma_wait<0>();
-    wgmma_pin(acc);
-    if constexpr (kSplitTw) wgmma_pin(acc_tw1);
-    epilogue(it);
-  });
+      if (!first_issued) {
+        address_item(it);
+        unit(Buf0{}, 0, Yes{}, Yes{}, lane_a);
+      }
+      int chunk = 1;
+      for (; chunk + 1 < G.units; chunk += 2) {
+        unit(Buf1{}, chunk, Yes{}, Yes{}, lane_a);
+        unit(Buf0{}, chunk + 1, Yes{}, Yes{}, lane_a);
+      }
+      if (chunk < G.units) unit(Buf1{}, chunk, Yes{}, Yes{}, lane_a);
+      prefetched = false;
+      if constexpr (kPrefetchFirst) {
+        if (next >= 0 && G.units % 2 == 0) {
+          address_item(v4_item(G, next));
+          unit(Buf0{}, 0, Yes{}, No{}, lane_a);
+          prefetched = true;
+        }
+      }
+      wgmma_wait<0>();
+      wgmma_pin(acc);
+      if constexpr (kSplitTw) wgmma_pin(acc_tw1);
+      epilogue(it);
+    });
+  }
 #endif
 }
 
