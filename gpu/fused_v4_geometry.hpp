@@ -79,8 +79,8 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 // and units of 16 more: 16 × 3 0.390–0.393 (one, two or three buffers alike; half-unit buffers 0.399–0.401), 16 × 2
 // 0.407, 16 × 4 0.414. So 16-bit v4 takes Cin in multiples of 16 (v3 serves the others). Units of 32 with half-unit
 // buffers (H200): 32 × 2 0.388 against 16 × 3's 0.383. The next item's first unit loaded during an item's last group
-// (prefetch_first, H200): f16 0.360 against 0.370 ms, bf16 0.358 against 0.370; TF32 0.576 against 0.569, so not there
-// (bench/NOTES.md §18).
+// (prefetch_first, H200): f16 0.360 against 0.370 ms, bf16 0.358 against 0.370; TF32 0.576 against 0.569, and 0.553
+// against 0.550 with constant strides, so not there (bench/NOTES.md §18).
 struct V4Config {
   int elem_bytes, unit_ci, stages, n_cols, b_copies, warpgroups;
   bool half_buffers = false;
