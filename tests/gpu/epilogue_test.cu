@@ -22,19 +22,27 @@ __global__ void eval_epilogue(const float* conv, float* y, int n, float add, flo
               : gate::gpu::fused_epilogue(conv[i], add, mul);
 }
 
-std::vector<float> on_device(const std::vector<float>& conv, float add, float mul, bool fast = false) {
-  float *d_c = nullptr, *d_y = nullptr;
-  const size_t bytes = conv.size() * sizeof(float);
-  GATE_CUDA_CHECK(cudaMalloc(&d_c, bytes));
-  GATE_CUDA_CHECK(cudaMalloc(&d_y, bytes));
-  GATE_CUDA_CHECK(cudaMemcpy(d_c, conv.data(), bytes, cudaMemcpyHostToDevice));
-  eval_epilogue<<<unsigned((conv.size() + 255) / 256), 256>>>(d_c, d_y, int(conv.size()), add, mul, fast);
+// in copied to the device, launch(d_in, d_out) (a kernel writing in.size() floats), the output copied back.
+template <class Launch>
+std::vector<float> run_on_device(const std::vector<float>& in, Launch launch) {
+  float *d_in = nullptr, *d_out = nullptr;
+  const size_t bytes = in.size() * sizeof(float);
+  GATE_CUDA_CHECK(cudaMalloc(&d_in, bytes));
+  GATE_CUDA_CHECK(cudaMalloc(&d_out, bytes));
+  GATE_CUDA_CHECK(cudaMemcpy(d_in, in.data(), bytes, cudaMemcpyHostToDevice));
+  launch(d_in, d_out);
   GATE_CUDA_CHECK(cudaGetLastError());
-  std::vector<float> y(conv.size());
-  GATE_CUDA_CHECK(cudaMemcpy(y.data(), d_y, bytes, cudaMemcpyDeviceToHost));
-  cudaFree(d_c);
-  cudaFree(d_y);
-  return y;
+  std::vector<float> out(in.size());
+  GATE_CUDA_CHECK(cudaMemcpy(out.data(), d_out, bytes, cudaMemcpyDeviceToHost));
+  cudaFree(d_in);
+  cudaFree(d_out);
+  return out;
+}
+
+std::vector<float> on_device(const std::vector<float>& conv, float add, float mul, bool fast = false) {
+  return run_on_device(conv, [&](const float* c, float* y) {
+    eval_epilogue<<<unsigned((conv.size() + 255) / 256), 256>>>(c, y, int(conv.size()), add, mul, fast);
+  });
 }
 
 // One warp: lane l holds values[l·64 .. l·64 + 63] (already clamped: <= 0 or NaN) and runs the chunked warp GELU on them,
@@ -53,18 +61,7 @@ __global__ void eval_warp_gelu(const float* values, float* y) {
 
 template <bool kFast, int kChunk>
 std::vector<float> warp_gelu_on_device(const std::vector<float>& values) {
-  float *d_v = nullptr, *d_y = nullptr;
-  const size_t bytes = values.size() * sizeof(float);
-  GATE_CUDA_CHECK(cudaMalloc(&d_v, bytes));
-  GATE_CUDA_CHECK(cudaMalloc(&d_y, bytes));
-  GATE_CUDA_CHECK(cudaMemcpy(d_v, values.data(), bytes, cudaMemcpyHostToDevice));
-  eval_warp_gelu<kFast, kChunk><<<1, 32>>>(d_v, d_y);
-  GATE_CUDA_CHECK(cudaGetLastError());
-  std::vector<float> y(values.size());
-  GATE_CUDA_CHECK(cudaMemcpy(y.data(), d_y, bytes, cudaMemcpyDeviceToHost));
-  cudaFree(d_v);
-  cudaFree(d_y);
-  return y;
+  return run_on_device(values, [](const float* v, float* y) { eval_warp_gelu<kFast, kChunk><<<1, 32>>>(v, y); });
 }
 
 double ulp_of(float v) {
