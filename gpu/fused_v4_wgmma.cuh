@@ -492,7 +492,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   uint32_t round = 0;                      // units consumed / kStages mod 2: the full barrier's phase to wait for
   // The lane's fragment addressing in the current item's stages (Flavor::load_a): its element of pixel m_a, channel cl,
   // tap (0, 0) at a_item; the item kind's row pitch and channel stride; pixel m_b's offset from m_a.
-  // (lane_a: V4LaneA, or V4LaneAWholeRows where every item is a whole-rows row item: see run_items.)
+  // (lane_a: V4LaneA, or V4LaneAWholeRows in the whole-rows kernel: see the item loop below.)
   int a_item = 0;
   // kLoad: wait for the unit's stage, load its fragments and release the stage; kIssue: its wgmma group. Both, except
   // for an item's first unit when its fragments were loaded during the last group of the item before (below).
