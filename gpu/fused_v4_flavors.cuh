@@ -11,6 +11,9 @@
 //                 An operand its split cannot carry (kSplitMin/kSplitMax) raises a device flag — weights in the pack
 //                 kernel (the main kernel then does nothing), inputs in the main kernel's loader warps (V4RangeScan) —
 //                 and v2's 3xTF32 kernel, queued behind it, computes the whole output only when the flag is set.
+//   FlavorV4Tf32Bf16Pairs  the same contract with one TF32 product (big·big) and one bfloat16 product carrying both
+//                 small products a k-step: two thirds of the tensor work, for Cin >= kV4PairsMinCin (its error bound
+//                 needs n >= 128 products an output; see the struct).
 //   FlavorV4F16, FlavorV4Bf16  16-bit storage, fp32 accumulation; a k16 step is 8 channels × the taps th = 0, 1 of one
 //                 tw, so an A register is one column's values in the window's two rows, and the tw chains split as
 //                 TF32's (whole rows). The rows of a lane are the adjacent q-pixels p = 2g, 2g + 1 (p even), whose
@@ -342,6 +345,50 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
     const uint32_t(&small)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
     wgmma_m64n64k8_tf32(d, small, b, acc);
     wgmma_m64n64k8_tf32(d, big, wgmma_desc_advance(b, b_small), 1);
+    wgmma_m64n64k8_tf32(d, big, b, 1);
+  }
+};
+
+// The fp32 contract with one TF32 product and one bfloat16 product a k-step instead of three TF32 products: the two
+// small products (big·small + small·big) cost one TF32 product's tensor time as a bf16 m64n64k16 wgmma whose K pairs
+// are (A: v, small_a) · (B: small_w, big_w) for each TF32 k. An A register of the bf16 fragment layout (rows g, g + 8;
+// K 2c, 2c + 1 and 2c + 8, 2c + 9) holds the same row and TF32 k (c, c + 4) as the TF32 register of the same index,
+// and word k of B's bf16 copy sits where the TF32 copy's word k does (the same K-major 32-byte rows): the pairs meet.
+// big = v rounded to TF32 (ties away: + 2^12 on the bits, then the low 13 cleared), small = v − big (exact,
+// |small| <= 2^-11·|v|). bf16 rounds each factor by at most 2^-8, so a product's error is below 2^-7 of
+// |v·small_w| or |small_a·big_w|: < 2^-17·|v·w|(1 + 2^-10) for the two (v·small_w carries small·small too). That is
+// inside the fp32 contract's γ_{n+2}·S (unit roundoff 2^-24) for n >= 128 products an output, for any inputs (constant
+// ones make the roundings add up); fewer go to FlavorV4Tf32x3 (launch_v4_wgmma_3xtf32: Cin >= kV4PairsMinCin).
+// Inside the split's range (kSplitMin..kSplitMax, tested as for FlavorV4Tf32x3) bf16 keeps every part normal.
+struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
+  static __device__ __forceinline__ uint32_t big_of(uint32_t v) { return (v + 0x1000u) & 0xFFFFE000u; }
+  // copy 0: big (TF32); copy 1: the pair (low half bf16(small_w), high half bf16(big_w)).
+  static __device__ __forceinline__ float pack_b(float w, int copy) {
+    const uint32_t big = big_of(__float_as_uint(w));
+    if (copy == 0) return __uint_as_float(big);
+    return __uint_as_float(StorageBF16::pack2(w - __uint_as_float(big), __uint_as_float(big)));
+  }
+  // f[s][0..3]: big; f[s][4..7]: the pairs (low half bf16(v), high half bf16(small_a)).
+  template <class Lane>
+  static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
+#pragma unroll
+    for (int s = 0; s < kStepsPerChunk; ++s) {
+      uint32_t raw[4];
+      v4_load_a_f32<kConfig.split_tw>(raw, a, s, l);
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        f[s][i] = big_of(raw[i]);
+        const float v = __uint_as_float(raw[i]);
+        f[s][4 + i] = StorageBF16::pack2(v, v - __uint_as_float(f[s][i]));
+      }
+    }
+  }
+  // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, b_small bytes before the pairs'.
+  static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
+                                             int acc) {
+    const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);
+    const uint32_t(&pairs)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[4]);
+    wgmma_m64n64k16_bf16(d, pairs, wgmma_desc_advance(b, b_small), acc);
     wgmma_m64n64k8_tf32(d, big, b, 1);
   }
 };

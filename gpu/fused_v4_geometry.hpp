@@ -39,7 +39,8 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //   unit_ci     input channels per pipeline unit (one TMA box, one wgmma group)
 //   stages      window stages per warpgroup
 //   n_cols      wgmma N of a block: 128 = 4 phases × 32 output channels, or 64 = the 2 phases (rh, 0), (rh, 1) of one rh
-//   b_copies    packed weight arrays in shared memory: 1, or 2 for 3xTF32 (the TF32 big and small parts)
+//   b_copies    packed weight arrays in shared memory: 1, or 2 for the fp32 contract (the TF32 big part, then the
+//               small parts: TF32, or the bfloat16 pairs of FlavorV4Tf32Bf16Pairs, the same bytes)
 //   warpgroups  computing warpgroups per block (128 threads each), each with its own items and window stages; the block
 //               has one more, the producer, whose warp w issues warpgroup w's window loads (fused_v4_wgmma.cuh)
 //   half_buffers  A fragments double-buffered per half-unit (8 channels: two wgmma groups a unit, half the fragment
@@ -92,6 +93,9 @@ struct V4Config {
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
 inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
+// The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
+// channels: its products err by < 2^-17 relative, inside γ_{n+2}(2^-24) once n = 4·Cin >= 128 (fused_v4_flavors.cuh).
+inline constexpr int kV4PairsMinCin = 32;
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
 #else

@@ -26,7 +26,8 @@ enum class Variant {
   kV3MmaF16,     // "fused_v3_mma_f16": the same, f16 mma.sync, fp32 accumulation (float16 only)
   kV3MmaBf16,    // "fused_v3_mma_bf16": the same, bf16 mma.sync, fp32 accumulation (bfloat16 only)
   kV4WgmmaTf32,  // "fused_v4_wgmma_tf32": v3's tile on Hopper wgmma, weights resident in shared memory (sm_90 only)
-  kV4Wgmma3xTf32,  // "fused_v4_wgmma_3xtf32": the same, 3xTF32 (fp32 contract, float32 only; v2 3xTF32 as fallback)
+  kV4Wgmma3xTf32,  // "fused_v4_wgmma_3xtf32": the same, fp32 contract (float32 only): TF32 big·big and the small
+                   // products as one bf16 wgmma from Cin = 32, three TF32 products below; v2 3xTF32 as fallback
   kV4WgmmaF16,   // "fused_v4_wgmma_f16": the same, f16 wgmma, fp32 accumulation (float16 only)
   kV4WgmmaBf16,  // "fused_v4_wgmma_bf16": the same, bf16 wgmma, fp32 accumulation (bfloat16 only)
 };

@@ -176,6 +176,40 @@ TEST_CASE("gpu: fused_v4's 3xTF32 hands operands its split cannot carry to v2 an
   }
 }
 
+TEST_CASE("gpu: fused_v4's fp32 contract holds where every product's rounding errs the same way", "[gpu]") {
+  // FlavorV4Tf32Bf16Pairs (Cin >= kV4PairsMinCin) rounds the small products' factors to bfloat16: each product errs by
+  // up to 2^-8 of a part that is ~2^-12 of it, and inputs can make those errors add up instead of cancelling. Here x is
+  // x_p on even input channels and x_q on odd ones, the weights w_p and −w_q: both factors' small parts (~2^-12 above
+  // 1) sit just above (p) or just below (q) a bfloat16 rounding midpoint, so every product's computed value exceeds
+  // the exact one by ~2·2^-20, while the conv itself nearly cancels (S = Σ|x·w| ~ 4·Cin). add places the pre-clamp
+  // value just below 0, where GELU passes the error on (slope ~1/2). Cin = 32 (n = 128, the fewest products the pairs
+  // flavour takes): the error, ~0.9·2^-12 before GELU, uses about a fifth of the contract's γ_130·S; Cin = 16 (three
+  // TF32 products) far less. Judged by verify's comparator against the double reference, as every case.
+  const float a = 0x1p-12f + 0x1p-20f, d = 0x1p-23f;
+  const float x_p = 1.0f + a + d, x_q = 1.0f + a - d;
+  for (int64_t cin : {int64_t(16), int64_t(gate::gpu::kV4PairsMinCin)}) {
+    Problem p = base("coherent_rounding", 1, cin, 32, 4, 16, 4, 4);
+    p.stride = {2, 2};
+    p.has_bias = false;
+    p.precision = Precision::kFp32;
+    p.multiply_value = 1.0f;
+    p.add_value = -0x1p-12f;  // the interior conv is 2·cin·(x_p² − x_q²) ≈ cin·2^-20, below 2^-12
+    auto in = gate::gpu_test::make_inputs(p, 5);
+    const int64_t plane = p.H * p.W, taps = p.kH * p.kW;
+    for (int64_t i = 0; i < int64_t(in.x.values.size()); ++i) in.x.values[i] = (i / plane) % 2 == 0 ? x_p : x_q;
+    for (int64_t i = 0; i < int64_t(in.weight.values.size()); ++i) {
+      in.weight.values[i] = (i / (p.Cout * taps)) % 2 == 0 ? x_p : -x_q;  // weight (Cin, Cout, kH, kW): ci = i / (Cout·taps)
+    }
+    const auto expected = gate::gpu_test::make_expected(p, in);
+    for (const auto& v : gate::gpu::kernel_variants(p)) {
+      const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
+      INFO("Cin " << cin << ": " << gate::gpu_test::summary(v, r));
+      CHECK(r.passed());
+      CHECK(r.max_utilisation < 0.5);
+    }
+  }
+}
+
 TEST_CASE("gpu: an unknown variant and a variant outside its contract are refused with a GpuError", "[gpu]") {
   Problem p = base("refuse", 1, 4, 4, 3, 3, 2, 2);
   p.stride = {2, 2};
