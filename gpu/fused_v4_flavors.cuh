@@ -325,15 +325,21 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
   // rewrites all of y after this kernel.
   template <class Lane>
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
+    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& small) {
+      big = raw & 0xFFFFE000u;
+      small = __float_as_uint(__uint_as_float(raw) - __uint_as_float(big));
+    });
+  }
+  // The chunk's raw A fragments, each value split by split(raw, f[s][i], f[s][4 + i]) (the flavours' own parts).
+  template <class Lane, class Split>
+  static __device__ __forceinline__ void load_a_split(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l,
+                                                      Split split) {
 #pragma unroll
     for (int s = 0; s < kStepsPerChunk; ++s) {
       uint32_t raw[4];
       v4_load_a_f32<kConfig.split_tw>(raw, a, s, l);
 #pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        f[s][i] = raw[i] & 0xFFFFE000u;
-        f[s][4 + i] = __float_as_uint(__uint_as_float(raw[i]) - __uint_as_float(f[s][i]));
-      }
+      for (int i = 0; i < 4; ++i) split(raw[i], f[s][i], f[s][4 + i]);
     }
   }
   // The three products of a k-step into one accumulator chain d, the small ones (small·big, big·small) first. b is the
@@ -371,17 +377,11 @@ struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
   // f[s][0..3]: big; f[s][4..7]: the pairs (low half bf16(v), high half bf16(small_a)).
   template <class Lane>
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
-#pragma unroll
-    for (int s = 0; s < kStepsPerChunk; ++s) {
-      uint32_t raw[4];
-      v4_load_a_f32<kConfig.split_tw>(raw, a, s, l);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        f[s][i] = big_of(raw[i]);
-        const float v = __uint_as_float(raw[i]);
-        f[s][4 + i] = StorageBF16::pack2(v, v - __uint_as_float(f[s][i]));
-      }
-    }
+    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) {
+      big = big_of(raw);
+      const float v = __uint_as_float(raw);
+      pair = StorageBF16::pack2(v, v - __uint_as_float(big));
+    });
   }
   // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, b_small bytes before the pairs'.
   static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
