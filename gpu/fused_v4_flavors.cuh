@@ -363,25 +363,21 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
 // big = v rounded to TF32 (ties away: + 2^12 on the bits, then the low 13 cleared), small = v − big (exact,
 // |small| <= 2^-11·|v|). bf16 rounds each factor by at most 2^-8, so a product's error is below 2^-7 of
 // |v·small_w| or |small_a·big_w|: < 2^-17·|v·w|(1 + 2^-10) for the two (v·small_w carries small·small too). That is
-// inside the fp32 contract's γ_{n+2}·S (unit roundoff 2^-24) for n >= 128 products an output, for any inputs (constant
+// inside the fp32 contract's γ_{n+2}·S (unit roundoff 2^-24) for n >= kBf16PairsMinTerms (128) products an output, for any inputs (constant
 // ones make the roundings add up); fewer go to FlavorV4Tf32x3 (launch_v4_wgmma_3xtf32: Cin >= kV4PairsMinCin).
 // Inside the split's range (kSplitMin..kSplitMax, tested as for FlavorV4Tf32x3) bf16 keeps every part normal.
 struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
-  static __device__ __forceinline__ uint32_t big_of(uint32_t v) { return (v + 0x1000u) & 0xFFFFE000u; }
+  using Split = Flavor3xTf32Bf16Pairs;  // its split_a / split_b: big rounded to TF32 and the bf16 pairs
   // copy 0: big (TF32); copy 1: the pair (low half bf16(small_w), high half bf16(big_w)).
   static __device__ __forceinline__ float pack_b(float w, int copy) {
-    const uint32_t big = big_of(__float_as_uint(w));
-    if (copy == 0) return __uint_as_float(big);
-    return __uint_as_float(StorageBF16::pack2(w - __uint_as_float(big), __uint_as_float(big)));
+    uint32_t big, pair;
+    Split::split_b(__float_as_uint(w), big, pair);
+    return __uint_as_float(copy == 0 ? big : pair);
   }
   // f[s][0..3]: big; f[s][4..7]: the pairs (low half bf16(v), high half bf16(small_a)).
   template <class Lane>
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
-    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) {
-      big = big_of(raw);
-      const float v = __uint_as_float(raw);
-      pair = StorageBF16::pack2(v, v - __uint_as_float(big));
-    });
+    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) { Split::split_a(raw, big, pair); });
   }
   // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, b_small bytes before the pairs'.
   static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,

@@ -94,8 +94,8 @@ inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
 inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
-// channels: its products err by < 2^-17 relative, inside γ_{n+2}(2^-24) once n = 4·Cin >= 128 (fused_v4_flavors.cuh).
-inline constexpr int kV4PairsMinCin = 32;
+// channels: n = 4·Cin products an output (stride 2, kernel 4) reach kBf16PairsMinTerms.
+inline constexpr int kV4PairsMinCin = kBf16PairsMinTerms / 4;
 #ifdef __CUDACC__
 #define GATE_V4_HD __host__ __device__
 #else

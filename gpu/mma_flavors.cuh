@@ -5,6 +5,9 @@
 //   Flavor3xTf32   float32 storage, each operand split into TF32 big + small at fragment load, three m16n8k8 products
 //                  (small·big + big·small + big·big; split and dropped small·small err < 2^-20 relative); k-steps
 //                  holding subnormal, tiny, huge or non-finite operands run as fp32 fma instead              (fp32 contract)
+//   Flavor3xTf32Bf16Pairs  the same split with big rounded to TF32, and the two small products as one bf16 m16n8k16
+//                  (pairs (v, small_a)·(small_w, big_w)): two products' tensor time, error < 2^-17 relative, for
+//                  n >= kBf16PairsMinTerms products an output (bf16_pairs_fit)                                   (fp32 contract)
 //   FlavorFfma     float32 storage, plain fp32 fma outer products in the same accumulator layout              (fp32 contract)
 //   FlavorF16, FlavorBf16  16-bit storage staged as is, mma.sync m16n8k16 with fp32 accumulation
 //
@@ -26,6 +29,10 @@ __device__ __forceinline__ uint32_t tf32_round(float v) {
   asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(v));
   return r;
 }
+
+// v rounded to TF32 on its bits: + 2^12, then the low 13 mantissa bits cleared (ties away from zero). For the split's
+// operands (|v| < 2^60) v − result is exact in float32 and at most 2^-11·|v|.
+__device__ __forceinline__ uint32_t tf32_round_bits(uint32_t v) { return (v + 0x1000u) & 0xFFFFE000u; }
 
 // d += a · b on one m16n8k8 TF32 tile.
 __device__ __forceinline__ void mma_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
@@ -133,7 +140,8 @@ __device__ __forceinline__ void ffma_k_step(float (&acc_mt)[4][4], const uint32_
   }
 }
 
-struct Flavor3xTf32 : NaturalStageOrder {
+template <bool kPairs>
+struct Flavor3xTf32Split : NaturalStageOrder {
   using Storage = StorageF32;
   static constexpr bool kSixteenBit = false;
   static __device__ __forceinline__ uint32_t to_smem(float v) { return __float_as_uint(v); }
@@ -161,6 +169,27 @@ struct Flavor3xTf32 : NaturalStageOrder {
     big = v & 0xFFFFE000u;
     small = tf32_round(__uint_as_float(v) - __uint_as_float(big));
   }
+  // The operands the chunk multiplies: big (TF32) and, without kPairs, small (split); with kPairs, big rounded to TF32
+  // and the bf16 pair that meets the other operand's in one m16n8k16 (its registers hold the pairs K 2c, 2c + 1 and
+  // 2c + 8, 2c + 9 where the m16n8k8 ones hold k = c and c + 4, for A and B alike): A (low half bf16(v), high half
+  // bf16(small)), B (bf16(small), bf16(big)), so the product is v·small_w + small_a·big_w — the two small products,
+  // small·small included, each factor rounded by ≤ 2^-8: < 2^-17·|v·w| in all (bench/NOTES.md §19).
+  static __device__ __forceinline__ void split_a(uint32_t v, uint32_t& big, uint32_t& second) {
+    if constexpr (kPairs) {
+      big = tf32_round_bits(v);
+      second = StorageBF16::pack2(__uint_as_float(v), __uint_as_float(v) - __uint_as_float(big));
+    } else {
+      split(v, big, second);
+    }
+  }
+  static __device__ __forceinline__ void split_b(uint32_t v, uint32_t& big, uint32_t& second) {
+    if constexpr (kPairs) {
+      big = tf32_round_bits(v);
+      second = StorageBF16::pack2(__uint_as_float(v) - __uint_as_float(big), __uint_as_float(big));
+    } else {
+      split(v, big, second);
+    }
+  }
   // B is split once per k-step (16 registers); A one m16 tile at a time (8 registers), which keeps the kernel under
   // the 128-register cap of two blocks per SM.
   template <int kLdA>
@@ -176,7 +205,7 @@ struct Flavor3xTf32 : NaturalStageOrder {
 #pragma unroll
         for (int i = 0; i < 2; ++i) {
           b_outside |= outside(raw[i]);
-          split(raw[i], b_big[nt][i], b_small[nt][i]);
+          split_b(raw[i], b_big[nt][i], b_small[nt][i]);
         }
       }
 #pragma unroll
@@ -187,7 +216,7 @@ struct Flavor3xTf32 : NaturalStageOrder {
 #pragma unroll
         for (int i = 0; i < 4; ++i) {
           any_outside |= outside(raw[i]);
-          split(raw[i], a_big[i], a_small[i]);
+          split_a(raw[i], a_big[i], a_small[i]);
         }
         if (__any_sync(0xFFFFFFFFu, any_outside)) {  // warp-uniform: the mma needs the whole warp
           ffma_k_step<kLdA>(acc[mt], As, Bs, r0, mt, wc);
@@ -196,14 +225,20 @@ struct Flavor3xTf32 : NaturalStageOrder {
         // Small products first, so they are not absorbed by a large partial sum before the big one arrives.
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {
-          mma_tf32(acc[mt][nt], a_small, b_big[nt]);
-          mma_tf32(acc[mt][nt], a_big, b_small[nt]);
+          if constexpr (kPairs) {
+            mma_bf16(acc[mt][nt], a_small, b_small[nt]);
+          } else {
+            mma_tf32(acc[mt][nt], a_small, b_big[nt]);
+            mma_tf32(acc[mt][nt], a_big, b_small[nt]);
+          }
           mma_tf32(acc[mt][nt], a_big, b_big[nt]);
         }
       }
     }
   }
 };
+using Flavor3xTf32 = Flavor3xTf32Split<false>;
+using Flavor3xTf32Bf16Pairs = Flavor3xTf32Split<true>;
 
 // FlavorFfma's stage column orders. A lane (g, c) owns the accumulator positions of an mma fragment (rows g + 8j of
 // its warp's 64, j = 2·mt + half; columns 8·nt + 2c + e of its warp's 32), so the epilogue is shared. Stored in the

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "gpu/fused.hpp"
+#include "gpu/kernel_shape.hpp"
 #include "tests/gpu/gpu_case.hpp"
 
 namespace {
@@ -20,11 +21,12 @@ using gate::Problem;
 
 constexpr const char* kVariant = "fused_v2_mma_3xtf32";
 
-// Stride 2, kernel 4: the phase-GEMM path (2×2 taps per phase, K = Cin·4 = one 32-deep chunk).
-Problem small_problem(const char* name) {
+// Stride 2, kernel 4: the phase-GEMM path (2×2 taps per phase, K = Cin·4). Cin 8 (n = 32 products an output) runs
+// Flavor3xTf32, Cin 32 (n = 128 = kBf16PairsMinTerms) Flavor3xTf32Bf16Pairs: both take the same k-steps to fp32 fma.
+Problem small_problem(const char* name, int64_t cin) {
   Problem p;
   p.name = name;
-  p.N = 2, p.Cin = 8, p.Cout = 8, p.H = 6, p.W = 6, p.kH = 4, p.kW = 4;
+  p.N = 2, p.Cin = cin, p.Cout = 8, p.H = 6, p.W = 6, p.kH = 4, p.kW = 4;
   p.stride = {2, 2};
   p.multiply_value = 1.0f;
   return p;
@@ -52,7 +54,8 @@ void check_3xtf32(const Problem& p, const gate::gpu_test::Inputs& in, const gate
 }  // namespace
 
 TEST_CASE("gpu 3xTF32: an infinite input meets TF32-exact and subnormal weights as inf, not NaN", "[gpu]") {
-  Problem p = small_problem("inf_operand");
+  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  Problem p = small_problem("inf_operand", cin);
   p.add_value = -0.5f;  // finite outputs end negative (GELU non-zero); only a +inf conv gives exactly 0
   auto in = gate::gpu_test::make_inputs(p, 31);
   // Every weight a TF32 value (small part 0: inf·small would be inf·0), a few subnormal or tiny.
@@ -75,7 +78,8 @@ TEST_CASE("gpu 3xTF32: an infinite input meets TF32-exact and subnormal weights 
 }
 
 TEST_CASE("gpu 3xTF32: subnormal and tiny inputs keep IEEE float32 gradual underflow", "[gpu]") {
-  Problem p = small_problem("tiny_operands");
+  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  Problem p = small_problem("tiny_operands", cin);
   p.add_value = 0.0f;
   p.has_bias = false;
   auto in = gate::gpu_test::make_inputs(p, 32);
@@ -86,7 +90,13 @@ TEST_CASE("gpu 3xTF32: subnormal and tiny inputs keep IEEE float32 gradual under
                           std::ldexp(1.0f, -127), -std::ldexp(1.0f, -127), std::ldexp(1.0f, -100),
                           -std::ldexp(1.0f, -100), std::ldexp(1.0f, -51), -std::ldexp(1.0f, -50)};
   constexpr size_t kCount = sizeof values / sizeof values[0];
-  for (size_t i = 0; i < in.x.values.size(); ++i) in.x.values[i] = values[(i * 7 + i / 5) % kCount];
+  // Channels past the first 8 hold signed zeros and the first 8 the values of the Cin = 8 case at the same place, so
+  // that the sums (and the subnormal outputs) are that case's while Cin = 32 runs the pairs flavour.
+  const size_t plane = size_t(p.H * p.W);
+  for (size_t i = 0; i < in.x.values.size(); ++i) {
+    const size_t ci = i / plane % size_t(cin), n = i / (plane * size_t(cin)), j = (n * 8 + ci) * plane + i % plane;
+    in.x.values[i] = ci < 8 ? values[(j * 7 + j / 5) % kCount] : ((i & 1) ? -0.0f : 0.0f);
+  }
   for (size_t i = 0; i < in.weight.values.size(); ++i) in.weight.values[i] = (i % 3 == 2) ? std::ldexp(1.0f, -30) : 1.0f;
   const auto expected = gate::gpu_test::make_expected(p, in);
   int64_t subnormal_outputs = 0;
@@ -98,7 +108,8 @@ TEST_CASE("gpu 3xTF32: subnormal and tiny inputs keep IEEE float32 gradual under
 TEST_CASE("gpu 3xTF32: operands at the bottom of the tensor-core range (kSplitMin) stay within the fp32 bound",
           "[gpu]") {
   // Every operand inside [2^-50, 2^-49): all products go through the mma, as small as 2^-100, with cancellation.
-  Problem p = small_problem("split_min");
+  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  Problem p = small_problem("split_min", cin);
   p.add_value = 0.0f;
   p.has_bias = false;
   auto in = gate::gpu_test::make_inputs(p, 33, -1.0f, 1.0f);
