@@ -18,7 +18,8 @@ namespace gate::gpu {
 enum class Variant {
   kV1Direct,     // "fused_v1_direct": one thread per output, every parameter, fp32 fma
   kV2MmaTf32,    // "fused_v2_mma_tf32": phase-GEMM, TF32 mma.sync (tf32 contract, float32 only)
-  kV2Mma3xTf32,  // "fused_v2_mma_3xtf32": phase-GEMM, 3xTF32 mma.sync (fp32 contract, float32 only)
+  kV2Mma3xTf32,  // "fused_v2_mma_3xtf32": phase-GEMM, 3xTF32 mma.sync (fp32 contract, float32 only; the small products
+                 // as one bf16 mma from kBf16PairsMinTerms products an output)
   kV2Ffma,       // "fused_v2_ffma": phase-GEMM, fp32 fma (fp32 contract, float32 only)
   kV2MmaF16,     // "fused_v2_mma_f16": phase-GEMM, f16 mma.sync, fp32 accumulation (float16 only)
   kV2MmaBf16,    // "fused_v2_mma_bf16": phase-GEMM, bf16 mma.sync, fp32 accumulation (bfloat16 only)
