@@ -367,17 +367,16 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
 // ones make the roundings add up); fewer go to FlavorV4Tf32x3 (launch_v4_wgmma_3xtf32: Cin >= kV4PairsMinCin).
 // Inside the split's range (kSplitMin..kSplitMax, tested as for FlavorV4Tf32x3) bf16 keeps every part normal.
 struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
-  using Split = Flavor3xTf32Bf16Pairs;  // its split_a / split_b: big rounded to TF32 and the bf16 pairs
-  // copy 0: big (TF32); copy 1: the pair (low half bf16(small_w), high half bf16(big_w)).
+  // copy 0: big (TF32); copy 1: the pair (low half bf16(small_w), high half bf16(big_w)) (mma_flavors.cuh).
   static __device__ __forceinline__ float pack_b(float w, int copy) {
     uint32_t big, pair;
-    Split::split_b(__float_as_uint(w), big, pair);
+    bf16_pairs_split_b(__float_as_uint(w), big, pair);
     return __uint_as_float(copy == 0 ? big : pair);
   }
   // f[s][0..3]: big; f[s][4..7]: the pairs (low half bf16(v), high half bf16(small_a)).
   template <class Lane>
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
-    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) { Split::split_a(raw, big, pair); });
+    load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) { bf16_pairs_split_a(raw, big, pair); });
   }
   // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, b_small bytes before the pairs'.
   static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,

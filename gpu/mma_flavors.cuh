@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "gpu/phase_geometry.hpp"
 #include "gpu/storage.cuh"
@@ -32,7 +33,25 @@ __device__ __forceinline__ uint32_t tf32_round(float v) {
 
 // v rounded to TF32 on its bits: + 2^12, then the low 13 mantissa bits cleared (ties away from zero). For the split's
 // operands (|v| < 2^60) v − result is exact in float32 and at most 2^-11·|v|.
-__device__ __forceinline__ uint32_t tf32_round_bits(uint32_t v) { return (v + 0x1000u) & 0xFFFFE000u; }
+__host__ __device__ __forceinline__ uint32_t tf32_round_bits(uint32_t v) { return (v + 0x1000u) & 0xFFFFE000u; }
+
+// The bf16-pairs split of one operand (Flavor3xTf32Bf16Pairs, FlavorV4Tf32Bf16Pairs): big = v rounded to TF32, and the
+// pair that meets the other operand's in one bf16 product — A (low half bf16(v), high half bf16(v − big)), B (low half
+// bf16(w − big), high half bf16(big)) — so that the pairs' product is v·small_w + small_a·big_w. Host-callable: the
+// host test checks its error bound (< 2^-17·(1 + 2^-10)·|v·w| with big·big, tests/gpu/mma_pairs_host_test.cu).
+__host__ __device__ __forceinline__ float bits_float(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+__host__ __device__ __forceinline__ void bf16_pairs_split_a(uint32_t v, uint32_t& big, uint32_t& pair) {
+  big = tf32_round_bits(v);
+  pair = StorageBF16::pack2(bits_float(v), bits_float(v) - bits_float(big));
+}
+__host__ __device__ __forceinline__ void bf16_pairs_split_b(uint32_t v, uint32_t& big, uint32_t& pair) {
+  big = tf32_round_bits(v);
+  pair = StorageBF16::pack2(bits_float(v) - bits_float(big), bits_float(big));
+}
 
 // d += a · b on one m16n8k8 TF32 tile.
 __device__ __forceinline__ void mma_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
@@ -169,26 +188,16 @@ struct Flavor3xTf32Split : NaturalStageOrder {
     big = v & 0xFFFFE000u;
     small = tf32_round(__uint_as_float(v) - __uint_as_float(big));
   }
-  // The operands the chunk multiplies: big (TF32) and, without kPairs, small (split); with kPairs, big rounded to TF32
-  // and the bf16 pair that meets the other operand's in one m16n8k16 (its registers hold the pairs K 2c, 2c + 1 and
-  // 2c + 8, 2c + 9 where the m16n8k8 ones hold k = c and c + 4, for A and B alike): A (low half bf16(v), high half
-  // bf16(small)), B (bf16(small), bf16(big)), so the product is v·small_w + small_a·big_w — the two small products,
-  // small·small included, each factor rounded by ≤ 2^-8: < 2^-17·|v·w| in all (bench/NOTES.md §19).
+  // The operands the chunk multiplies: big (TF32) and, without kPairs, small (split); with kPairs the bf16 pairs
+  // (bf16_pairs_split_a/b), which meet in one m16n8k16: its registers hold the pairs K 2c, 2c + 1 and 2c + 8, 2c + 9
+  // where the m16n8k8 ones hold k = c and c + 4, for A and B alike (bench/NOTES.md §19).
   static __device__ __forceinline__ void split_a(uint32_t v, uint32_t& big, uint32_t& second) {
-    if constexpr (kPairs) {
-      big = tf32_round_bits(v);
-      second = StorageBF16::pack2(__uint_as_float(v), __uint_as_float(v) - __uint_as_float(big));
-    } else {
-      split(v, big, second);
-    }
+    if constexpr (kPairs) bf16_pairs_split_a(v, big, second);
+    else split(v, big, second);
   }
   static __device__ __forceinline__ void split_b(uint32_t v, uint32_t& big, uint32_t& second) {
-    if constexpr (kPairs) {
-      big = tf32_round_bits(v);
-      second = StorageBF16::pack2(__uint_as_float(v) - __uint_as_float(big), __uint_as_float(big));
-    } else {
-      split(v, big, second);
-    }
+    if constexpr (kPairs) bf16_pairs_split_b(v, big, second);
+    else split(v, big, second);
   }
   // B is split once per k-step (16 registers); A one m16 tile at a time (8 registers), which keeps the kernel under
   // the 128-register cap of two blocks per SM.

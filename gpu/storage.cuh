@@ -31,7 +31,8 @@ struct StorageBF16 {
   using Bits = uint16_t;
   static __device__ __forceinline__ float load(Bits v) { return __bfloat162float(__ushort_as_bfloat16(v)); }
   static __device__ __forceinline__ Bits from_float(float v) { return __bfloat16_as_ushort(__float2bfloat16_rn(v)); }
-  static __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
+  // Host-callable too (the fp32 flavours' bf16 pairs are checked on the host: tests/gpu/mma_pairs_host_test.cu).
+  static __host__ __device__ __forceinline__ uint32_t pack2(float lo, float hi) {
     const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
     return *reinterpret_cast<const uint32_t*>(&h);
   }
