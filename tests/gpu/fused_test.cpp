@@ -268,7 +268,10 @@ TEST_CASE("gpu: fused_v4's 3xTF32 with extra blocks, and its fallback over more 
   // With an input outside the split, the loader warps' scan (V4RangeScan) raises the flag and v2's fallback rewrites
   // y: 165 m-tiles × 4 n-tiles = 660 tiles, more than the 264–396 blocks an H100 holds at once, so its blocks walk
   // several tiles each (kStrided).
-  Problem p = base("v4extra", 9, 16, 128, 35, 64, 4, 4);
+  // Cin 16 runs FlavorV4Tf32x3, Cin 32 FlavorV4Tf32Bf16Pairs (and v2's pairs as the fallback): both reload their two
+  // weight copies between n-tiles.
+  const int64_t cin = GENERATE(int64_t(16), int64_t(gate::gpu::kV4PairsMinCin));
+  Problem p = base("v4extra", 9, cin, 128, 35, 64, 4, 4);
   p.stride = {2, 2};
   p.precision = Precision::kFp32;
   int device = 0, sms = 0;
