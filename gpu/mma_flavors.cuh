@@ -7,7 +7,7 @@
 //                  holding subnormal, tiny, huge or non-finite operands run as fp32 fma instead              (fp32 contract)
 //   Flavor3xTf32Bf16Pairs  the same split with big rounded to TF32, and the two small products as one bf16 m16n8k16
 //                  (pairs (v, small_a)·(small_w, big_w)): two products' tensor time, error < 2^-17 relative, for
-//                  n >= kBf16PairsMinTerms products an output (bf16_pairs_fit)                                   (fp32 contract)
+//                  n >= kBf16PairsMinTerms products an output (kernel_shape.hpp; fused_v2_mma_3xtf32.cu chooses)  (fp32 contract)
 //   FlavorFfma     float32 storage, plain fp32 fma outer products in the same accumulator layout              (fp32 contract)
 //   FlavorF16, FlavorBf16  16-bit storage staged as is, mma.sync m16n8k16 with fp32 accumulation
 //
@@ -231,7 +231,8 @@ struct Flavor3xTf32Split : NaturalStageOrder {
           ffma_k_step<kLdA>(acc[mt], As, Bs, r0, mt, wc);
           continue;
         }
-        // Small products first, so they are not absorbed by a large partial sum before the big one arrives.
+        // Small products first, so they are not absorbed by a large partial sum before the big one arrives (with
+        // kPairs, a_small and b_small hold the bf16 pairs: both small products in one m16n8k16).
 #pragma unroll
         for (int nt = 0; nt < 4; ++nt) {
           if constexpr (kPairs) {
