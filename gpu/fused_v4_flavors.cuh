@@ -360,11 +360,8 @@ struct FlavorV4Tf32x3 : FlavorV4Float32<8, kV4Config3xTf32.split_tw> {
 // are (A: v, small_a) · (B: small_w, big_w) for each TF32 k. An A register of the bf16 fragment layout (rows g, g + 8;
 // K 2c, 2c + 1 and 2c + 8, 2c + 9) holds the same row and TF32 k (c, c + 4) as the TF32 register of the same index,
 // and word k of B's bf16 copy sits where the TF32 copy's word k does (the same K-major 32-byte rows): the pairs meet.
-// big = v rounded to TF32 (ties away: + 2^12 on the bits, then the low 13 cleared), small = v − big (exact,
-// |small| <= 2^-11·|v|). bf16 rounds each factor by at most 2^-8, so a product's error is below 2^-7 of
-// |v·small_w| or |small_a·big_w|: < 2^-17·|v·w|(1 + 2^-10) for the two (v·small_w carries small·small too). That is
-// inside the fp32 contract's γ_{n+2}·S (unit roundoff 2^-24) for n >= kBf16PairsMinTerms (128) products an output, for any inputs (constant
-// ones make the roundings add up); fewer go to FlavorV4Tf32x3 (launch_v4_wgmma_3xtf32: Cin >= kV4PairsMinCin).
+// The split and its error (< 2^-17·(1 + 2^-10)·|v·w| a product, inside the fp32 contract from kBf16PairsMinTerms
+// products an output; fewer go to FlavorV4Tf32x3, launch_v4_wgmma_3xtf32): bf16_pairs_split_a/b (mma_flavors.cuh).
 // Inside the split's range (kSplitMin..kSplitMax, tested as for FlavorV4Tf32x3) bf16 keeps every part normal.
 struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
   // copy 0: big (TF32); copy 1: the pair (low half bf16(small_w), high half bf16(big_w)) (mma_flavors.cuh).
@@ -378,7 +375,8 @@ struct FlavorV4Tf32Bf16Pairs : FlavorV4Tf32x3 {
   static __device__ __forceinline__ void load_a(uint32_t (&f)[kStepsPerChunk][8], const float* a, const Lane& l) {
     load_a_split(f, a, l, [](uint32_t raw, uint32_t& big, uint32_t& pair) { bf16_pairs_split_a(raw, big, pair); });
   }
-  // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, b_small bytes before the pairs'.
+  // The small products first (one bf16 wgmma), then big·big; b is the big copy's k-step, the pairs' b_small bytes
+  // further.
   static __device__ __forceinline__ void mma(float (&d)[32], const uint32_t (&a)[8], uint64_t b, uint32_t b_small,
                                              int acc) {
     const uint32_t(&big)[4] = *reinterpret_cast<const uint32_t(*)[4]>(&a[0]);

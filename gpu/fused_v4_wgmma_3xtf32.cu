@@ -23,7 +23,9 @@ void v2_3xtf32(const KernelShape& s, const void* x, const void* w, const void* b
 
 void launch_v4_wgmma_3xtf32(const KernelShape& s, const void* x, const void* w, const void* bias, void* y,
                             CUstream_st* stream) {
-  if (s.Cin >= kV4PairsMinCin) return launch_v4<FlavorV4Tf32Bf16Pairs>(s, x, w, bias, y, stream, v2_3xtf32, v2_3xtf32_if);
+  if (s.Cin >= kV4PairsMinCin) {
+    return launch_v4<FlavorV4Tf32Bf16Pairs>(s, x, w, bias, y, stream, v2_3xtf32, v2_3xtf32_if);
+  }
   launch_v4<FlavorV4Tf32x3>(s, x, w, bias, y, stream, v2_3xtf32, v2_3xtf32_if);
 }
 

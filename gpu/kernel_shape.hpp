@@ -20,7 +20,8 @@ struct KernelShape {
 
 // The fewest products per output (the error bound's n: (Cin/groups) · the taps that reach one output) from which the
 // fp32 contract's flavours carry their two small products as one bfloat16 product (Flavor3xTf32Bf16Pairs,
-// FlavorV4Tf32Bf16Pairs): those err by < 2^-17 of |x·w| each, inside γ_{n+2}(2^-24)·S once n >= 128 (bench/NOTES.md §19).
+// FlavorV4Tf32Bf16Pairs): those err by < 2^-17 of |x·w| each, inside γ_{n+2}(2^-24)·S once n >= 128
+// (bench/NOTES.md §19).
 inline constexpr int kBf16PairsMinTerms = 128;
 
 // Throws GpuError when a dimension does not fit in an int (the kernels index dimensions in 32 bits).

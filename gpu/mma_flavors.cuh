@@ -7,7 +7,7 @@
 //                  holding subnormal, tiny, huge or non-finite operands run as fp32 fma instead              (fp32 contract)
 //   Flavor3xTf32Bf16Pairs  the same split with big rounded to TF32, and the two small products as one bf16 m16n8k16
 //                  (pairs (v, small_a)·(small_w, big_w)): two products' tensor time, error < 2^-17 relative, for
-//                  n >= kBf16PairsMinTerms products an output (kernel_shape.hpp; fused_v2_mma_3xtf32.cu chooses)  (fp32 contract)
+//                  n >= kBf16PairsMinTerms products an output (fused_v2_mma_3xtf32.cu chooses)      (fp32 contract)
 //   FlavorFfma     float32 storage, plain fp32 fma outer products in the same accumulator layout              (fp32 contract)
 //   FlavorF16, FlavorBf16  16-bit storage staged as is, mma.sync m16n8k16 with fp32 accumulation
 //
@@ -37,8 +37,11 @@ __host__ __device__ __forceinline__ uint32_t tf32_round_bits(uint32_t v) { retur
 
 // The bf16-pairs split of one operand (Flavor3xTf32Bf16Pairs, FlavorV4Tf32Bf16Pairs): big = v rounded to TF32, and the
 // pair that meets the other operand's in one bf16 product — A (low half bf16(v), high half bf16(v − big)), B (low half
-// bf16(w − big), high half bf16(big)) — so that the pairs' product is v·small_w + small_a·big_w. Host-callable: the
-// host test checks its error bound (< 2^-17·(1 + 2^-10)·|v·w| with big·big, tests/gpu/mma_pairs_host_test.cu).
+// bf16(w − big), high half bf16(big)) — so that the pairs' product is v·small_w + small_a·big_w. |small| <= 2^-11·|v|
+// and bf16 rounds each factor by at most 2^-8, so each of the two products errs by < 2^-7 of itself: with big·big
+// (exact in TF32) < 2^-17·(1 + 2^-10)·|v·w| in all (v·small_w carries small·small too), for any inputs, which is
+// inside the fp32 contract's γ_{n+2}(2^-24)·S from kBf16PairsMinTerms products an output. Host-callable: the host
+// test checks the parts and the bound (tests/gpu/mma_pairs_host_test.cu).
 __host__ __device__ __forceinline__ float bits_float(uint32_t u) {
   float f;
   memcpy(&f, &u, sizeof f);

@@ -197,8 +197,8 @@ TEST_CASE("gpu: fused_v4's fp32 contract holds where every product's rounding er
     auto in = gate::gpu_test::make_inputs(p, 5);
     const int64_t plane = p.H * p.W, taps = p.kH * p.kW;
     for (int64_t i = 0; i < int64_t(in.x.values.size()); ++i) in.x.values[i] = (i / plane) % 2 == 0 ? x_p : x_q;
-    for (int64_t i = 0; i < int64_t(in.weight.values.size()); ++i) {
-      in.weight.values[i] = (i / (p.Cout * taps)) % 2 == 0 ? x_p : -x_q;  // weight (Cin, Cout, kH, kW): ci = i / (Cout·taps)
+    for (int64_t i = 0; i < int64_t(in.weight.values.size()); ++i) {  // weight (Cin, Cout, kH, kW)
+      in.weight.values[i] = (i / (p.Cout * taps)) % 2 == 0 ? x_p : -x_q;
     }
     const auto expected = gate::gpu_test::make_expected(p, in);
     for (const auto& v : gate::gpu::kernel_variants(p)) {

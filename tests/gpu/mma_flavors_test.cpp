@@ -20,6 +20,7 @@ namespace {
 using gate::Problem;
 
 constexpr const char* kVariant = "fused_v2_mma_3xtf32";
+constexpr int64_t kPairsCin = gate::gpu::kBf16PairsMinTerms / 4;  // n = 4·Cin: the fewest for Flavor3xTf32Bf16Pairs
 
 // Stride 2, kernel 4: the phase-GEMM path (2×2 taps per phase, K = Cin·4). Cin 8 (n = 32 products an output) runs
 // Flavor3xTf32, Cin 32 (n = 128 = kBf16PairsMinTerms) Flavor3xTf32Bf16Pairs: both take the same k-steps to fp32 fma.
@@ -54,7 +55,7 @@ void check_3xtf32(const Problem& p, const gate::gpu_test::Inputs& in, const gate
 }  // namespace
 
 TEST_CASE("gpu 3xTF32: an infinite input meets TF32-exact and subnormal weights as inf, not NaN", "[gpu]") {
-  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  const int64_t cin = GENERATE(int64_t(8), kPairsCin);
   Problem p = small_problem("inf_operand", cin);
   p.add_value = -0.5f;  // finite outputs end negative (GELU non-zero); only a +inf conv gives exactly 0
   auto in = gate::gpu_test::make_inputs(p, 31);
@@ -78,7 +79,7 @@ TEST_CASE("gpu 3xTF32: an infinite input meets TF32-exact and subnormal weights 
 }
 
 TEST_CASE("gpu 3xTF32: subnormal and tiny inputs keep IEEE float32 gradual underflow", "[gpu]") {
-  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  const int64_t cin = GENERATE(int64_t(8), kPairsCin);
   Problem p = small_problem("tiny_operands", cin);
   p.add_value = 0.0f;
   p.has_bias = false;
@@ -108,7 +109,7 @@ TEST_CASE("gpu 3xTF32: subnormal and tiny inputs keep IEEE float32 gradual under
 TEST_CASE("gpu 3xTF32: operands at the bottom of the tensor-core range (kSplitMin) stay within the fp32 bound",
           "[gpu]") {
   // Every operand inside [2^-50, 2^-49): all products go through the mma, as small as 2^-100, with cancellation.
-  const int64_t cin = GENERATE(int64_t(8), int64_t(gate::gpu::kBf16PairsMinTerms / 4));
+  const int64_t cin = GENERATE(int64_t(8), kPairsCin);
   Problem p = small_problem("split_min", cin);
   p.add_value = 0.0f;
   p.has_bias = false;

@@ -6,50 +6,45 @@
 // GPU; the kernels themselves are judged against the contract by tests/gpu (fused_test's coherent-rounding case).
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <random>
 
+#include "core/dtype.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/mma_flavors.cuh"
 
 namespace {
 
-uint32_t bits_of(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-double low_half(uint32_t pair) { return double(gate::gpu::bits_float(pair << 16)); }
-double high_half(uint32_t pair) { return double(gate::gpu::bits_float(pair & 0xFFFF0000u)); }
+double low_half(uint32_t pair) { return gate::bf16_bits_to_float(uint16_t(pair)); }
+double high_half(uint32_t pair) { return gate::bf16_bits_to_float(uint16_t(pair >> 16)); }
+// bf16 round to nearest even: core's portable conversion, not the device intrinsic under test.
+double bf16(double x) { return gate::bf16_bits_to_float(gate::float_to_bf16_bits(float(x))); }
 
-// x rounded to p significant bits, to nearest (ties even when even_ties, else away from zero), in double: independent
-// of the bit tricks under test. x finite and normal in float here.
-double round_bits(double x, int p, bool even_ties) {
+// x rounded to TF32's 11 significant bits, to nearest with ties away from zero, in double: independent of the bit
+// trick under test. x finite and normal in float here.
+double tf32_ties_away(double x) {
   if (x == 0) return x;
   int e;
   const double m = std::frexp(std::fabs(x), &e);  // |x| = m·2^e, m in [0.5, 1)
-  const double scaled = std::ldexp(m, p), fl = std::floor(scaled), rest = scaled - fl;
-  double r = fl;
-  if (rest > 0.5 || (rest == 0.5 && (!even_ties || std::fmod(fl, 2.0) != 0.0))) r = fl + 1;
-  return std::copysign(std::ldexp(r, e - p), x);
+  return std::copysign(std::ldexp(std::floor(std::ldexp(m, 11) + 0.5), e - 11), x);
 }
 
 // What the tensor cores form for one product v·w (before accumulation), with the parts checked on the way.
 double pairs_product(float v, float w) {
   uint32_t big_a, pair_a, big_w, pair_w;
-  gate::gpu::bf16_pairs_split_a(bits_of(v), big_a, pair_a);
-  gate::gpu::bf16_pairs_split_b(bits_of(w), big_w, pair_w);
-  const double bv = double(gate::gpu::bits_float(big_a)), bw = double(gate::gpu::bits_float(big_w));
-  // big: v rounded to TF32 (11 significant bits, ties away); the pairs: bf16 (8 bits, ties even) of the parts.
-  REQUIRE(bv == round_bits(v, 11, false));
-  REQUIRE(bw == round_bits(w, 11, false));
+  gate::gpu::bf16_pairs_split_a(std::bit_cast<uint32_t>(v), big_a, pair_a);
+  gate::gpu::bf16_pairs_split_b(std::bit_cast<uint32_t>(w), big_w, pair_w);
+  const double bv = std::bit_cast<float>(big_a), bw = std::bit_cast<float>(big_w);
+  // big: v rounded to TF32 (11 significant bits, ties away); the pairs: bf16 (ties even) of the parts.
+  REQUIRE(bv == tf32_ties_away(v));
+  REQUIRE(bw == tf32_ties_away(w));
   REQUIRE(std::fabs(double(v) - bv) <= std::ldexp(std::fabs(double(v)), -11));
-  REQUIRE(low_half(pair_a) == round_bits(v, 8, true));
-  REQUIRE(high_half(pair_a) == round_bits(double(v) - bv, 8, true));
-  REQUIRE(low_half(pair_w) == round_bits(double(w) - bw, 8, true));
-  REQUIRE(high_half(pair_w) == round_bits(bw, 8, true));
+  REQUIRE(low_half(pair_a) == bf16(v));
+  REQUIRE(high_half(pair_a) == bf16(double(v) - bv));
+  REQUIRE(low_half(pair_w) == bf16(double(w) - bw));
+  REQUIRE(high_half(pair_w) == bf16(bw));
   return bv * bw + (low_half(pair_a) * low_half(pair_w) + high_half(pair_a) * high_half(pair_w));
 }
 
@@ -67,7 +62,7 @@ TEST_CASE("bf16 pairs: every product errs by less than the flavours' claim, and 
   std::mt19937_64 rng(2026'11'27);
   std::uniform_int_distribution<uint32_t> mantissa(0, (1u << 23) - 1), exponent(127 - 40, 127 + 40);
   auto random_float = [&]() {
-    return gate::gpu::bits_float((uint32_t(rng() & 1) << 31) | (exponent(rng) << 23) | mantissa(rng));
+    return std::bit_cast<float>((uint32_t(rng() & 1) << 31) | (exponent(rng) << 23) | mantissa(rng));
   };
   double worst = 0;
   for (int i = 0; i < 400000; ++i) worst = std::max(worst, rel_error(random_float(), random_float()));
