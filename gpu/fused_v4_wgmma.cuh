@@ -48,9 +48,11 @@ namespace gate::gpu {
 // exactly the test of the A operands, made once per launch instead of per fragment in the main loop (~0.18 ms there,
 // bench/NOTES.md §8c). It runs inside the main kernel, in its loader warps (the producer warp w of each block, whose
 // time goes to waiting for its stages to be released): x's float4s are cut into one contiguous range per loader warp
-// of the grid, and each warp reads 32 of its range (one a lane) per window it loads, the load issued before its wait
-// for the stage and tested after it, and the rest of its range after its last window. A separate scan kernel cost the
-// seed launch 47 µs before the main kernel could start (ncu, bench/NOTES.md §17). A warp that found one sets *outside;
+// of the grid, and each warp reads 32 of its range (one a lane) per window it loads (step), testing each load one
+// window later, after that window's TMA is issued, and the rest of its range after its last window. (Tested before
+// the TMA of the window it was issued with, each load's DRAM latency could hold that window back: TF32's short units
+// measured 0.91 ms against 0.64 with such a scan, bench/NOTES.md §20.) A separate scan kernel cost the seed launch 47 µs
+// before the main kernel could start (ncu, bench/NOTES.md §17). A warp that found one sets *outside;
 // the fallback queued behind the kernel then rewrites all of y. x is 16-byte aligned (the TMA requires it); v4's
 // 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
 struct V4RangeScan {
@@ -58,6 +60,7 @@ struct V4RangeScan {
   int64_t at;    // the lane's next float4: x4[at]
   int64_t left;  // float4s of the warp's range from its current position on (the lane reads x4[at] while lane < left)
   bool found = false;
+  float4 pending = make_float4(0.0f, 0.0f, 0.0f, 0.0f);  // the last load, not tested yet (0 is never outside)
   __device__ V4RangeScan(const float* x, int64_t n, int64_t warp, int64_t warps, int lane)
       : x4(reinterpret_cast<const float4*>(x)) {
     const int64_t quads = n / 4, lo = quads * warp / warps, hi = quads * (warp + 1) / warps;
@@ -76,8 +79,14 @@ struct V4RangeScan {
     found |= Flavor3xTf32::outside(__float_as_uint(v.x)) | Flavor3xTf32::outside(__float_as_uint(v.y)) |
              Flavor3xTf32::outside(__float_as_uint(v.z)) | Flavor3xTf32::outside(__float_as_uint(v.w));
   }
+  // Per window: the load issued one window before tested, the next one issued.
+  __device__ __forceinline__ void step(int lane) {
+    fold(pending);
+    pending = load(lane);
+  }
   // The rest of the range, then the warp's verdict.
   __device__ __forceinline__ void finish(uint32_t* outside, int lane) {
+    fold(pending);
     while (left > 0) fold(load(lane));
     if (__any_sync(0xFFFFFFFFu, found) && lane == 0) atomicOr(outside, 1u);
   }
@@ -375,12 +384,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       for (int chunk = 0; chunk < G.units; ++chunk) {
         // The stage's previous use must have been released; before its first use the wait for the phase "before"
         // a fresh barrier's first passes at once (so the test below is only a shortcut).
-        float4 quad{};
-        if constexpr (Flavor::kSplit) quad = scan.load(lane);  // in flight through the wait below
         if (issued++ >= kStages) mbarrier_wait_uniform(empty_base + uint32_t(slot * 8), round ^ 1u);
-        if constexpr (Flavor::kSplit) scan.fold(quad);
         const uint32_t dst = smem_addr + uint32_t(stage_base + slot * G.stage_bytes), full = full_base + uint32_t(slot * 8);
         tma_load_3d_if(lane == 0, dst, map, origin.col, origin.row, it.img * g.Cin + chunk * kUnitCi, full, bytes);
+        if constexpr (Flavor::kSplit) scan.step(lane);
         if (++slot == kStages) {
           slot = 0;
           round ^= 1u;
