@@ -50,9 +50,9 @@ namespace gate::gpu {
 // time goes to waiting for its stages to be released): x's float4s are cut into one contiguous range per loader warp
 // of the grid, and each warp reads 32 of its range (one a lane) per window it loads (step), testing each load one
 // window later, after that window's TMA is issued, and the rest of its range after its last window. (Tested before
-// the TMA of the window it was issued with, each load's DRAM latency could hold that window back: TF32's short units
-// measured 0.91 ms against 0.64 with such a scan, bench/NOTES.md §20.) A separate scan kernel cost the seed launch 47 µs
-// before the main kernel could start (ncu, bench/NOTES.md §17). A warp that found one sets *outside;
+// the TMA of the window it came with, each load's DRAM latency held that window back: 1.124 ms against 1.052 now,
+// bench/NOTES.md §20b.) A separate scan kernel cost the seed launch 47 µs before the main kernel could start (ncu,
+// bench/NOTES.md §17). A warp that found one sets *outside;
 // the fallback queued behind the kernel then rewrites all of y. x is 16-byte aligned (the TMA requires it); v4's
 // 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
 struct V4RangeScan {
