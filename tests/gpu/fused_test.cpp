@@ -176,6 +176,42 @@ TEST_CASE("gpu: fused_v4's 3xTF32 hands operands its split cannot carry to v2 an
   }
 }
 
+TEST_CASE("gpu: fused_v4's input scan tests every loader warp's last window-paced load", "[gpu]") {
+  // The loader warps' scan (V4RangeScan) tests each load one window after issuing it, and the load of a warp's last
+  // window only in finish(). An infinite input is put at the first quad of every loader warp's last such load (the
+  // kernel's grid, warp ranges and windows replayed from its geometry), and nowhere else; the weights are TF32 values
+  // (multiples of 1/8 in [−1/2, 1/2]), whose small parts are 0, so without the flag FlavorV4Tf32x3 would compute
+  // inf·0 = NaN where the reference has ±inf (an output of 0 or −0 after the clamp and GELU), and only v2's fallback
+  // gets it right.
+  Problem p = base("scan_tail", 3, 16, 32, 10, 64, 4, 4);
+  p.stride = {2, 2};
+  p.precision = Precision::kFp32;
+  int device = 0, sms = 0;
+  REQUIRE(cudaGetDevice(&device) == cudaSuccess);
+  REQUIRE(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) == cudaSuccess);
+  const auto g = gate::gpu::make_v4_geometry(gate::gpu::make_kernel_shape(p), gate::gpu::kV4Config3xTf32, sms);
+  auto in = gate::gpu_test::make_inputs(p, 23, -1.0f, 1.0f);
+  for (size_t i = 0; i < in.weight.values.size(); ++i) in.weight.values[i] = float(int(i * 7 % 9) - 4) / 8.0f;
+  const int64_t quads = int64_t(in.x.values.size()) / 4;
+  const int blocks = g.ctas_per_tile * g.n_tiles + g.extra_ctas, warps = blocks * g.warpgroups;
+  int placed = 0;
+  for (int b = 0; b < blocks; ++b) {
+    for (int wg = 0; wg < g.warpgroups; ++wg) {
+      int64_t windows = 0;
+      for (int r = 0; r < gate::gpu::v4_block_runs(g, b); ++r) windows += int64_t(gate::gpu::v4_run(g, b, wg, r).items) * g.units;
+      const int64_t w = int64_t(b) * g.warpgroups + wg, lo = quads * w / warps, hi = quads * (w + 1) / warps;
+      const int64_t last = lo + 32 * (windows - 1);
+      if (windows > 0 && last < hi) {
+        in.x.values[4 * last] = std::numeric_limits<float>::infinity();
+        ++placed;
+      }
+    }
+  }
+  INFO(sms << " SMs, " << blocks << " blocks, " << placed << " infinite inputs");
+  REQUIRE(placed > 0);
+  CHECK(check_variants(p, in) == int(gate::gpu::kernel_variants(p).size()));
+}
+
 TEST_CASE("gpu: fused_v4's fp32 contract holds where every product's rounding errs the same way", "[gpu]") {
   // FlavorV4Tf32Bf16Pairs (Cin >= kV4PairsMinCin) rounds the small products' factors to bfloat16: each product errs by
   // up to 2^-8 of a part that is ~2^-12 of it, and inputs can make those errors add up instead of cancelling. Here x is
