@@ -179,10 +179,10 @@ TEST_CASE("gpu: fused_v4's 3xTF32 hands operands its split cannot carry to v2 an
 TEST_CASE("gpu: fused_v4's input scan tests every loader warp's last window-paced load", "[gpu]") {
   // The loader warps' scan (V4RangeScan) tests each load one window after issuing it, and the load of a warp's last
   // window only in finish(). An infinite input is put at the first quad of every loader warp's last such load (the
-  // kernel's grid, warp ranges and windows replayed from its geometry), and nowhere else; the weights are TF32 values
-  // (multiples of 1/8 in [−1/2, 1/2]), whose small parts are 0, so without the flag FlavorV4Tf32x3 would compute
-  // inf·0 = NaN where the reference has ±inf (an output of 0 or −0 after the clamp and GELU), and only v2's fallback
-  // gets it right.
+  // kernel's grid — one block per SM, as every v4 flavour runs — warp ranges and windows replayed from its geometry),
+  // and nowhere else; the weights are TF32 values (multiples of 1/8 in [−1/2, 1/2]), whose small parts are 0, so
+  // without the flag FlavorV4Tf32x3 would compute inf·0 = NaN where the reference has ±inf (an output of 0 or −0 after
+  // the clamp and GELU), and only v2's fallback gets it right.
   Problem p = base("scan_tail", 3, 16, 32, 10, 64, 4, 4);
   p.stride = {2, 2};
   p.precision = Precision::kFp32;
