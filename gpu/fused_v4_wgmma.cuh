@@ -52,9 +52,8 @@ namespace gate::gpu {
 // window later, after that window's TMA is issued, and the rest of its range after its last window. (Tested before
 // the TMA of the window it came with, each load's DRAM latency held that window back: 1.124 ms against 1.052 now,
 // bench/NOTES.md §20b.) A separate scan kernel cost the seed launch 47 µs before the main kernel could start (ncu,
-// bench/NOTES.md §17). A warp that found one sets *outside;
-// the fallback queued behind the kernel then rewrites all of y. x is 16-byte aligned (the TMA requires it); v4's
-// 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
+// bench/NOTES.md §17). A warp that found one sets *outside; the fallback queued behind the kernel then rewrites all of
+// y. x is 16-byte aligned (the TMA requires it); v4's 3xTF32 needs Cin a multiple of 16, so x holds whole float4s.
 struct V4RangeScan {
   const float4* x4;
   int64_t at;    // the lane's next float4: x4[at]

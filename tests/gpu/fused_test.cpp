@@ -15,6 +15,7 @@
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/launch.hpp"
+#include "gpu/per_device.hpp"
 #include "tests/gpu/gpu_case.hpp"
 
 namespace {
@@ -186,9 +187,7 @@ TEST_CASE("gpu: fused_v4's input scan tests every loader warp's last window-pace
   Problem p = base("scan_tail", 3, 16, 32, 10, 64, 4, 4);
   p.stride = {2, 2};
   p.precision = Precision::kFp32;
-  int device = 0, sms = 0;
-  REQUIRE(cudaGetDevice(&device) == cudaSuccess);
-  REQUIRE(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) == cudaSuccess);
+  const int sms = gate::gpu::device_multiprocessors();  // the launcher's own count: v4 runs one block on each
   const auto g = gate::gpu::make_v4_geometry(gate::gpu::make_kernel_shape(p), gate::gpu::kV4Config3xTf32, sms);
   auto in = gate::gpu_test::make_inputs(p, 23, -1.0f, 1.0f);
   for (size_t i = 0; i < in.weight.values.size(); ++i) in.weight.values[i] = float(int(i * 7 % 9) - 4) / 8.0f;
@@ -198,7 +197,9 @@ TEST_CASE("gpu: fused_v4's input scan tests every loader warp's last window-pace
   for (int b = 0; b < blocks; ++b) {
     for (int wg = 0; wg < g.warpgroups; ++wg) {
       int64_t windows = 0;
-      for (int r = 0; r < gate::gpu::v4_block_runs(g, b); ++r) windows += int64_t(gate::gpu::v4_run(g, b, wg, r).items) * g.units;
+      for (int r = 0; r < gate::gpu::v4_block_runs(g, b); ++r) {
+        windows += int64_t(gate::gpu::v4_run(g, b, wg, r).items) * g.units;
+      }
       const int64_t w = int64_t(b) * g.warpgroups + wg, lo = quads * w / warps, hi = quads * (w + 1) / warps;
       const int64_t last = lo + 32 * (windows - 1);
       if (windows > 0 && last < hi) {
@@ -310,9 +311,7 @@ TEST_CASE("gpu: fused_v4's 3xTF32 with extra blocks, and its fallback over more 
   Problem p = base("v4extra", 9, cin, 128, 35, 64, 4, 4);
   p.stride = {2, 2};
   p.precision = Precision::kFp32;
-  int device = 0, sms = 0;
-  REQUIRE(cudaGetDevice(&device) == cudaSuccess);
-  REQUIRE(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) == cudaSuccess);
+  const int sms = gate::gpu::device_multiprocessors();  // the launcher's own count: v4 runs one block on each
   const auto g = gate::gpu::make_v4_geometry(gate::gpu::make_kernel_shape(p), gate::gpu::kV4Config3xTf32, sms);
   INFO(sms << " SMs: " << g.ctas_per_tile << " blocks per n-tile, " << g.extra_ctas << " extra");
   if (sms == 132) CHECK(g.extra_ctas == 4);
