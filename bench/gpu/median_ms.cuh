@@ -1,10 +1,13 @@
 // The timing the standalone probes (write_patterns.cu, tma_store_probe.cu, wgmma_issue_probe.cu) use: the median of
-// `reps` CUDA-event timings of launch() on the default stream, after `warmup` untimed launches.
+// `reps` CUDA-event timings of launch() on the default stream, after `warmup` untimed launches; and CHECK_CUDA, which
+// ends a probe with the failing call's place and message.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 template <class Launch>
@@ -28,3 +31,12 @@ float median_ms(Launch launch, int warmup = 3, int reps = 20) {
   std::sort(t.begin(), t.end());
   return t[t.size() / 2];
 }
+
+#define CHECK_CUDA(call)                                                              \
+  do {                                                                                \
+    const cudaError_t e = (call);                                                     \
+    if (e != cudaSuccess) {                                                           \
+      std::fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, cudaGetErrorString(e)); \
+      std::exit(1);                                                                   \
+    }                                                                                 \
+  } while (0)

@@ -38,15 +38,6 @@
 
 namespace {
 
-#define CHECK_CUDA(call)                                                                   \
-  do {                                                                                     \
-    const cudaError_t e = (call);                                                          \
-    if (e != cudaSuccess) {                                                                \
-      std::fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, cudaGetErrorString(e));      \
-      std::exit(1);                                                                        \
-    }                                                                                      \
-  } while (0)
-
 enum Mode { kRsConst, kRsLds, kSs, kSsShift };
 constexpr const char* kModeNames[] = {"rs_const", "rs_lds", "ss", "ss_shift"};
 
