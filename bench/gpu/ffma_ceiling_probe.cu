@@ -13,12 +13,14 @@
 // cycles, and the ms the seed's FFMA would need at 100% / 90% of the issue rate at that clock. kM × kN is the thread's
 // accumulator shape, "j-outer" the outer product's loops the other way round: the same FFMA, another register
 // allocation from ptxas. (The lds mode's B reads are 2-way bank conflicted: a bound of the naive loop, not a ceiling.)
-// Answer (H100 80GB HBM3, driver 580.159.04, 2026-11-27; bench/NOTES.md §21): from registers, 2.28 ms at 95% of the
-// issue cycles (8 × 8 j-outer, 4 × 16) and 2.41 ms at 90% (8 × 8, 4 × 16 j-outer), 2.67 at 81% (16 × 4), at ~1.93
-// GHz on a card fresh from idle (1.87 GHz and 2.48 ms for 8 × 8 on one that had been loaded: ncu's dispatch stalls,
-// the register-bank conflicts of ptxas's allocation, 10% of the samples there); with the operands read from shared
-// memory (8 × 8) 2.69–2.74 ms. v2's FFMA kernel 3.23–3.25 ms in the same calls; the FFMA order of its loop changed as
-// the probe's best (nt outer, mt inner) 3.229 against 3.248 (4 rounds), the other way 3.286.
+// Answer (H100 80GB HBM3, driver 580.159.04, 2026-11-27; bench/NOTES.md §21), at ~1.93–1.96 GHz on a card fresh from
+// idle: from registers 2.23–2.29 ms where ptxas's allocation reaches 95% of the issue cycles (16 × 8 j-outer, 8 × 8
+// j-outer, 4 × 16), 2.41–2.43 at 88–90% (8 × 8, 4 × 16 j-outer, 16 × 8), 2.67 at 81% (16 × 4) — the rest is ncu's
+// dispatch stall, the register-bank conflicts of the allocation; with the operands read from shared memory, the
+// best inner loop is 8 × 16 piped, 2.46 ms (87%; 8 × 8 j-outer piped 2.54, naive 8 × 8 2.74). On a card that had
+// been loaded the clock was 1.87 GHz (8 × 8 from registers 2.48 ms). v2's FFMA kernel 3.21–3.25 ms in the same
+// calls; its loop's FFMA in the probe's best order (nt outer, mt inner) 3.229 against 3.248 (4 rounds), the other
+// way 3.286: ptxas's allocation there is not what holds it.
 // Build: the gpu_ffma_ceiling_probe target. Run (GPU machine): ./gpu_ffma_ceiling_probe [warp_ffma_G (2.215)] [reps]
 #include <cuda_runtime.h>
 
@@ -32,7 +34,9 @@
 
 namespace {
 
-constexpr int kThreads = 256;
+constexpr int kThreads = 256;  // the block size at 64 accumulators a thread; 128 at 128 (the block always covers 128 × 128)
+template <int kM, int kN>
+constexpr int threads_for = 128 * 128 / (kM * kN);
 constexpr int kChunk = 32;  // k-steps a shared-memory slab holds (As and Bs: [32][128] floats each, 32 KB)
 
 __device__ __forceinline__ float hash_float(uint32_t i) {
@@ -46,13 +50,16 @@ __device__ __forceinline__ float hash_float(uint32_t i) {
 
 // kM × kN accumulators a thread (kM·kN = 64), its k-step's operands kM values of A and kN of B.
 // kJOuter: the outer products' loops the other way round (the same FFMA, another register allocation from ptxas).
-template <bool kLds, int kM, int kN, bool kJOuter = false>
-__global__ void __launch_bounds__(kThreads, 2) ffma_probe(int chunks, float* sink, long long* cycles) {
-  static_assert(kM * kN == 64 && kM % 4 == 0 && kN % 4 == 0, "64 FFMA a k-step: the 256 threads cover 128 × 128");
+// kPiped (lds only): the next k-step's operands loaded before this one's FFMA (two register sets), each thread's values
+// as float4s 512 / kM (A) or 512 / kN (B) floats apart, so that a warp's 16-byte reads are consecutive (no bank
+// conflict): a register-blocked SGEMM's inner loop as it should be written.
+template <bool kLds, int kM, int kN, bool kJOuter = false, bool kPiped = false>
+__global__ void __launch_bounds__(threads_for<kM, kN>, 2) ffma_probe(int chunks, float* sink, long long* cycles) {
+  static_assert((kM * kN == 64 || kM * kN == 128) && kM % 4 == 0 && kN % 4 == 0, "the block's threads cover 128 × 128");
   __shared__ __align__(16) float as[kChunk * 128];
   __shared__ __align__(16) float bs[kChunk * 128];
   const int tid = threadIdx.x, tx = tid % (128 / kN), ty = tid / (128 / kN);
-  for (int i = tid; i < kChunk * 128; i += kThreads) {
+  for (int i = tid; i < kChunk * 128; i += threads_for<kM, kN>) {
     as[i] = hash_float(i + 7919u * blockIdx.x);
     bs[i] = hash_float(i + 104729u + 7919u * blockIdx.x);
   }
@@ -73,19 +80,30 @@ __global__ void __launch_bounds__(kThreads, 2) ffma_probe(int chunks, float* sin
     b[0][j] = bs[tx * kN + j];
     b[1][j] = -bs[128 + tx * kN + j];
   }
+  // Operand float4 q of k-step k: naive, the thread's values contiguous; piped, spread (see kPiped).
+  auto a_src = [&](int k, int q) {
+    return reinterpret_cast<const float4*>(as + k * 128 + (kPiped ? 4 * ty + q * (512 / kM) : ty * kM + 4 * q));
+  };
+  auto b_src = [&](int k, int q) {
+    return reinterpret_cast<const float4*>(bs + k * 128 + (kPiped ? 4 * tx + q * (512 / kN) : tx * kN + 4 * q));
+  };
+  auto load = [&](int k, int s) {
+#pragma unroll
+    for (int i = 0; i < kM / 4; ++i) *reinterpret_cast<float4*>(&a[s][4 * i]) = *a_src(k, i);
+#pragma unroll
+    for (int j = 0; j < kN / 4; ++j) *reinterpret_cast<float4*>(&b[s][4 * j]) = *b_src(k, j);
+  };
+  if constexpr (kLds && kPiped) load(0, 0);
   const long long t0 = clock64();
   for (int c = 0; c < chunks; ++c) {
     // Unrolled 8 k-steps at a time: fully unrolled, ptxas hoists the slab's loads and spills.
 #pragma unroll 8
     for (int k = 0; k < kChunk; ++k) {
       const int s = k & 1;
-      if constexpr (kLds) {
-        const float4* pa = reinterpret_cast<const float4*>(as + k * 128 + ty * kM);
-        const float4* pb = reinterpret_cast<const float4*>(bs + k * 128 + tx * kN);
-#pragma unroll
-        for (int i = 0; i < kM / 4; ++i) *reinterpret_cast<float4*>(&a[s][4 * i]) = pa[i];
-#pragma unroll
-        for (int j = 0; j < kN / 4; ++j) *reinterpret_cast<float4*>(&b[s][4 * j]) = pb[j];
+      if constexpr (kLds && kPiped) {
+        load((k + 1) & (kChunk - 1), s ^ 1);
+      } else if constexpr (kLds) {
+        load(k, s);
       }
       if constexpr (kJOuter) {
 #pragma unroll
@@ -106,13 +124,13 @@ __global__ void __launch_bounds__(kThreads, 2) ffma_probe(int chunks, float* sin
   for (int i = 0; i < kM; ++i)
 #pragma unroll
     for (int j = 0; j < kN; ++j) sum += acc[i][j];
-  sink[blockIdx.x * kThreads + tid] = sum;
+  sink[blockIdx.x * kThreads + tid] = sum;  // kThreads >= the block size
   if (tid == 0) cycles[blockIdx.x] = t1 - t0;
 }
 
-template <bool kLds, int kM = 8, int kN = 8, bool kJOuter = false>
+template <bool kLds, int kM = 8, int kN = 8, bool kJOuter = false, bool kPiped = false>
 void run(const char* name, int blocks, int chunks, double warp_ffma, int reps, float* sink, long long* cycles_d) {
-  const float ms = median_ms([&] { ffma_probe<kLds, kM, kN, kJOuter><<<blocks, kThreads>>>(chunks, sink, cycles_d); }, 10, reps);
+  const float ms = median_ms([&] { ffma_probe<kLds, kM, kN, kJOuter, kPiped><<<blocks, (threads_for<kM, kN>)>>>(chunks, sink, cycles_d); }, 10, reps);
   CHECK_CUDA(cudaGetLastError());
   CHECK_CUDA(cudaDeviceSynchronize());
   std::vector<long long> cyc(blocks);
@@ -125,8 +143,8 @@ void run(const char* name, int blocks, int chunks, double warp_ffma, int reps, f
   int sms = 0;
   CHECK_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
   const double issue_share = warp_ffma / (double(sms) * 4.0 * cycles_med);
-  std::printf("%-5s %2d×%-2d%s %8.3f ms  SM clock %.3f GHz  FFMA share of issue cycles %.1f%%  (seed FFMA at 100%%: %.3f ms, 90%%: %.3f)\n",
-              name, kM, kN, kJOuter ? " j-outer" : "        ", ms, ghz, 100.0 * issue_share, warp_ffma / (sms * 4.0 * ghz * 1e6),
+  std::printf("%-5s %2d×%-2d%s%s %8.3f ms  SM clock %.3f GHz  FFMA share of issue cycles %.1f%%  (seed FFMA at 100%%: %.3f ms, 90%%: %.3f)\n",
+              name, kM, kN, kJOuter ? " j-outer" : "        ", kPiped ? " piped" : "      ", ms, ghz, 100.0 * issue_share, warp_ffma / (sms * 4.0 * ghz * 1e6),
               warp_ffma / (sms * 4.0 * ghz * 1e6) / 0.9);
 }
 
@@ -138,7 +156,7 @@ int main(int argc, char** argv) {
   int sms = 0;
   CHECK_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
   const int blocks = 2 * sms;
-  // warp FFMA per block = 8 warps × 64 a k-step × 32 k-steps a chunk.
+  // warp FFMA per block and chunk = 128 × 128 outputs × 32 k-steps / 32 lanes, whatever the thread shape.
   const int chunks = int(warp_ffma / (double(blocks) * 8 * 64 * kChunk) + 0.5);
   const double issued = double(blocks) * 8 * 64 * kChunk * chunks;
   float* sink = nullptr;
@@ -147,8 +165,9 @@ int main(int argc, char** argv) {
   CHECK_CUDA(cudaMalloc(&cycles, size_t(blocks) * sizeof(long long)));
   cudaDeviceProp prop{};
   CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
-  std::printf("%s, %d SMs, %d blocks × %d threads, %.4f G warp FFMA a launch, median of %d after 10 warm-up\n",
-              prop.name, sms, blocks, kThreads, issued * 1e-9, reps);
+  std::printf("%s, %d SMs, %d blocks of 128 × 128 outputs (256 threads, 128 at 128 accumulators a thread), %.4f G warp "
+              "FFMA a launch, median of %d after 10 warm-up\n",
+              prop.name, sms, blocks, issued * 1e-9, reps);
   run<false>("regs", blocks, chunks, issued, reps, sink, cycles);
   run<false, 4, 16>("regs", blocks, chunks, issued, reps, sink, cycles);
   run<false, 16, 4>("regs", blocks, chunks, issued, reps, sink, cycles);
@@ -156,6 +175,16 @@ int main(int argc, char** argv) {
   run<false, 4, 16, true>("regs", blocks, chunks, issued, reps, sink, cycles);
   run<true>("lds", blocks, chunks, issued, reps, sink, cycles);
   run<true, 8, 8, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 8, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 8, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 4, 16, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 4, 16, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<false, 16, 8>("regs", blocks, chunks, issued, reps, sink, cycles);
+  run<false, 16, 8, true>("regs", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 16, 8, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 16, 8, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 16, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 16, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
   run<false>("regs", blocks, chunks, issued, reps, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
