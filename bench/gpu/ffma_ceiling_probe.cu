@@ -39,15 +39,6 @@ template <int kM, int kN>
 constexpr int threads_for = 128 * 128 / (kM * kN);
 constexpr int kChunk = 32;  // k-steps a shared-memory slab holds (As and Bs: [32][128] floats each, 32 KB)
 
-__device__ __forceinline__ float hash_float(uint32_t i) {
-  i ^= i >> 16;
-  i *= 0x7feb352dU;
-  i ^= i >> 15;
-  i *= 0x846ca68bU;
-  i ^= i >> 16;
-  return __uint_as_float(0x3f000000u | (i & 0x007fffffu));  // [0.5, 1), dense mantissa
-}
-
 // kM × kN accumulators a thread (kM·kN = 64), its k-step's operands kM values of A and kN of B.
 // kJOuter: the outer products' loops the other way round (the same FFMA, another register allocation from ptxas).
 // kPiped (lds only): the next k-step's operands loaded before this one's FFMA (two register sets), each thread's values
@@ -60,8 +51,8 @@ __global__ void __launch_bounds__(threads_for<kM, kN>, 2) ffma_probe(int chunks,
   __shared__ __align__(16) float bs[kChunk * 128];
   const int tid = threadIdx.x, tx = tid % (128 / kN), ty = tid / (128 / kN);
   for (int i = tid; i < kChunk * 128; i += threads_for<kM, kN>) {
-    as[i] = hash_float(i + 7919u * blockIdx.x);
-    bs[i] = hash_float(i + 104729u + 7919u * blockIdx.x);
+    as[i] = __uint_as_float(probe_dense_bits(i + 7919u * blockIdx.x));
+    bs[i] = __uint_as_float(probe_dense_bits(i + 104729u + 7919u * blockIdx.x));
   }
   __syncthreads();
   float acc[kM][kN];

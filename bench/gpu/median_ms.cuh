@@ -1,11 +1,12 @@
 // The timing the standalone probes (write_patterns.cu, tma_store_probe.cu, wgmma_issue_probe.cu) use: the median of
 // `reps` CUDA-event timings of launch() on the default stream, after `warmup` untimed launches; and CHECK_CUDA, which
-// ends a probe with the failing call's place and message.
+// ends a probe with the failing call's place and message; and probe_dense_bits, the probes' operand values.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -40,3 +41,14 @@ float median_ms(Launch launch, int warmup = 3, int reps = 20) {
       std::exit(1);                                                                   \
     }                                                                                 \
   } while (0)
+
+// A float in [0.5, 1) with a dense pseudo-random mantissa, as bits, from an index: the operands the compute probes
+// feed their units (a multiplier's power, and so the card's clock, depends on its inputs' bits).
+__device__ __forceinline__ uint32_t probe_dense_bits(uint32_t i) {
+  i ^= i >> 16;
+  i *= 0x7feb352dU;
+  i ^= i >> 15;
+  i *= 0x846ca68bU;
+  i ^= i >> 16;
+  return 0x3f000000u | (i & 0x007fffffu);
+}

@@ -52,15 +52,6 @@ constexpr int kWinWgBytes = (8 * 136 + 64) * 4;  // 64 floats of slack for the s
 constexpr int kSmemBytes = kBBytes + 2 * kAWgBytes + 2 * kWinWgBytes;
 
 #ifdef GATE_WGMMA_AVAILABLE
-__device__ __forceinline__ uint32_t hash_bits(uint32_t i) {
-  i ^= i >> 16;
-  i *= 0x7feb352dU;
-  i ^= i >> 15;
-  i *= 0x846ca68bU;
-  i ^= i >> 16;
-  return 0x3f000000u | (i & 0x007fffffu);  // [0.5, 1) with a dense mantissa
-}
-
 // SS form: A and B from shared memory by descriptor.
 __device__ __forceinline__ void wgmma_ss_m64n64k8_tf32(float (&d)[32], uint64_t a_desc, uint64_t b_desc, int accumulate) {
   asm volatile(
@@ -81,7 +72,8 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_n
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem[];
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
-  for (int i = tid; i < kSmemBytes / 4; i += blockDim.x) reinterpret_cast<uint32_t*>(smem)[i] = hash_bits(i + 977u * blockIdx.x);
+  for (int i = tid; i < kSmemBytes / 4; i += blockDim.x)
+    reinterpret_cast<uint32_t*>(smem)[i] = probe_dense_bits(i + 977u * blockIdx.x);
   fence_proxy_async_shared();
   __syncthreads();
   const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
