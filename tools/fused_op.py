@@ -4,7 +4,13 @@ gpu/candidate_abi.h, on the tensors' device pointers and PyTorch's current CUDA 
 
     import fused_op; y = fused_op.fused(x, weight, bias, stride, padding, output_padding, dilation, groups, add, mul)
 
-The library is found through $GATE_CANDIDATE_LIB or at build/gpu/libgate_candidate_fused.so."""
+The library is found through $GATE_CANDIDATE_LIB or at build/gpu/libgate_candidate_fused.so.
+
+`fused` enters PyTorch's dispatcher (the custom op) only where it must — under torch.compile, and where autograd would
+record the call — and otherwise calls the library directly: the custom op's dispatch cost ~50 µs of host time a call
+(~0.10 ms with a module's Parameters under no_grad, as KernelBench times a ModelNew) over the direct call's ~40, and
+the GPU waits through it when the op is the only work queued (H100: KernelBench's ModelNew 0.770 → 0.671 ms;
+bench/NOTES.md §21e)."""
 import ctypes
 import functools
 import os
@@ -59,10 +65,8 @@ def _problem(x_shape, w_shape, stride, padding, output_padding, dilation, groups
     return p, (p.N, p.Cout, hout, wout)
 
 
-@torch.library.custom_op("convt_gelu_gate::fused", mutates_args=())
-def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: list[int], padding: list[int],
-          output_padding: list[int], dilation: list[int], groups: int, add_value: float,
-          multiply_value: float) -> torch.Tensor:
+def _run(x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value):
+    """One call of the library on the tensors' device pointers and PyTorch's current CUDA stream."""
     if not (x.is_cuda and weight.is_cuda and bias.is_cuda):
         raise ValueError("convt_gelu_gate::fused runs on CUDA tensors")
     x, weight, bias = x.contiguous(), weight.contiguous(), bias.contiguous()
@@ -80,7 +84,23 @@ def fused(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: lis
     return y
 
 
-@fused.register_fake
+@torch.library.custom_op("convt_gelu_gate::fused", mutates_args=())
+def fused_custom_op(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, stride: list[int], padding: list[int],
+                    output_padding: list[int], dilation: list[int], groups: int, add_value: float,
+                    multiply_value: float) -> torch.Tensor:
+    return _run(x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value)
+
+
+def fused(x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value):
+    """y = multiply · GELU(min(ConvTranspose2d(x) + add, 0)); torch.ops.convt_gelu_gate.fused's result in every case."""
+    args = (x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value)
+    if torch.compiler.is_compiling() or (
+            torch.is_grad_enabled() and (x.requires_grad or weight.requires_grad or bias.requires_grad)):
+        return fused_custom_op(*args)
+    return _run(*args)
+
+
+@fused_custom_op.register_fake
 def _(x, weight, bias, stride, padding, output_padding, dilation, groups, add_value, multiply_value):
     s, pd, op, d = _pair(stride), _pair(padding), _pair(output_padding), _pair(dilation)
     hout = (x.shape[2] - 1) * s[0] - 2 * pd[0] + d[0] * (weight.shape[2] - 1) + op[0] + 1
