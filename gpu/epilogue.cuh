@@ -7,12 +7,14 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdint>
+#include <cstring>
+
+#include "gpu/gelu_erfcx_coefficients.hpp"
+
 namespace gate::gpu {
 
-// 1/√2 split into a float and the float nearest the remainder: 0x3F3504F3 = 0.70710676908..., remainder 1.2101617e-8.
-inline constexpr float kInvSqrt2Hi = 0.70710676908493042f;
-inline constexpr float kInvSqrt2Lo = 1.2101617104e-8f;
-inline constexpr float kTwoOverSqrtPi = 1.12837916709551257f;
+inline constexpr float kInvSqrt2Hi = 0.70710676908493042f;  // 1/√2 rounded to float (the 16-bit outputs' GELU)
 
 // min(v, 0) with NaN propagation and the sign of zero kept. fminf(NaN, 0) returns 0 and would hide a NaN conv value, so
 // it is not used; PTX's min.NaN (sm_80 on) returns NaN when an operand is NaN, in one instruction where a compare and a
@@ -25,26 +27,71 @@ __device__ __forceinline__ float clamp_nonpositive(float v) {
   return r;
 }
 
-// gelu(v) = 0.5 · v · erfc(-v/√2) for v <= 0 (the erfc form: no cancellation in 1 + erf for v ≪ 0).
-// The argument z = -v/√2 is carried as z + dz (dz: the rounding error of the product, from an fma, plus the 1/√2 tail):
-// erfc's relative condition number is about 2z², so a plain fp32 product would cost up to ~2z²·2^-24 relative
-// (≈ 30 ulp near v = -5.7, where PyTorch's own float gelu already flushes to -0.0). The first-order correction
-// erfc(z + dz) ≈ erfc(z) − (2/√π)·e^{−z²}·dz removes it.
-// Claimed accuracy (no --use_fast_math): within 6 ulp of the double reference gelu_erf for v in [-10, 0] on a dense sweep
-// of 2^20 points, kGeluMaxUlp below (measured 4.80 ulp at v = -3.65 on an H100, 2026-11-25: bench/RESULTS.md);
-// tests/gpu/epilogue_test.cu measures it (`ctest -R gpu` on a GPU machine). CUDA documents erfcf at 4 ulp.
-inline constexpr float kGeluMaxUlp = 6.0f;
-__device__ __forceinline__ float gelu_nonpositive(float v) {
-  const float minus_v = -v;
-  const float z = minus_v * kInvSqrt2Hi;
-  const float dz = fmaf(minus_v, kInvSqrt2Hi, -z) + minus_v * kInvSqrt2Lo;
-  const float e = erfcf(z);
-  // The correction selected rather than branched on (the same values: where dz or e is 0 it is not applied), so that a
-  // thread's many values interleave (epilogue_gelu_if_nonzero). Its size relative to e is at most ~2z·|dz| ≤ 2z²·2^-24
-  // (≤ 1e-5 where e is normal), so its factor e^{−z²} needs ~1e-3 relative accuracy, not expf's 2 ulp: __expf (one
-  // ex2.approx, ~2^-21) in place of expf's ~12 instructions, ~15% of this function's (bench/NOTES.md §21f).
-  const float corrected = fmaf(-kTwoOverSqrtPi * __expf(-z * z), dz, e);
-  return 0.5f * v * (dz != 0.0f && e != 0.0f ? corrected : e);
+// 1/d for d in [1, 6]: the hardware's approximate reciprocal on the device (one MUFU.RCP), IEEE division on the host.
+// gelu_nonpositive takes the reciprocal's exact residual into its correction ε, so either serves; the correctly rounded
+// one (rcp.rn, which would make the host's evaluation the device's bit for bit) made v4's tf32 kernel 31% slower on
+// GELU-heavy data — a subroutine per value — where the approximate one made it 11% faster (bench/NOTES.md §21g).
+__host__ __device__ __forceinline__ float reciprocal_approx(float d) {
+#ifdef __CUDA_ARCH__
+  float r;
+  asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(d));
+  return r;
+#else
+  return 1.0f / d;
+#endif
+}
+
+// gelu(v) for v <= 0 where the output is float32. With s = −v: gelu(v) = v·e^{−s²/2}·F(s), F(s) = erfcx(s/√2)/2 (smooth:
+// 1/2 at 0, ~1/(s·√(2π)) far out), so the argument s/√2 of erfc, whose rounding its relative condition number ~s²
+// would turn into up to ~30 ulp, is never formed (simd/gelu_float-inl.h takes the same route with tables).
+//   F = t·G(t), t = 1/(1 + A·s), G of degree 9 (gpu/gelu_erfcx_coefficients.hpp, gpu/fit_gelu_erfcx.py: relative error
+//       2^-27.3, Horner weight 2.3).
+//   −s²/2 = sh + sl exactly (sh = −(v/2)·v rounded, sl its residual by an fma); k = round(sh/ln2);
+//       r = (sh − k·ln2_hi) − k·ln2_lo + sl (the first difference exact: k·ln2_hi has ≤ 21 bits, Sterbenz), |r| ≤ ~0.347;
+//       e^r − 1 = r + r²·Q(r) (Q of degree 4, 2^-27.9); e^{−s²/2} = 2^k·e^r.
+//   y = (v·F)·e^r·2^k = fma(v·F, e^r − 1, v·F)·2^k, the power of two applied in two halves so that a subnormal result
+//       is rounded once.
+// Every operation but the reciprocal is an IEEE add, multiply or fma; the host evaluates it with IEEE division, and
+// where the two reciprocals differ G's roundings at the two t differ too: the results differ at ~7% of the points by an
+// ulp or two, each within the claim (tests/gpu/epilogue_test.cu measures both, and the device's results for every float
+// v in [−14.5, 0]; tests/gpu/epilogue_host_test.cu checks a dense sweep of the host's in CI). Special values: NaN gives
+// NaN (it flows through); −inf gives NaN (t = 0, so v·F = −inf·0); v below −kGeluErfcxMaxS, where the true value is
+// below 2^-150 in magnitude, gives −0.0. ~55 operations (PTX) where the erfcf form took ~72; on data where most
+// outputs are negative GELU is most of the epilogue (bench/NOTES.md §21g).
+// Claimed accuracy: within kGeluMaxUlp ulps (of the float result; 2^-149 for subnormals) of the exact gelu for every
+// float v <= 0: 3.980 at worst over every float in [−14.5, 0] on the H100 (2026-11-27; the erfcf form's dense sweep
+// 4.80).
+inline constexpr float kGeluMaxUlp = 4.0f;
+__host__ __device__ __forceinline__ float gelu_nonpositive(float v) {
+  const float vc = v < -kGeluErfcxMaxS ? -kGeluErfcxMaxS : v;  // NaN stays NaN; the far tail's result is selected below
+  // t = 1/(1 + A·s) as t·(1 + ε): d = 1 + A·s rounded, d_lo its exact residual (1 − d is exact: d ≤ 5.35), e the
+  // reciprocal's exact residual, ε ≈ e − d_lo·t to first order. F's relative condition number in t, σ (2.66 at s = 0),
+  // would make the two roundings ~2.7 ulp each; F·(1 + σ·ε) removes them.
+  const float d = fmaf(-kGeluErfcxA, vc, 1.0f);
+  const float d_lo = fmaf(-kGeluErfcxA, vc, 1.0f - d);
+  const float t = reciprocal_approx(d);
+  const float eps = fmaf(-d_lo, t, fmaf(-d, t, 1.0f));
+  const float vf0 = vc * (t * gelu_erfcx_g(t));
+  const float vf = fmaf(vf0, gelu_erfcx_sigma(t) * eps, vf0);
+  const float h = 0.5f * vc;
+  const float sh = -(h * vc);
+  const float sl = fmaf(-h, vc, -sh);
+  constexpr float kMagic = 0x1.8p23f;  // adding it rounds to an integer kept in the low mantissa bits
+  const float k_magic = fmaf(sh, 0x1.715476p+0f, kMagic);  // 1/ln2
+  const float k = k_magic - kMagic;
+  const float r = fmaf(k, -kGeluLn2Lo, fmaf(k, -kGeluLn2Hi, sh)) + sl;
+  const float m = fmaf(vf, fmaf(r * r, gelu_exp_q(r), r), vf);
+  // 2^k in two halves (k in [−152, 0]): k_bits = 0x4B400000 + k as an integer, so k = k_bits − 0x4B400000.
+  int32_t ki;
+  memcpy(&ki, &k_magic, sizeof ki);
+  ki -= 0x4B400000;
+  const int32_t k1 = ki >> 1, k2 = ki - k1;
+  float s1, s2;
+  const int32_t b1 = (k1 + 127) << 23, b2 = (k2 + 127) << 23;
+  memcpy(&s1, &b1, sizeof s1);
+  memcpy(&s2, &b2, sizeof s2);
+  const float y = (m * s1) * s2;
+  return v < -kGeluErfcxMaxS ? (v == -__builtin_huge_valf() ? __builtin_nanf("") : -0.0f) : y;
 }
 
 // gelu(v) for v <= 0 where the output is stored as float16 or bfloat16 (whose own rounding is 2^-11 or 2^-8 relative):

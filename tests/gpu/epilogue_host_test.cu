@@ -1,7 +1,8 @@
-// Host-side check of gpu/epilogue.cuh's gelu_nonpositive_fast (the 16-bit outputs' GELU): the same formula evaluated on
-// the CPU — IEEE division where the device uses its approximate reciprocal, the C library's exp2f where it uses the
-// hardware's — against reference/epilogue's double evaluation, so that CI, which has no GPU, catches an edit that breaks
-// the fit. The device's own error against the claim kGeluFastMaxRel is measured by tests/gpu/epilogue_test.cu.
+// Host-side check of gpu/epilogue.cuh's two GELUs: gelu_nonpositive (float32 outputs) and gelu_nonpositive_fast (the
+// 16-bit outputs'), the same formulas evaluated on the CPU — IEEE division where the device uses its approximate
+// reciprocal, the C library's exp2f where the fast form uses the hardware's — against reference/epilogue's double
+// evaluation, so that CI, which has no GPU, catches an edit that breaks a fit. The device's own errors against the
+// claims kGeluMaxUlp and kGeluFastMaxRel are measured by tests/gpu/epilogue_test.cu.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -9,6 +10,47 @@
 
 #include "gpu/epilogue.cuh"
 #include "reference/epilogue.hpp"
+
+namespace {
+
+double ulp_of(float v) {
+  const float a = std::fabs(v);
+  return double(std::nextafter(a, std::numeric_limits<float>::infinity())) - double(a);  // 2^-149 for subnormals
+}
+
+}  // namespace
+
+TEST_CASE("gelu_nonpositive evaluated on the host stays inside kGeluMaxUlp on [-14.5, 0]", "[gpu_host]") {
+  // Down to -14.5, where the result has been subnormal since about -13.2 and rounds to -0.0 from about -14.33.
+  constexpr int kPoints = 1 << 22;
+  double max_ulp = 0;
+  float worst = 0;
+  for (int i = 1; i < kPoints; ++i) {
+    const float v = -14.5f * float(i) / float(kPoints - 1);
+    const double ref = gate::epilogue(double(v), 0.0f, 1.0f);
+    const double err = std::fabs(double(gate::gpu::gelu_nonpositive(v)) - ref) / ulp_of(float(ref));
+    if (err > max_ulp) max_ulp = err, worst = v;
+  }
+  INFO("max error " << max_ulp << " ulp at v = " << worst);
+  CHECK(max_ulp <= gate::gpu::kGeluMaxUlp);
+  CHECK(max_ulp > 0.5);  // the roundings of a float evaluation, not an exact one by accident (a test of the test)
+}
+
+TEST_CASE("gelu_nonpositive on the host: special values, the far tail and tiny inputs", "[gpu_host]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  CHECK(std::isnan(gate::gpu::gelu_nonpositive(std::numeric_limits<float>::quiet_NaN())));
+  CHECK(std::isnan(gate::gpu::gelu_nonpositive(-inf)));  // gelu(-inf) = NaN (DESIGN.md)
+  for (const float v : {-14.6f, -20.0f, -1e30f, -std::numeric_limits<float>::max()}) {
+    const float y = gate::gpu::gelu_nonpositive(v);  // true values below 2^-150 in magnitude: -0.0
+    CHECK((y == 0.0f && std::signbit(y)));
+  }
+  const float z = gate::gpu::gelu_nonpositive(-0.0f);
+  CHECK((z == 0.0f && std::signbit(z)));
+  // Tiny inputs: gelu(v) = v/2 to within v²/√(2π); a subnormal input's half rounds once.
+  CHECK(gate::gpu::gelu_nonpositive(-1e-30f) == -5e-31f);
+  CHECK(gate::gpu::gelu_nonpositive(-0x1p-140f) == -0x1p-141f);
+  CHECK(gate::gpu::gelu_nonpositive(-1.0f) == Approx(-0.15865525393145707).epsilon(1e-6));
+}
 
 TEST_CASE("gelu_nonpositive_fast evaluated on the host stays inside kGeluFastMaxRel on [-10, 0]", "[gpu_host]") {
   constexpr int kPoints = 1 << 20;
