@@ -55,8 +55,8 @@ __host__ __device__ __forceinline__ float reciprocal_approx(float d) {
 // where the two reciprocals differ G's roundings at the two t differ too: the results differ at ~7% of the points by an
 // ulp or two, each within the claim (tests/gpu/epilogue_test.cu measures both, and the device's results for every float
 // v in [−14.5, 0]; tests/gpu/epilogue_host_test.cu checks a dense sweep of the host's in CI). Special values: NaN gives
-// NaN (it flows through); −inf gives NaN (t = 0, so v·F = −inf·0); v below −kGeluErfcxMaxS, where the true value is
-// below 2^-150 in magnitude, gives −0.0. ~55 operations (PTX) where the erfcf form took ~72; on data where most
+// NaN (it flows through every step); v below −kGeluErfcxMaxS is computed at −kGeluErfcxMaxS and its result selected at
+// the end: NaN for −inf, −0.0 for the finite ones, whose true values are below 2^-150 in magnitude. ~55 operations (PTX) where the erfcf form took ~72; on data where most
 // outputs are negative GELU is most of the epilogue (bench/NOTES.md §21g).
 // Claimed accuracy: within kGeluMaxUlp ulps (of the float result; 2^-149 for subnormals) of the exact gelu for every
 // float v <= 0: 3.980 at worst over every float in [−14.5, 0] on the H100 (2026-11-27; the erfcf form's dense sweep
