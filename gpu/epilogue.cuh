@@ -55,27 +55,27 @@ __host__ __device__ __forceinline__ float reciprocal_approx(float d) {
 // where the two reciprocals differ G's roundings at the two t differ too: the results differ at ~7% of the points by an
 // ulp or two, each within the claim (tests/gpu/epilogue_test.cu measures both, and the device's results for every float
 // v in [−14.5, 0]; tests/gpu/epilogue_host_test.cu checks a dense sweep of the host's in CI). Special values: NaN gives
-// NaN (it flows through every step); v below −kGeluErfcxMaxS is computed at −kGeluErfcxMaxS and its result selected at
-// the end: NaN for −inf, −0.0 for the finite ones, whose true values are below 2^-150 in magnitude. ~55 operations (PTX) where the erfcf form took ~72; on data where most
+// NaN (it flows through every step); below −kGeluErfcxMaxS the steps give garbage (−s²/2 overflows from |v| ~ 2^64) and
+// the result is selected at the end: NaN for −inf, −0.0 for the finite ones, whose true values are below 2^-150 in
+// magnitude. ~55 operations (PTX) where the erfcf form took ~72; on data where most
 // outputs are negative GELU is most of the epilogue (bench/NOTES.md §21g).
 // Claimed accuracy: within kGeluMaxUlp ulps (of the float result; 2^-149 for subnormals) of the exact gelu for every
 // float v <= 0: 3.980 at worst over every float in [−14.5, 0] on the H100 (2026-11-27; the erfcf form's dense sweep
 // 4.80).
 inline constexpr float kGeluMaxUlp = 4.0f;
 __host__ __device__ __forceinline__ float gelu_nonpositive(float v) {
-  const float vc = v < -kGeluErfcxMaxS ? -kGeluErfcxMaxS : v;  // NaN stays NaN; the far tail's result is selected below
   // t = 1/(1 + A·s) as t·(1 + ε): d = 1 + A·s rounded, d_lo its exact residual (1 − d is exact: d ≤ 5.35), e the
   // reciprocal's exact residual, ε ≈ e − d_lo·t to first order. F's relative condition number in t, σ (2.66 at s = 0),
   // would make the two roundings ~2.7 ulp each; F·(1 + σ·ε) removes them.
-  const float d = fmaf(-kGeluErfcxA, vc, 1.0f);
-  const float d_lo = fmaf(-kGeluErfcxA, vc, 1.0f - d);
+  const float d = fmaf(-kGeluErfcxA, v, 1.0f);
+  const float d_lo = fmaf(-kGeluErfcxA, v, 1.0f - d);
   const float t = reciprocal_approx(d);
   const float eps = fmaf(-d_lo, t, fmaf(-d, t, 1.0f));
-  const float vf0 = vc * (t * gelu_erfcx_g(t));
+  const float vf0 = v * (t * gelu_erfcx_g(t));
   const float vf = fmaf(vf0, gelu_erfcx_sigma(t) * eps, vf0);
-  const float h = 0.5f * vc;
-  const float sh = -(h * vc);
-  const float sl = fmaf(-h, vc, -sh);
+  const float h = 0.5f * v;
+  const float sh = -(h * v);
+  const float sl = fmaf(-h, v, -sh);
   constexpr float kMagic = 0x1.8p23f;  // adding it rounds to an integer kept in the low mantissa bits
   const float k_magic = fmaf(sh, 0x1.715476p+0f, kMagic);  // 1/ln2
   const float k = k_magic - kMagic;
