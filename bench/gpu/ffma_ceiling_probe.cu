@@ -121,7 +121,8 @@ __global__ void __launch_bounds__(threads_for<kM, kN>, 2) ffma_probe(int chunks,
 }
 
 template <bool kLds, int kM = 8, int kN = 8, bool kJOuter = false, bool kPiped = false>
-void run(const char* name, int blocks, int chunks, double warp_ffma, int reps, float* sink, long long* cycles_d) {
+void run(const char* name, int sms, int blocks, int chunks, double warp_ffma, int reps, float* sink,
+         long long* cycles_d) {
   auto kernel = ffma_probe<kLds, kM, kN, kJOuter, kPiped>;
   constexpr int threads = threads_for<kM, kN>;
   const float ms = median_ms([&] { kernel<<<blocks, threads>>>(chunks, sink, cycles_d); }, 10, reps);
@@ -134,8 +135,6 @@ void run(const char* name, int blocks, int chunks, double warp_ffma, int reps, f
   // Every block runs the whole launch beside the other (two a SM), so a block's cycles over the launch's wall time is
   // the SM clock (the last timed launch's cycles against the median launch time: close enough for a clock).
   const double ghz = cycles_med / (ms * 1e6);
-  int sms = 0;
-  CHECK_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0));
   const double issue_share = warp_ffma / (double(sms) * 4.0 * cycles_med);
   const double at_full = warp_ffma / (sms * 4.0 * ghz * 1e6);
   std::printf("%-5s %2d×%-2d%s%s %8.3f ms  SM clock %.3f GHz  FFMA share of issue cycles %.1f%%  "
@@ -164,24 +163,24 @@ int main(int argc, char** argv) {
   std::printf("%s, %d SMs, %d blocks of 128 × 128 outputs (256 threads, 128 at 128 accumulators a thread), %.4f G warp "
               "FFMA a launch, median of %d after 10 warm-up\n",
               prop.name, sms, blocks, issued * 1e-9, reps);
-  run<false>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 4, 16>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 16, 4>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 8, 8, true>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 4, 16, true>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 8, 8, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 8, 8, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 8, 8, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 4, 16, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 4, 16, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 16, 8>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<false, 16, 8, true>("regs", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 16, 8, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 16, 8, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 8, 16, false, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<true, 8, 16, true, true>("lds", blocks, chunks, issued, reps, sink, cycles);
-  run<false>("regs", blocks, chunks, issued, reps, sink, cycles);
+  run<false>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 4, 16>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 16, 4>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 8, 8, true>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 4, 16, true>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 8, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 8, false, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 8, true, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 4, 16, false, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 4, 16, true, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 16, 8>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false, 16, 8, true>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 16, 8, false, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 16, 8, true, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 16, false, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<true, 8, 16, true, true>("lds", sms, blocks, chunks, issued, reps, sink, cycles);
+  run<false>("regs", sms, blocks, chunks, issued, reps, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;

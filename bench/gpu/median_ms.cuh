@@ -1,4 +1,4 @@
-// The timing the standalone probes (write_patterns.cu, tma_store_probe.cu, wgmma_issue_probe.cu) use: the median of
+// The timing bench/gpu's standalone probes (write_patterns.cu, tma_store_probe.cu, ...) use: the median of
 // `reps` CUDA-event timings of launch() on the default stream, after `warmup` untimed launches; and CHECK_CUDA, which
 // ends a probe with the failing call's place and message; and probe_dense_bits, the probes' operand values.
 #pragma once

@@ -10,13 +10,11 @@
 
 #include "gpu/epilogue.cuh"
 #include "reference/epilogue.hpp"
+#include "tests/gpu/float_ulp.hpp"
 
 namespace {
 
-double ulp_of(float v) {
-  const float a = std::fabs(v);
-  return double(std::nextafter(a, std::numeric_limits<float>::infinity())) - double(a);  // 2^-149 for subnormals
-}
+using gate::gpu_test::ulp_of;
 
 // The largest error(y, exact gelu) of gelu(v) over points − low · i / (points − 1), i = 1 .. points − 1, and where.
 struct Worst {

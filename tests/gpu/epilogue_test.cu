@@ -15,6 +15,7 @@
 #include "gpu/cuda_check.cuh"
 #include "gpu/epilogue.cuh"
 #include "reference/epilogue.hpp"
+#include "tests/gpu/float_ulp.hpp"
 
 namespace {
 
@@ -68,10 +69,7 @@ std::vector<float> warp_gelu_on_device(const std::vector<float>& values) {
   return run_on_device(values, [](const float* v, float* y) { eval_warp_gelu<kFast, kChunk><<<1, 32>>>(v, y); });
 }
 
-double ulp_of(float v) {
-  const float a = std::fabs(v);
-  return double(std::nextafter(a, std::numeric_limits<float>::infinity())) - double(a);
-}
+using gate::gpu_test::ulp_of;
 
 }  // namespace
 
@@ -112,9 +110,7 @@ __global__ void gelu_every_float(uint32_t first, uint32_t count, unsigned long l
   for (uint32_t i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
     const float v = __uint_as_float(first + i);
     const double ref = 0.5 * double(v) * erfc(-double(v) * 0.70710678118654752440);
-    const float r = fabsf(float(ref));
-    const double ulp = r < 1.17549435e-38f ? 0x1p-149 : double(nextafterf(r, INFINITY)) - double(r);
-    const double err = fabs(double(gate::gpu::gelu_nonpositive(v)) - ref) / ulp;
+    const double err = fabs(double(gate::gpu::gelu_nonpositive(v)) - ref) / ulp_of(float(ref));
     if (err > worst) worst = err, at = first + i;
   }
   const unsigned long long key = __double_as_longlong(worst);
