@@ -199,7 +199,7 @@ struct FlavorV4Float32 {
   // 2m_a + 16 of that row, 8 bytes each. One st.shared.v2 at an immediate offset from the lane's row of channel
   // v4_channel(0, cl) each.
   static __device__ __forceinline__ void stage_row_item(const float (&acc)[4 * kT], unsigned char* staging, int m_a,
-                                                        int cl) {
+                                                        int cl, int, V4RunShift) {
     static_assert(kT == 8, "row staging without whole rows: one row parity (n_cols 64)");
     const uint32_t base =
         uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * m_a);
@@ -215,7 +215,7 @@ struct FlavorV4Float32 {
   // stage_row_item's 128 outputs. n_cols 128 (TF32, staged as boxes, stage_item): row 0's pair staged (v4_out_slot,
   // output 128), row 1's to y (y_pair, as stage_item's pixel 63).
   static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float* y_pair,
-                                                 int w_cl, int t0, int plane) {
+                                                 int w_cl, int t0, int plane, V4RunShift = {}) {
     static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
     const int ch = v4_channel(t0, w_cl);
@@ -432,32 +432,45 @@ struct FlavorV4SixteenBit {
   // stored and the address allows (even output rows), else 4-byte ones; in a row item the 8 lanes of a channel cover 64
   // contiguous bytes either way.
   // Row items at W = 64 are staged instead (stage_row_item).
-  // A row item's outputs (W = 64) into its staging buffer (v4_row_slot): group t = 8h + c8 is channel
-  // v4_channel(c8, cl), row h, and the lane's four outputs 2m_a .. 2m_a + 3 of it (m_a even) are 8 bytes at 4·m_a of
-  // that row. The lane's row of channel v4_channel(0, cl), h = 0, is its base; every write is one st.shared.v2 at an
-  // immediate offset from it (the group's channel and row).
-  static __device__ __forceinline__ void stage_row_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl) {
-    const uint32_t base =
-        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 2) + 4 * m_a);
+  // A whole-rows item's outputs (W = 64) into its staging buffer as runs (v4_run_slot, fused_v4_geometry.hpp): group
+  // t = 8h + c8 is channel v4_channel(c8, cl) (of parity c8 mod 2, so shifted by sh.even or sh.odd), row h, and the
+  // lane's four outputs 2m_a .. 2m_a + 3 of it (m_a even) are run bytes 260·h + 4·m_a .. + 7. Row 0's are one
+  // st.shared.v2; row 1's, 4 bytes off an 8-byte boundary, two words, which the lanes with odd g + cl write in the
+  // other order, so that each of the two stores fills 32 distinct banks (the channels' runs 8 banks apart, pixels 2).
+  // Every write at an immediate offset from one of the lane's six bases.
+  static __device__ __forceinline__ void stage_row_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl,
+                                                        int gl, V4RunShift sh) {
+    const uint32_t lane_base =
+        uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_run_slot(v4_channel(0, cl)) + 4 * m_a);
+    const uint32_t row0[2] = {lane_base + uint32_t(sh.even), lane_base + uint32_t(sh.odd)};
+    const bool swap = ((gl ^ cl) & 1) != 0;  // row 1: the second word first
+    const uint32_t first[2] = {row0[0] + (swap ? 4u : 0u), row0[1] + (swap ? 4u : 0u)};
+    const uint32_t second[2] = {row0[0] + (swap ? 0u : 4u), row0[1] + (swap ? 0u : 4u)};
     v4_for_each_constant<16>([&](auto group) {
-      constexpr int t = decltype(group)::value;
-      constexpr int kOffset = v4_row_slot(v4_channel(t & 7, 0), t >> 3, 2) - v4_row_slot(v4_channel(0, 0), 0, 2);
+      constexpr int t = decltype(group)::value, c8 = t & 7, h = t >> 3, par = c8 & 1;
+      constexpr int kOffset = v4_run_slot(v4_channel(c8, 0)) - v4_run_slot(v4_channel(0, 0)) + h * kV4RunBytes / 2;
       const uint32_t lo = StorageT::pack2(acc[4 * t], acc[4 * t + 1]);
       const uint32_t hi = StorageT::pack2(acc[4 * t + 2], acc[4 * t + 3]);
-      st_shared_v2<kOffset>(base, make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+      if constexpr (h == 0) {
+        st_shared_v2<kOffset>(row0[par], make_float2(__uint_as_float(lo), __uint_as_float(hi)));
+      } else {
+        st_shared_u32<kOffset>(first[par], swap ? hi : lo);
+        st_shared_u32<kOffset>(second[par], swap ? lo : hi);
+      }
     });
   }
   // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t0 + 8q of lane quad w_cl, channel
   // v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
-  // staged row (the pitch's 272 bytes hold the row's 260), beside stage_row_item's 128 outputs.
+  // channel's staged run (run bytes 260·q + 256), beside stage_row_item's 128 outputs of the row.
   static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, uint16_t*, int w_cl,
-                                                 int t0, int) {
-    static_assert(v4_row_pitch(2) >= (2 * kV4ItemM + 2) * 2, "a whole row fits the staged row's pitch");
-    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
+                                                 int t0, int, V4RunShift sh) {
+    static_assert(kV4RunBytes == 2 * (2 * kV4ItemM + 2) * 2, "a run: both rows of 2W + 2 outputs");
     const int ch = v4_channel(t0, w_cl);
+    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging)) +
+                          uint32_t(v4_run_slot(ch) + ((t0 & 1) != 0 ? sh.odd : sh.even) + 4 * kV4ItemM);
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
-      st_shared_u32<0>(base + uint32_t(v4_row_slot(ch, h, 2) + 4 * kV4ItemM), StorageT::pack2(w[2 * h], w[2 * h + 1]));
+      st_shared_u32<0>(base + uint32_t(h * kV4RunBytes / 2), StorageT::pack2(w[2 * h], w[2 * h + 1]));
     }
   }
   static __device__ __forceinline__ void store_item(const float (&acc)[64], uint16_t* y_item,

@@ -37,9 +37,11 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
   // Output staging: TMA stores of whole rows (v4_out_slot) eight boxes of the 32 channels' first 256 outputs of their
   // row pair, 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the
-  // H100's 232,448 bytes); otherwise (v4_row_slot) a row item's 32 channels × its block's output rows.
-  g.staging_bytes = v4_tma_stores(c) ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
-                               : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);
+  // H100's 232,448 bytes); 16-bit whole rows (v4_run_slot) the 32 channels' runs; otherwise (v4_row_slot) a row
+  // item's 32 channels × its block's output rows.
+  g.staging_bytes = v4_tma_stores(c)                 ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
+                    : g.whole_rows && elem_bytes == 2 ? kV3CoutPerBlock * kV4RunPitch
+                                                      : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);
   const int staging_align = g.staged && v4_tma_stores(c) ? 1024 : 128;
   g.store_bar_offset = g.bias_offset + kV3CoutPerBlock * 4;
   g.staging_offset = (g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8 + staging_align - 1) / staging_align *

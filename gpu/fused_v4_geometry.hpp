@@ -24,6 +24,8 @@
 // 0.60 ms against 0.84 with col items). The sectors that q-row boundaries split (half the planes) remain.
 #pragma once
 
+#include <cstdint>
+
 #include "gpu/fast_divide.hpp"
 #include "gpu/fused_v3_geometry.hpp"
 #include "gpu/kernel_shape.hpp"
@@ -47,9 +49,10 @@ inline constexpr int kV4BStrideBytes = 256;   // descriptor SBO: next 8 columns 
 //               registers) rather than per unit (one group a unit)
 //   staged_stores  a staging buffer per warpgroup, which the producer's storer warp sends to y (fused_v4_wgmma.cuh):
 //               TF32's whole-row items (float32, n_cols 128 with split_tw) by TMA stores (v4_out_slot); the other
-//               flavours' whole rows at W = 64 (3xTF32's of one parity, 16-bit's of both) by plain stores
-//               (v4_row_slot: their output rows start 4 or 8 bytes off a 16-byte boundary, and a TMA store must start
-//               on one, bench/NOTES.md §14). Without it, or for other items, an item stores from its registers
+//               flavours' whole rows at W = 64 (3xTF32's of one parity as rows, v4_row_slot; 16-bit's two rows of
+//               a channel as one run, v4_run_slot) by plain stores (they start 4 or 8 bytes off a 16-byte boundary,
+//               and a TMA store must start on one, bench/NOTES.md §14). Without it, or for other items, an item
+//               stores from its registers
 //   split_tw    the tw = 0 and tw = 1 k-steps accumulate in two register sets, so that row items own whole rows when
 //               W = 64 (see above); every flavour (a 16-bit k-step is 8 channels × th = 0, 1 of one tw)
 // Chosen by measurement on the H100 (bench/NOTES.md §7c, §8c, §10, §11, §12): TF32 units of 8 channels in 4 stages,
@@ -105,7 +108,7 @@ inline constexpr int kV4PairsMinCin = kBf16PairsMinTerms / 4;
 // v4_out_slot). At n_cols 64 (3xTF32) a whole-rows item's one output row per channel starts 8 bytes off a 16-byte
 // boundary on odd rows, which a TMA store cannot start at (bench/NOTES.md §14a): it is staged as a row
 // (v4_row_slot, 130 outputs within the 528-byte pitch) and copied by the storer warp; so are 16-bit's whole rows (both
-// parities, 260 bytes each, starting 4-byte aligned).
+// parities, one 520-byte run a channel starting 8-byte aligned, v4_run_slot).
 GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) {
   return c.split_tw && c.n_cols == 128 && c.elem_bytes == 4;
 }
@@ -303,6 +306,27 @@ GATE_V4_HD constexpr int v4_row_pitch(int elem) { return 2 * kV4ItemM * elem + 1
 // elements (68 float32, 72 16-bit); its box holds 2 input rows (make_v4_geometry).
 GATE_V4_HD constexpr int v4_row_box_pitch(int elem) { return kV4ItemM + 16 / elem; }
 GATE_V4_HD constexpr int v4_row_slot(int ch, int h, int elem) { return (h * kV3CoutPerBlock + ch) * v4_row_pitch(elem); }
+
+// 16-bit whole rows (n_cols 128, W = 64) are staged as runs instead: a row item's two output rows of one channel are
+// 2·130 outputs, 520 contiguous bytes of y that start 0 or 8 bytes off a 16-byte boundary (with y 8-byte aligned:
+// planes and q-rows are multiples of 8 bytes, and every other plane flips the offset when H is even). Channel ch's
+// run is staged at byte v4_run_slot(ch) + its shift (0 or 8, the run's address in y mod 16: the same for all channels
+// of one parity, V4RunShift), output o of row h at run byte 260·h + 2·o, so that the storer warp sends each run as 32
+// 16-byte stores, aligned in y and in the buffer alike, and one 8-byte piece. The rows' own stores (4- and 8-byte
+// pieces, the two rows and the q-column W pairs each a pass apart) had left partial 32-byte sectors inside every run:
+// with the computing warps' work taken out, those stores took 0.353 ms, runs 0.278 (bench/NOTES.md §22). The pitch,
+// 528 bytes (≡ 16 mod 64), puts the runs of channels 2 apart 8 banks apart: the staging writes are conflict-free
+// (FlavorV416Bit::stage_row_item; tests/gpu/fused_v4_geometry_test).
+inline constexpr int kV4RunBytes = 2 * (2 * kV4ItemM + 2) * 2;  // 520
+inline constexpr int kV4RunPitch = kV4RunBytes + 8;              // 528: the run at either shift
+GATE_V4_HD constexpr int v4_run_slot(int ch) { return ch * kV4RunPitch; }
+// The shift of the runs of even and odd channels (bytes, 0 or 8).
+struct V4RunShift {
+  int even, odd;
+};
+GATE_V4_HD constexpr V4RunShift v4_run_shift(uintptr_t run0, int64_t plane_bytes) {
+  return {int(run0 & 8), int((run0 + uintptr_t(plane_bytes)) & 8)};
+}
 
 // The TMA box's origin in x (column, input row) for an item.
 struct V4BoxOrigin {

@@ -37,10 +37,11 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   constexpr int kElem = int(sizeof(Bits));
   // The geometry's sizes that do not depend on the grid (shared memory, staging); the launch's is made below.
   const V4Geometry sizes = make_v4_geometry(s, Flavor::kConfig, 1);
-  // y's TMA stores (TF32's whole-rows items, staged; the kernel's kTmaStores path) need it 16-byte aligned too; the
-  // other staged items leave by the storer's plain stores, which take the widest its row's alignment allows.
+  // y's TMA stores (TF32's whole-rows items, staged; the kernel's kTmaStores path) need it 16-byte aligned too; 16-bit
+  // whole rows 8-byte aligned (their runs' 16-byte stores, v4_run_slot); the other staged items leave by the storer's
+  // plain stores, which take the widest its row's alignment allows.
   const bool tma_stores = v4_tma_stores(Flavor::kConfig) && sizes.staged;
-  const uintptr_t y_align = tma_stores ? 16 : 2 * kElem;
+  const uintptr_t y_align = tma_stores ? 16 : sizes.whole_rows && kElem == 2 ? 8 : 2 * kElem;
   if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % y_align != 0) {
     return fallback(s, x, w, bias, y, stream);
   }

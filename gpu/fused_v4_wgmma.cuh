@@ -212,7 +212,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   // Float32 whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block
   // starts 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64),
   // and is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory
-  // too. (16-bit whole rows, 4-byte aligned, are staged unshifted.)
+  // too. (16-bit whole rows are staged as runs, each shifted by its own alignment: v4_run_slot.)
   // The current run's n-tile: its 32 output channels co_tile and (n_cols 64) its row parity rh_tile, and the rows'
   // row_shift, which depends on the parity.
   int co_tile = 0, rh_tile = 0, row_shift = 0;
@@ -287,9 +287,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // warps then neither wait for one another nor for the memory system (bench/NOTES.md §13, §14).
       //   whole rows: kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout +
       //               the n-tile's first channel), freed once the TMA has read them;
-      //   row items:  each staged row (v4_row_slot) as one warp-wide copy, 4·elem bytes a lane, with the widest
-      //               stores the row's alignment in y allows: its rows start 4 (16-bit) or 8 (float32) bytes off a
-      //               16-byte boundary, which TMA stores do not allow.
+      //   row items:  16-bit whole rows each channel's run (v4_run_slot) as 32 16-byte stores and an 8-byte piece;
+      //               3xTF32's whole rows each row likewise; other row items each staged row (v4_row_slot) as one
+      //               warp-wide copy, 4·elem bytes a lane, with the widest stores the row's alignment in y allows:
+      //               these rows start 4 (16-bit) or 8 (float32) bytes off a 16-byte boundary, which TMA stores do
+      //               not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
       int n_staged = 0;
       for_each_item(nothing_between, [&](int item, int) {
@@ -341,6 +343,27 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             const int piece = row_shift != 0 ? 0 : kRowBytes;
             __stcs(reinterpret_cast<uint2*>(reinterpret_cast<unsigned char*>(y_rows) + lane * plane_bytes + piece),
                    *reinterpret_cast<const uint2*>(from + lane * kPitch + row_shift + piece));
+          } else if constexpr (kSplitTw) {
+            // 16-bit whole rows, staged as runs (v4_run_slot): channel ch's run of 520 bytes as 32 16-byte stores
+            // from run byte `shift` on (16-byte aligned in y, and in the buffer, where the run itself starts `shift`
+            // bytes into its slot: at slot byte 2·shift), then lane l the 8 bytes left of channel l's
+            // run (its first 8 where the shift is 8, else its last). A run's sectors are then written whole, but for
+            // the two its ends share with the q-rows beside it (bench/NOTES.md §22).
+            static_assert(kElem == 2 && kV4RunBytes == 32 * 16 + 8, "a 16-bit whole-rows run: 32 lanes × 16 bytes + 8");
+            const int64_t plane_bytes = plane * kElem;
+            unsigned char* run0 = reinterpret_cast<unsigned char*>(y_rows);
+            const V4RunShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
+            const unsigned char* src = from + 16 * lane;
+            unsigned char* dst = run0 + 16 * lane;
+#pragma unroll 2
+            for (int ch = 0; ch < kV3CoutPerBlock; ch += 2, src += 2 * kV4RunPitch, dst += 2 * plane_bytes) {
+              __stcs(reinterpret_cast<uint4*>(dst + sh.even), *reinterpret_cast<const uint4*>(src + 2 * sh.even));
+              __stcs(reinterpret_cast<uint4*>(dst + plane_bytes + sh.odd),
+                     *reinterpret_cast<const uint4*>(src + kV4RunPitch + 2 * sh.odd));
+            }
+            const int sh_l = (lane & 1) != 0 ? sh.odd : sh.even, piece = sh_l != 0 ? 0 : kV4RunBytes - 8;
+            __stcs(reinterpret_cast<uint2*>(run0 + lane * plane_bytes + piece),
+                   *reinterpret_cast<const uint2*>(from + v4_run_slot(lane) + sh_l + piece));
           } else {
             using Wide = std::conditional_t<kElem == 4, uint4, uint2>;
             using Half = std::conditional_t<kElem == 4, uint2, unsigned int>;
@@ -351,16 +374,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
 #pragma unroll(kElem == 2 ? 4 : 2)
               for (int ch = 0; ch < kV3CoutPerBlock; ++ch, from += kPitch, to += plane * kElem) {
                 v4_copy_row<kRowBytes, kElem == 4, Wide, Half>(from, to, lane);
-              }
-            }
-            if (kSplitTw && G.whole_rows) {
-              // 16-bit whole rows: each row's outputs 2W, 2W + 1 (q-column W, 4 bytes after its 256): lane l those
-              // of channel l's two rows.
-              const unsigned char* base = smem_v4 + staging_at(buf);
-#pragma unroll
-              for (int h = 0; h < kC.n_cols / kV4ItemM; ++h) {
-                __stcs(reinterpret_cast<unsigned int*>(y_rows + h * g.Wout + lane * plane + 2 * kV4ItemM),
-                       *reinterpret_cast<const unsigned int*>(base + v4_row_slot(lane, h, kElem) + kRowBytes));
               }
             }
           }
@@ -463,9 +476,12 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane);
         fence_proxy_async_shared();
       } else {
-        Flavor::stage_row_item(acc, staging, m_a, cl);
+        // 16-bit whole rows: the runs' shifts (v4_run_slot); float32 rows ignore them (row_shift above).
+        const V4RunShift sh =
+            v4_run_shift(reinterpret_cast<uintptr_t>(y_item + 2 * it.qh0 * g.Wout), int64_t(plane) * kElem);
+        Flavor::stage_row_item(acc, staging, m_a, cl, gl, sh);
         if constexpr (kSplitTw) {
-          if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane);
+          if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane, sh);
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes

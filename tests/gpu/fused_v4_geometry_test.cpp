@@ -174,6 +174,102 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
         }
 }
 
+// 16-bit whole rows staged as runs (v4_run_slot): for every item of two images, every channel of every n-tile (so that
+// both plane parities and both q-row parities come up) and y 16- or only 8-byte aligned, each run starts 8-byte aligned
+// in y and its shift (v4_run_shift, from the channel's parity) is its address mod 16, so that the storer's 32 16-byte
+// pieces from the shift on are 16-byte aligned in y and in the buffer, and its 8 bytes left are the run's first or
+// last; the shifted runs lie inside their slots, the slots inside the buffer without overlap. The staging writes
+// (FlavorV416Bit::stage_row_item, stage_w), for each pair of shifts of even and odd channels, write every byte of
+// every run exactly once, row 0's 8-byte writes in 32 distinct banks per half-warp, row 1's two word writes (the lanes
+// with odd g + cl their second word first) in 32 distinct banks per warp, stage_w's at most 4-way.
+void check_run_staging(const V4Geometry& g, const V4Config& c) {
+  using gate::gpu::kV4RunBytes;
+  using gate::gpu::kV4RunPitch;
+  using gate::gpu::v4_channel;
+  using gate::gpu::v4_run_slot;
+  const int ch_n = gate::gpu::kV3CoutPerBlock, m_n = gate::gpu::kV4ItemM;
+  REQUIRE(c.n_cols == 128);  // both output rows of a q-row in the block
+  CHECK(kV4RunBytes == 2 * g.w.Wout * 2);
+  CHECK(kV4RunBytes == 32 * 16 + 8);  // the storer's pieces
+  CHECK(kV4RunPitch % 64 == 16);      // runs of channels 2 apart 8 banks apart
+  CHECK(g.staging_bytes == ch_n * kV4RunPitch);
+  CHECK(g.staging_offset % 128 == 0);
+  check_store_barriers(g, c);
+  CHECK(g.smem_bytes == g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes);
+  for (int ch = 0; ch < ch_n; ++ch) {
+    CHECK(v4_run_slot(ch) % 16 == 0);
+    CHECK(v4_run_slot(ch) + 8 + kV4RunBytes <= (ch + 1 < ch_n ? v4_run_slot(ch + 1) : g.staging_bytes));
+    for (const int sh : {0, 8}) {
+      // the storer: lane l's 16 bytes at run byte sh + 16·l (slot byte 2·sh + 16·l), the 8 left at run byte 0 or 512
+      CHECK((v4_run_slot(ch) + sh + sh) % 16 == 0);
+      CHECK(sh + 16 * 32 + (sh != 0 ? 0 : 8) == kV4RunBytes);
+      CHECK((v4_run_slot(ch) + sh + (sh != 0 ? 0 : kV4RunBytes - 8)) % 8 == 0);
+    }
+  }
+  const int64_t plane_bytes = int64_t(g.w.Hout) * g.w.Wout * 2;
+  for (const uintptr_t y0 : {uintptr_t(0), uintptr_t(8)})
+    for (int t = 0; t < std::min(g.items, 2 * g.m_tiles); ++t) {
+      const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
+      for (int tile = 0; tile < g.n_tiles; ++tile) {
+        const uintptr_t run0 =
+            y0 + uintptr_t((int64_t(it.img) * g.w.Cout + tile * ch_n) * plane_bytes + int64_t(it.qh0) * 4 * g.w.Wout);
+        const gate::gpu::V4RunShift sh = gate::gpu::v4_run_shift(run0, plane_bytes);
+        for (int ch = 0; ch < ch_n; ++ch) {
+          const uintptr_t run = run0 + uintptr_t(ch * plane_bytes);
+          CHECK(run % 8 == 0);
+          CHECK(int(run % 16) == (ch % 2 != 0 ? sh.odd : sh.even));
+        }
+      }
+    }
+  for (const int sh_even : {0, 8})
+    for (const int sh_odd : {0, 8}) {
+      auto shift = [&](int ch) { return ch % 2 != 0 ? sh_odd : sh_even; };
+      std::vector<int> bytes(size_t(g.staging_bytes), 0);
+      for (int warp = 0; warp < 4; ++warp)
+        for (int t = 0; t < 16; ++t) {
+          const int h = t / 8;
+          // the lane's write(s) of group t: {byte, size} per store instruction s (row 0: one 8-byte, row 1: two words)
+          for (int s = 0; s < (h == 0 ? 1 : 2); ++s)
+            for (int half = 0; half < (h == 0 ? 2 : 1); ++half) {
+              std::vector<int> banks(32, 0);
+              for (int gl = h == 0 ? 4 * half : 0; gl < (h == 0 ? 4 * half + 4 : 8); ++gl)
+                for (int cl = 0; cl < 4; ++cl) {
+                  const int ch = v4_channel(t % 8, cl), m_a = 16 * warp + 2 * gl;
+                  const bool swap = ((gl ^ cl) & 1) != 0;
+                  const int word_at = h == 0 ? 0 : (s == 0) == swap ? 4 : 0;
+                  const int byte = v4_run_slot(ch) + shift(ch) + h * kV4RunBytes / 2 + 4 * m_a + word_at;
+                  const int size = h == 0 ? 8 : 4;
+                  CHECK(byte % size == 0);
+                  for (int b = 0; b < size; ++b) ++bytes[size_t(byte + b)];
+                  for (int w = 0; w < size / 4; ++w) ++banks[size_t((byte / 4 + w) % 32)];
+                }
+              INFO("shifts " << sh_even << "/" << sh_odd << " warp " << warp << " group " << t << " store " << s);
+              CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+            }
+        }
+      for (int q = 0; q < 2; ++q) {  // stage_w: lane L of warp 0 the groups L mod 8 + 8q of lane quad L / 8
+        std::vector<int> banks(32, 0);
+        for (int lane = 0; lane < 32; ++lane) {
+          const int ch = v4_channel(lane % 8, lane / 8);
+          const int byte = v4_run_slot(ch) + shift(ch) + q * kV4RunBytes / 2 + 4 * m_n;
+          for (int b = 0; b < 4; ++b) ++bytes[size_t(byte + b)];
+          ++banks[size_t(byte / 4 % 32)];
+        }
+        CHECK(*std::max_element(banks.begin(), banks.end()) <= 4);
+      }
+      for (int ch = 0; ch < ch_n; ++ch)
+        for (int b = 0; b < g.staging_bytes; ++b) {
+          const int run_b = b - v4_run_slot(ch) - shift(ch);
+          if (b < v4_run_slot(ch) || b >= v4_run_slot(ch) + kV4RunPitch) continue;
+          const bool in_run = run_b >= 0 && run_b < kV4RunBytes;
+          if (bytes[size_t(b)] != (in_run ? 1 : 0)) {
+            INFO("shifts " << sh_even << "/" << sh_odd << " channel " << ch << " run byte " << run_b);
+            CHECK(bytes[size_t(b)] == (in_run ? 1 : 0));
+          }
+        }
+    }
+}
+
 // A row item's staged rows without TMA stores (v4_row_slot, W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): the
 // block's output rows (row parity h for both parities, channel ch) of 128 outputs each — 130 for 3xTF32's whole rows,
 // whose q-column W pair follows at 128 (FlavorV4Float32::stage_w) — lie inside the buffer without overlap, 16-byte
@@ -185,6 +281,7 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   using gate::gpu::v4_row_slot;
   CHECK(g.staged == (c.staged_stores && g.w.W == gate::gpu::kV4ItemM));
   if (!g.staged) return;
+  if (g.whole_rows && c.elem_bytes == 2) return check_run_staging(g, c);
   const int elem = c.elem_bytes, ch_n = gate::gpu::kV3CoutPerBlock;
   const int row_bytes = (2 * gate::gpu::kV4ItemM + (g.whole_rows ? 2 : 0)) * elem;
   CHECK(g.whole_rows == (c.split_tw && g.w.W == gate::gpu::kV4ItemM));
@@ -194,7 +291,6 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
     // the shift moves every staging write alike (the bank checks below hold for both)
     CHECK(8 + row_bytes <= gate::gpu::v4_row_pitch(elem));
   }
-  if (g.whole_rows && elem == 2) CHECK(row_bytes <= gate::gpu::v4_row_pitch(elem));  // both parities, unshifted
   const int parities = c.n_cols / gate::gpu::kV4ItemM;  // output rows per channel in one item: 2 or 1
   CHECK(g.segs == 1);  // one row item per q-row: its 128 outputs of each row are the row's first 128
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
@@ -300,8 +396,8 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   CHECK(gate::gpu::v4_item(t, 65).img == 1);
   CHECK(gate::gpu::v4_item(t, 65).qh0 == 0);
   CHECK(t.staging_bytes == 32768);  // the first 256 of each channel's 260 outputs
-  // 16-bit: whole rows too (a k-step of one tw: bench/NOTES.md §17), 65 row items per image, staged as rows of 130
-  // outputs (v4_row_slot) for the storer, no col items.
+  // 16-bit: whole rows too (a k-step of one tw: bench/NOTES.md §17), 65 row items per image, staged as runs of a
+  // channel's two rows (v4_run_slot) for the storer, no col items.
   const V4Geometry h = gate::gpu::make_v4_geometry(s, gate::gpu::kV4Config16Bit, 264);
   CHECK(h.whole_rows);
   CHECK(h.staged);
@@ -309,7 +405,7 @@ TEST_CASE("v4 geometry of the seed workload: pitch, box, banks, shared memory", 
   CHECK(!gate::gpu::v4_item(h, 64).col);
   CHECK(gate::gpu::v4_item(h, 64).qh0 == 64);
   CHECK(gate::gpu::v4_item(h, 65).img == 1);
-  CHECK(h.staging_bytes == 2 * 32 * gate::gpu::v4_row_pitch(2));
+  CHECK(h.staging_bytes == 32 * gate::gpu::kV4RunPitch);
   CHECK(t.row_box.pitch == 68);
   CHECK(t.row_box.rows == 2);
   CHECK(t.col_box.a_ld == t.row_box.a_ld);  // a col item's window no larger than a row item's
