@@ -213,7 +213,7 @@ struct FlavorV4Float32 {
   // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pairs at outputs 2W,
   // 2W + 1 of the row. n_cols 64 (3xTF32): the staged row (W = 64: the pitch's 528 bytes hold the row's 520), beside
   // stage_row_item's 128 outputs. n_cols 128 (TF32, staged as boxes, stage_item): row 0's pair staged (v4_out_slot,
-  // output 128), row 1's to y (y_pair, as stage_item's pixel 63).
+  // output 128), row 1's staged where the channel's run is shifted, else to y (y_pair, as stage_item's pixel 63).
   static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float* y_pair,
                                                  int w_cl, int t0, int plane, V4RunShift = {}) {
     static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
@@ -222,54 +222,99 @@ struct FlavorV4Float32 {
     if constexpr (kT == 8) {
       st_shared_v2<0>(base + uint32_t(v4_row_slot(ch, 0, 4) + 8 * kV4ItemM), make_float2(w[0], w[1]));
     } else {
-      st_shared_v2<0>(base + 4 * uint32_t(v4_out_slot(2 * kV4ItemM, ch)), make_float2(w[0], w[1]));  // row 0
-      store_streaming_pair(y_pair + int64_t(ch) * plane + (2 * kV4ItemM + 2) + 2 * kV4ItemM, w[2], w[3]);  // row 1
+      constexpr int kRow1 = (2 * kV4ItemM + 2) + 2 * kV4ItemM;  // row 1's pair: staged where the channel is shifted
+      float* run = y_pair + int64_t(ch) * plane;
+      const int shift = v4_out_shift(reinterpret_cast<uintptr_t>(run));
+      st_shared_v2<0>(base + 4 * uint32_t(v4_out_slot(2 * kV4ItemM, ch, shift)), make_float2(w[0], w[1]));  // row 0
+      const int slot1 = v4_out_slot(kRow1, ch, shift);
+      if (slot1 >= 0) st_shared_v2<0>(base + 4 * uint32_t(slot1), make_float2(w[2], w[3]));
+      else store_streaming_pair(run + kRow1, w[2], w[3]);
     }
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row (q-column
-  // W's pairs at outputs 128, 129: stage_w). Row 1's outputs 126..129 (pixel 63's and q-column W's) go to y, where
-  // y_pair is the item's first channel's plane at its q-row's first output.
-  // A channel's slots are those of the channel 8 below it plus 8 box rows, and its swizzle depends only on the channel
-  // mod 8 = 2·cl + c8 mod 2: the lane's four slots are computed once per channel parity (Wout = 130 a constant), and
-  // every staging write is one shared store at a constant offset from one of those eight (the version with the slots
-  // computed per write, a generic store for pixel 63 and a runtime Wout ran ~330 instructions per item and warp).
+  // W's pairs at outputs 128, 129: stage_w). The four left to y are row 0's outputs 0..3 (pixels 0 and 1) of the
+  // channels whose run is shifted (store_heads, once the item is staged), row 1's 126..129 (pixel 63's and q-column
+  // W's) of the others (v4_out_slot), where y_pair is the item's first channel's plane at its q-row's first output;
+  // the shift is one per channel parity.
+  // Channel ch + 8's slot is channel ch's box row + 1, the swizzle's piece index with bit 0 flipped, ch + 16's 8 rows on
+  // (v4_out_slot): the lane's four slots per channel parity and those with bit 4 of the byte address flipped are
+  // computed once (Wout = 130 a constant), and every staging write is one shared store at a constant offset from one
+  // of those sixteen (the version with the slots computed per write, a generic store for pixel 63 and a runtime Wout
+  // ran ~330 instructions per item and warp).
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], float* staging, float* y_pair, int m_a,
                                                     int cl, int plane) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
-    constexpr int kRow = 2 * kV4ItemM + 2;                       // Wout at W = 64
-    constexpr int kChannelsUp8 = 8 * kV4OutBoxWidth;             // floats from channel ch's slots to ch + 8's
-    const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: its row-1 pair goes to y
-    // Every write is one 8-byte shared store at an immediate offset from one of the lane's eight slot addresses
+    constexpr int kRow = 2 * kV4ItemM + 2;                            // Wout at W = 64
+    constexpr int kRowBytes = kV4OutBoxWidth * 4;                     // a box row: 128 bytes
+    const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(y_pair)),
+                          v4_out_shift(reinterpret_cast<uintptr_t>(y_pair + plane))};
+    const bool first_a = m_a < 2;                 // fragment row g is pixel 0 or 1: row 0's outputs 0..3
+    const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: row 1's outputs 126, 127
+    // Every write is one 8-byte shared store at an immediate offset from one of the lane's sixteen slot addresses
     // (st_shared_v2; through float2 pointers nvcc split most of them in two, not proving the alignment).
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
-    uint32_t at[2][4];  // per channel parity: row 0 at 2m_a, 2m_a + 16; row 1 at 2m_a, 2m_a + 16 (bytes)
+    uint32_t at[2][4], at_x[2][4];  // per channel parity: row 0 at 2m_a, 2m_a + 16; row 1 at 2m_a, 2m_a + 16 (bytes)
 #pragma unroll
     for (int par = 0; par < 2; ++par) {
       const int ch = v4_channel(par, cl);
-      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch);
-      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch);
-      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch);
-      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch);  // not used where last_b (slot −1)
+      // −1 where the output goes to y (never written there)
+      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch, shift[par]);
+      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch, shift[par]);
+      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch, shift[par]);
+      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch, shift[par]);
+#pragma unroll
+      for (int i = 0; i < 4; ++i) at_x[par][i] = at[par][i] ^ 16u;
     }
     auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
+    // Group c8's write at position i: channel v4_channel(c8, cl) = v4_channel(c8 mod 2, cl) + 8k, k = c8 / 2: box row
+    // (k mod 2) + 8·(k / 2) further.
+    auto put = [&](auto c8, int i, float2 v) {
+      constexpr int k = decltype(c8)::value >> 1, par = decltype(c8)::value & 1;
+      constexpr int kOffset = ((k & 1) + 8 * (k >> 1)) * kRowBytes;
+      if constexpr ((k & 1) != 0) st_shared_v2<kOffset>(at_x[par][i], v);
+      else st_shared_v2<kOffset>(at[par][i], v);
+    };
     v4_for_each_constant<8>([&](auto c8) {
-      constexpr int k = decltype(c8)::value, up = (k >> 1) * kChannelsUp8 * 4, par = k & 1;
-      st_shared_v2<up>(at[par][0], pair(k, 0));  // row 0 (group c8)
-      st_shared_v2<up>(at[par][1], pair(k, 1));
-      st_shared_v2<up>(at[par][2], pair(8 + k, 0));  // row 1 (group 8 + c8)
+      constexpr int k = decltype(c8)::value;
+      put(c8, 1, pair(k, 1));      // row 0, pixel m_a + 8
+      put(c8, 2, pair(8 + k, 0));  // row 1, pixel m_a
     });
-    if (!last_b) {
+    if (!first_a) {
+      v4_for_each_constant<8>([&](auto c8) { put(c8, 0, pair(decltype(c8)::value, 0)); });
+    } else {
       v4_for_each_constant<8>([&](auto c8) {
         constexpr int k = decltype(c8)::value;
-        st_shared_v2<(k >> 1) * kChannelsUp8 * 4>(at[k & 1][3], pair(8 + k, 1));
+        if (shift[k & 1] == 0) put(c8, 0, pair(k, 0));  // else store_heads, after the item is staged
       });
+    }
+    if (!last_b) {
+      v4_for_each_constant<8>([&](auto c8) { put(c8, 3, pair(8 + decltype(c8)::value, 1)); });
     } else {
+      v4_for_each_constant<8>([&](auto c8) {
+        constexpr int k = decltype(c8)::value;
+        if (shift[k & 1] == 0) {
+          store_streaming_pair(y_pair + int64_t(v4_channel(k, cl)) * plane + kRow + 2 * (kV4ItemM - 1),
+                               pair(8 + k, 1).x, pair(8 + k, 1).y);
+        } else {
+          put(c8, 3, pair(8 + k, 1));
+        }
+      });
+    }
+  }
+  // The first four outputs of the channels whose run is shifted (stage_item leaves them out: v4_out_slot), from the
+  // lanes of pixels 0 and 1 (two 8-byte pieces of each 16-byte head in one instruction), once the item is staged
+  // (bench/NOTES.md §22: 0.616 ms, from within stage_item 0.618–0.627).
+  static __device__ __forceinline__ void store_heads(const float (&acc)[4 * kT], float* y_pair, int m_a, int cl,
+                                                     int plane) {
+    if (m_a >= 2) return;
+    const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(y_pair)),
+                          v4_out_shift(reinterpret_cast<uintptr_t>(y_pair + plane))};
 #pragma unroll
-      for (int c8 = 0; c8 < 8; ++c8) {
-        const float2 v = pair(8 + c8, 1);
-        store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + kRow + 2 * (kV4ItemM - 1), v.x, v.y);
+    for (int c8 = 0; c8 < 8; ++c8) {
+      if (shift[c8 & 1] != 0) {
+        store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + 2 * m_a, acc[4 * c8], acc[4 * c8 + 1]);
       }
     }
   }

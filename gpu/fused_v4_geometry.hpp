@@ -116,9 +116,9 @@ GATE_V4_HD constexpr bool v4_tma_stores(const V4Config& c) {
 GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgroups + 1); }
 
 // Output channel (of the n-tile's 32) of accumulator group c8 = t mod 8 in lane quad cl: 8·(c8 / 2) + 2·cl + c8 mod 2.
-// So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), whose rows of a 128-byte
-// swizzled staging box (v4_out_slot) put the same outputs in four different 32-byte bank groups: the staging writes of
-// a half-warp (4 channels × 32 bytes) are conflict-free. (Channels 4·c8 + cl, the earlier order, had all four in one
+// So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), one parity, in rows 2 apart
+// of a 128-byte swizzled staging box (v4_out_slot), which put the same outputs in four different 32-byte bank groups:
+// the staging writes of a half-warp (4 channels × 32 bytes) are conflict-free. (Channels 4·c8 + cl, the earlier order, had all four in one
 // bank group: 4-way conflicts, 8 wavefronts per staging write instead of 2, 30% of the kernel's shared wavefronts;
 // ncu, H100, bench/NOTES.md §13.) Channel c8 + 1 is 1 further when c8 is even and 7 when odd.
 GATE_V4_HD constexpr int v4_channel(int c8, int cl) { return 8 * (c8 >> 1) + 2 * cl + (c8 & 1); }
@@ -276,22 +276,38 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
 GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_rows && m == 0 ? G.w.W - 1 : -1; }
 
 // A whole-rows item's outputs (float32, n_cols 128) leave by TMA stores (fused_v4_wgmma.cuh): its 32 channels × the
-// two output rows of its q-row, 2·Wout = 260 outputs contiguous in each plane (y seen as [N·Cout][plane]). The first
-// 256 are staged in shared memory as 8 boxes [32 channels][32 outputs] (box b: outputs 32b .. 32b + 31 of the pair),
-// each box row 128 bytes in the TMA's 128-byte swizzle (its 16-byte piece k at piece k ^ (channel mod 8); boxes 4 KB,
-// 1 KB-aligned), so that the lanes' 8-byte staging writes meet no bank conflict (v4_channel). Every box starts on a
-// 16-byte boundary of y (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1)). The last four outputs (row 1's
-// q-columns 63 and 64) are stored from the registers: staging them too would take 1 KB more shared memory per block,
-// which the fourth window stage needs (three stages measured 1.14–1.16 ms against 1.02).
+// two output rows of its q-row, 2·Wout = 260 outputs contiguous in each plane, which starts 0 or 16 bytes off a
+// 32-byte sector (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1): the offset flips with the q-row, and with
+// the plane where H is even). A box whose 128-byte rows start mid-sector leaves a partial sector at every row's ends
+// for the next box to complete; so each channel's 256 staged outputs start `shift` = 4 outputs in where its run
+// starts mid-sector (its first four, which complete the sector the q-row before began, are stored from the
+// registers), else at 0 (its last four stored from the registers), and every box row covers whole sectors. The shift
+// is the same for all channels of one parity, so each parity's 16 planes are their own boxes: 8 boxes [16 planes][32
+// outputs] per parity (box b: outputs shift + 32b .. + 31), each box row 128 bytes in the TMA's 128-byte swizzle (its
+// 16-byte piece k at piece k ^ (its row mod 8)), box (b, parity r) at byte 4096·b + 2048·r of the buffer. Channel
+// ch = 8k + 2cl + r (k = ch / 8, cl = ch / 2 mod 4: v4_channel's group and lane quad) sits in box row
+// (k mod 2) + 2·cl + 8·(k / 2), so that the four lane quads' channels of one staging write fall in rows 2 apart mod 8:
+// four different 32-byte bank groups (rows in plane order put them 1 apart: 2-way conflicts). y is seen by a 5-D map
+// [N·Cout / 16][4 (cl)][2 (k mod 2)][2 (r)][plane] whose dimensions are listed with k mod 2 inside cl, so that a
+// box's rows come in that order. With y's TMA stores in whole sectors the stores alone (no computing work, a bound)
+// took 0.373 ms instead of 0.682, the kernel 0.616 instead of 0.642 (H100, bench/NOTES.md §22); the lanes' 8-byte
+// staging writes stay conflict-free (tests/gpu/fused_v4_geometry_test). (Staging all 260 outputs would take 1 KB more
+// shared memory per block, which the fourth window stage needs: three stages measured 1.14–1.16 ms against 1.02.)
 // v4_out_slot: where (in floats) output `at` of channel ch's row pair (row parity rh's output j at rh·Wout + j) is
-// staged, or −1 for the four stored directly.
+// staged, its channel's runs shifted by `shift` (0 or 4), or −1 for the four stored directly.
 inline constexpr int kV4OutBoxWidth = 32;  // outputs per box row: 128 bytes, the span of the 128-byte swizzle
-inline constexpr int kV4OutBoxes = 8;      // boxes per item: 256 outputs per channel
-GATE_V4_HD constexpr int v4_out_slot(int at, int ch) {
-  const int box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;
-  if (box >= kV4OutBoxes) return -1;
-  return (box * kV3CoutPerBlock + ch) * kV4OutBoxWidth + ((((col >> 2) ^ ch) & 7) << 2) + (col & 3);
+inline constexpr int kV4OutBoxes = 8;      // boxes per item and parity: 256 outputs per channel
+inline constexpr int kV4OutParityRows = kV3CoutPerBlock / 2;  // a parity's box rows: 16 planes
+GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
+  const int staged = at - shift, box = staged / kV4OutBoxWidth, col = staged % kV4OutBoxWidth;
+  if (staged < 0 || box >= kV4OutBoxes) return -1;
+  const int k = ch >> 3, cl = (ch >> 1) & 3;
+  const int row = (2 * box + (ch & 1)) * kV4OutParityRows + (k & 1) + 2 * cl + 8 * (k >> 1);
+  return row * kV4OutBoxWidth + ((((col >> 2) ^ row) & 7) << 2) + (col & 3);
 }
+// The shift (outputs) of a channel's staged outputs whose run starts at byte address `run` of y: 4 where it starts
+// 16 bytes into a sector.
+GATE_V4_HD constexpr int v4_out_shift(uintptr_t run) { return (run & 16) != 0 ? 4 : 0; }
 
 // A row item's staged outputs without TMA stores (W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): its 32 channels
 // × its block's output rows (h = the row parity at n_cols 128, 0 at n_cols 64) × the 128 outputs of its q-columns, row

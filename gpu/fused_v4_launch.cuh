@@ -62,14 +62,16 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
     return make_tensor_map_3d(x, v4_tma_type<typename Flavor::Storage>(), dims, strides, box);
   };
   const CUtensorMap x_row_map = map(g.row_box), x_col_map = map(g.col_box);
-  // y for the whole-rows items' stores (G.staged, float32) as [N·Cout][plane]; box [1][32][32] in the 128-byte
-  // swizzle (v4_out_slot). Without them the kernel never reads the map (and y may be only 4-byte aligned).
-  const uint64_t plane = uint64_t(s.Hout) * s.Wout;
-  const uint64_t y_dims[3] = {plane, uint64_t(s.N) * s.Cout, 1};
-  const uint64_t y_strides[2] = {plane * kElem, plane * kElem * y_dims[1]};
-  const uint32_t y_box[3] = {uint32_t(kV4OutBoxWidth), uint32_t(kV3CoutPerBlock), 1};
+  // y for the whole-rows items' stores (G.staged, float32): plane 16a + 8k1 + 2cl + r (Cout is a multiple of 32) as
+  // [a][cl][k1][r][plane], listed innermost first as (plane, r, k1, cl, a) so that a box [2][4][2][1][32] (one parity's
+  // 16 planes) takes its rows in v4_out_slot's order, in the 128-byte swizzle. Without them the kernel never reads the
+  // map (and y may be only 4-byte aligned).
+  const uint64_t plane = uint64_t(s.Hout) * s.Wout, plane_bytes = plane * kElem;
+  const uint64_t y_dims[5] = {plane, 2, 2, 4, uint64_t(s.N) * s.Cout / 16};
+  const uint64_t y_strides[4] = {plane_bytes, 8 * plane_bytes, 2 * plane_bytes, 16 * plane_bytes};
+  const uint32_t y_box[5] = {uint32_t(kV4OutBoxWidth), 1, 2, 4, 2};
   const CUtensorMap y_map =
-      tma_stores ? make_tensor_map_3d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
+      tma_stores ? make_tensor_map_5d(y, v4_tma_type<typename Flavor::Storage>(), y_dims, y_strides, y_box,
                                     CU_TENSOR_MAP_SWIZZLE_128B)
                : CUtensorMap{};
   const int64_t pack_elems = int64_t(g.n_tiles) * g.b_bytes / kElem;

@@ -285,8 +285,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // Staged stores (G.staged): warp kWG + w sends warpgroup w's staged items (whole rows: all; otherwise the row
       // items), each once its four warps have staged it, and frees the buffer once it has read it. The computing
       // warps then neither wait for one another nor for the memory system (bench/NOTES.md §13, §14).
-      //   whole rows: kV4OutBoxes TMA stores (box b at output 32·b of the q-row's two rows, plane row image·Cout +
-      //               the n-tile's first channel), freed once the TMA has read them;
+      //   whole rows: 2·kV4OutBoxes TMA stores (box b of parity r at output shift + 32·b of the q-row's two rows,
+      //               v4_out_slot), freed once the TMA has read them;
       //   row items:  16-bit whole rows each channel's run (v4_run_slot) as 32 16-byte stores and an 8-byte piece;
       //               3xTF32's whole rows each row likewise; other row items each staged row (v4_row_slot) as one
       //               warp-wide copy, 4·elem bytes a lane, with the widest stores the row's alignment in y allows:
@@ -301,12 +301,22 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
         if constexpr (kTmaStores) {
-          constexpr uint32_t kBoxBytes = kV3CoutPerBlock * kV4OutBoxWidth * kElem;
+          // Box b of parity r (v4_out_slot): its 16 planes' outputs shift + 32b .. + 31, y seen as
+          // [N·Cout / 16][4][2][2][plane] (the block's 32 channels at index plane_row / 16 of the outer dimension).
+          constexpr uint32_t kBoxBytes = kV4OutParityRows * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
+          const int64_t plane = int64_t(g.Hout) * g.Wout;
+          const Bits* run = y + int64_t(plane_row) * plane + x0;
+          const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(run)),
+                                v4_out_shift(reinterpret_cast<uintptr_t>(run + plane))};
 #pragma unroll
           for (int b = 0; b < kV4OutBoxes; ++b) {
-            tma_store_3d_if(lane == 0, &y_map, x0 + b * kV4OutBoxWidth, plane_row, 0, src + b * kBoxBytes);
+#pragma unroll
+            for (int r = 0; r < 2; ++r) {
+              tma_store_5d_if(lane == 0, &y_map, x0 + shift[r] + b * kV4OutBoxWidth, r, 0, 0, plane_row / 16,
+                              src + (2 * b + r) * kBoxBytes);
+            }
           }
           if (lane == 0) {
             bulk_commit();
@@ -485,6 +495,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes
+      if constexpr (kTmaStores) Flavor::store_heads(acc, y_item + 2 * it.qh0 * g.Wout, m_a, cl, plane);
     }
   };
 

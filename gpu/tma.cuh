@@ -81,6 +81,19 @@ __device__ __forceinline__ void tma_store_3d_if(bool issue, const CUtensorMap* m
       : "memory");
 #endif
 }
+// The same for a 5-D box at (c0, .., c4).
+__device__ __forceinline__ void tma_store_5d_if(bool issue, const CUtensorMap* map, int c0, int c1, int c2, int c3, int c4,
+                                                uint32_t src) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile(
+      "{\n.reg .pred p;\n.reg .b64 policy;\nsetp.ne.u32 p, %0, 0;\n"
+      "createpolicy.fractional.L2::evict_first.b64 policy, 1.0;\n"
+      "@p cp.async.bulk.tensor.5d.global.shared::cta.bulk_group.L2::cache_hint [%1, {%2, %3, %4, %5, %6}], [%7], "
+      "policy;\n}\n" ::"r"(uint32_t(issue)),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1), "r"(c2), "r"(c3), "r"(c4), "r"(src)
+      : "memory");
+#endif
+}
 __device__ __forceinline__ void bulk_commit() {
 #ifdef GATE_WGMMA_AVAILABLE
   asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
@@ -126,5 +139,9 @@ __device__ __forceinline__ void st_shared_u32(uint32_t addr, uint32_t v) {
 // out of bounds, the shared-memory side in `swizzle` (none by default). Throws GpuError naming the failing call.
 CUtensorMap make_tensor_map_3d(const void* base, CUtensorMapDataType type, const uint64_t dims[3], const uint64_t strides[2],
                                const uint32_t box[3], CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_NONE);
+// The same for rank 5 (dims[5], strides[4], box[5]); the strides need not grow with the dimension, so that a box's rows
+// can take the planes in another order than y's.
+CUtensorMap make_tensor_map_5d(const void* base, CUtensorMapDataType type, const uint64_t dims[5], const uint64_t strides[4],
+                               const uint32_t box[5], CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_NONE);
 
 }  // namespace gate::gpu

@@ -92,13 +92,17 @@ void check_items(const V4Geometry& g, bool pair_rows) {
   CHECK(std::all_of(stores.begin(), stores.end(), [](int k) { return k == 1; }));
 }
 
-// A whole-rows item's staged output (v4_out_slot), for every item of the image with y 16-byte aligned (the launcher
-// requires it for TMA stores): every box starts on a 16-byte boundary in every channel's plane and its rows are 128
-// bytes (the 128-byte swizzle's span); the staging slots of (row parity, channel, output) fill the buffer exactly once,
-// each where the TMA's 128-byte swizzle reads that box element (16-byte piece k of box row r at piece k ^ (r mod 8)),
-// an output pair in one aligned 8-byte slot; the outputs left to the registers are the pair's last four. And the
-// staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3 of
-// every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
+// A whole-rows item's staged output (v4_out_slot), for every item of two images with y 16-byte aligned (the launcher
+// requires it for TMA stores; 32-byte aligned or not): each channel's shift (v4_out_shift) is the same for all
+// channels of its parity, and puts every box row (128 bytes) on 32-byte sector boundaries of its plane; for each
+// pair of shifts of even and odd channels the staging slots of (row parity, channel, output) fill the buffer exactly
+// once, each where the TMA's 128-byte swizzle reads that element of box (b, parity) ([16 planes][32 outputs] at byte
+// 2048·(2b + parity), 16-byte piece k of buffer row r at piece k ^ (r mod 8)), an output pair in one aligned 8-byte
+// slot; the four outputs left to the registers are the first four of a shifted channel, else its last four; channel
+// ch + 8k's slot is channel ch's (k mod 2)·128 + (k / 2)·1024 bytes on, with bit 4 flipped where k is odd (ch < 8:
+// stage_item's constant offsets).
+// And the staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3
+// of every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
 // The staged/free mbarriers (two per warpgroup and staging buffer, 8 bytes each) sit between the bias and the buffers.
 void check_store_barriers(const V4Geometry& g, const V4Config& c) {
   CHECK(g.store_bar_offset >= g.bias_offset + gate::gpu::kV3CoutPerBlock * 4);
@@ -124,54 +128,74 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   check_store_barriers(g, c);
   CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
-  for (int t = 0; t < g.m_tiles; ++t) {
-    const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
-    REQUIRE(!it.col);
-    for (int ch = 0; ch < 2 * ch_n; ++ch)  // two n-tiles' channels: the plane's offset mod 16 alternates
-      for (int b = 0; b < kV4OutBoxes; ++b) CHECK((ch * plane + 2 * int64_t(it.qh0) * wout + b * kV4OutBoxWidth) * 4 % 16 == 0);
-  }
-  std::vector<int> slots(size_t(g.staging_bytes / 4), 0);
-  int direct = 0;
-  for (int rh = 0; rh < 2; ++rh)
-    for (int ch = 0; ch < ch_n; ++ch)
-      for (int j = 0; j < wout; ++j) {
-        const int at = rh * wout + j, slot = v4_out_slot(at, ch);
-        if (slot < 0) {
-          CHECK(at >= kV4OutBoxes * kV4OutBoxWidth);
-          if (j % 2 == 0) CHECK(v4_out_slot(at + 1, ch) < 0);  // an output pair stays together
-          ++direct;
-          continue;
-        }
-        REQUIRE(slot < int(slots.size()));
-        ++slots[size_t(slot)];
-        if (j % 2 == 0) {
-          CHECK(slot % 2 == 0);
-          CHECK(v4_out_slot(at + 1, ch) == slot + 1);
-        }
-        const int box = at / kV4OutBoxWidth, col = at % kV4OutBoxWidth;  // box element (row ch, column col)
-        const int byte = box * ch_n * 128 + ch * 128 + ((col * 4 / 16) ^ (ch % 8)) * 16 + col * 4 % 16;
-        CHECK(slot * 4 == byte);
+  for (const uintptr_t y0 : {uintptr_t(0), uintptr_t(16)})
+    for (int t = 0; t < std::min(g.items, 2 * g.m_tiles); ++t) {
+      const gate::gpu::V4Item it = gate::gpu::v4_item(g, t);
+      REQUIRE(!it.col);
+      for (int ch = 0; ch < 2 * ch_n; ++ch) {  // two n-tiles' channels
+        const uintptr_t run = y0 + uintptr_t((int64_t(it.img) * g.w.Cout + ch) * plane + 2 * int64_t(it.qh0) * wout) * 4;
+        const int shift = gate::gpu::v4_out_shift(run);
+        CHECK(run % 16 == 0);
+        CHECK(shift == gate::gpu::v4_out_shift(run + uintptr_t(2 * plane * 4)));  // one shift per parity
+        for (int b = 0; b < kV4OutBoxes; ++b) CHECK((run + uintptr_t(shift + b * kV4OutBoxWidth) * 4) % 32 == 0);
       }
-  CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
-  CHECK(direct == ch_n * (pair - kV4OutBoxes * kV4OutBoxWidth));
-  // stage_item's writes: row 0 at outputs 2m and 2m + 16, row 1 at the same (pixel 63's second one goes to y).
-  const int kinds[4][2] = {{0, 0}, {0, 16}, {1, 0}, {1, 16}};
-  for (int warp = 0; warp < 4; ++warp)
-    for (int h = 0; h < 2; ++h)
-      for (const auto& kind : kinds)
-        for (int c8 = 0; c8 < 8; ++c8) {
-          std::vector<int> banks(32, 0);
-          for (int gl = 4 * h; gl < 4 * h + 4; ++gl)
-            for (int cl = 0; cl < 4; ++cl) {
-              const int m = 16 * warp + gl;
-              const int slot = v4_out_slot(kind[0] * wout + 2 * m + kind[1], gate::gpu::v4_channel(c8, cl));
-              if (slot < 0) continue;
-              ++banks[size_t(slot % 32)];
-              ++banks[size_t((slot + 1) % 32)];
+    }
+  const int rows = gate::gpu::kV4OutParityRows;
+  for (const int shift_even : {0, 4})
+    for (const int shift_odd : {0, 4}) {
+      INFO("shifts " << shift_even << " / " << shift_odd);
+      auto shift = [&](int ch) { return ch % 2 != 0 ? shift_odd : shift_even; };
+      auto slot_of = [&](int at, int ch) { return v4_out_slot(at, ch, shift(ch)); };
+      std::vector<int> slots(size_t(g.staging_bytes / 4), 0);
+      for (int rh = 0; rh < 2; ++rh)
+        for (int ch = 0; ch < ch_n; ++ch)
+          for (int j = 0; j < wout; ++j) {
+            const int at = rh * wout + j, slot = slot_of(at, ch), staged = at - shift(ch);
+            if (slot < 0) {
+              CHECK((shift(ch) != 0 ? at < 4 : at >= pair - 4));
+              if (j % 2 == 0) CHECK(slot_of(at + 1, ch) < 0);  // an output pair stays together
+              continue;
             }
-          INFO("warp " << warp << " half " << h << " row " << kind[0] << " +" << kind[1] << " c8 " << c8);
-          CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
-        }
+            REQUIRE(slot < int(slots.size()));
+            ++slots[size_t(slot)];
+            if (j % 2 == 0) {
+              CHECK(slot % 2 == 0);
+              CHECK(slot_of(at + 1, ch) == slot + 1);
+            }
+            // box (b, parity) element (its row, column col)
+            const int box = staged / kV4OutBoxWidth, col = staged % kV4OutBoxWidth;
+            const int k = ch / 8, cl = ch / 2 % 4;
+            const int row = (2 * box + ch % 2) * rows + k % 2 + 2 * cl + 8 * (k / 2);
+            const int byte = row * 128 + ((col * 4 / 16) ^ (row % 8)) * 16 + col * 4 % 16;
+            CHECK(slot * 4 == byte);
+            CHECK(byte / 2048 == 2 * box + ch % 2);
+            if (ch < 8) {
+              for (int kk = 1; kk < 4; ++kk) {
+                const int up = slot_of(at, ch + 8 * kk) * 4;
+                CHECK(up == ((kk % 2 != 0) ? (byte ^ 16) : byte) + 128 * (kk % 2) + 1024 * (kk / 2));
+              }
+            }
+          }
+      CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
+      // stage_item's writes: row 0 at outputs 2m and 2m + 16, row 1 at the same (those left to y skipped).
+      const int kinds[4][2] = {{0, 0}, {0, 16}, {1, 0}, {1, 16}};
+      for (int warp = 0; warp < 4; ++warp)
+        for (int h = 0; h < 2; ++h)
+          for (const auto& kind : kinds)
+            for (int c8 = 0; c8 < 8; ++c8) {
+              std::vector<int> banks(32, 0);
+              for (int gl = 4 * h; gl < 4 * h + 4; ++gl)
+                for (int cl = 0; cl < 4; ++cl) {
+                  const int m = 16 * warp + gl;
+                  const int slot = slot_of(kind[0] * wout + 2 * m + kind[1], gate::gpu::v4_channel(c8, cl));
+                  if (slot < 0) continue;
+                  ++banks[size_t(slot % 32)];
+                  ++banks[size_t((slot + 1) % 32)];
+                }
+              INFO("warp " << warp << " half " << h << " row " << kind[0] << " +" << kind[1] << " c8 " << c8);
+              CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+            }
+    }
 }
 
 // 16-bit whole rows staged as runs (v4_run_slot): for every item of two images, every channel of every n-tile (so that
