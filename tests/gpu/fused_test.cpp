@@ -335,17 +335,22 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
   // A tensor view at an element offset hands the kernel a pointer 4 (or 2) bytes off any alignment the fast paths
   // like: v4 needs x 16-byte aligned for its TMA loads and, for TF32's TMA stores, y too; 3xTF32's and 16-bit's
   // staged rows leave through plain stores as wide as each row's alignment allows; whatever a fast path cannot take
-  // goes to its fallback. W = 64 so that v4 stages its outputs (whole rows for TF32, row items otherwise).
-  Problem p = base("offsets", 1, 16, 32, 5, 64, 4, 4);
-  p.stride = {2, 2};
+  // goes to its fallback. W = 64 so that v4 stages its outputs (whole rows for TF32, row items otherwise). y 4
+  // elements on keeps v4's fast paths but flips their shifts (fused_v4_geometry.hpp): TF32's 16 bytes off a 32-byte
+  // sector (v4_out_shift), 16-bit's 8 bytes off a 16-byte boundary (v4_run_shift); H odd gives every plane the
+  // shift of the first, H even alternates it.
+  for (const int h : {5, 6})
   for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
                        std::pair{DType::kFloat16, Precision::kFp32}}) {
+    Problem p = base("offsets", 1, 16, 32, h, 64, 4, 4);
+    p.stride = {2, 2};
     p.dtype = d;
     p.precision = pr;
     const auto in = gate::gpu_test::make_inputs(p, 13);
     const auto expected = gate::gpu_test::make_expected(p, in);
     const size_t elem = size_t(gate::dtype_bytes(d));
-    for (auto [x_off, y_off] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{0, 3}, std::pair{1, 0}, std::pair{3, 2}}) {
+    for (auto [x_off, y_off] :
+         {std::pair{0, 1}, std::pair{0, 2}, std::pair{0, 3}, std::pair{0, 4}, std::pair{1, 0}, std::pair{3, 2}}) {
       for (const auto& name : gate::gpu::kernel_variants(p)) {
         const auto v = gate::gpu::parse_variant(name);
         // Copies of x and y at the offsets (in elements) inside larger buffers; y is copied back afterwards.
