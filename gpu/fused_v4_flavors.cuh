@@ -199,7 +199,7 @@ struct FlavorV4Float32 {
   // 2m_a + 16 of that row, 8 bytes each. One st.shared.v2 at an immediate offset from the lane's row of channel
   // v4_channel(0, cl) each.
   static __device__ __forceinline__ void stage_row_item(const float (&acc)[4 * kT], unsigned char* staging, int m_a,
-                                                        int cl, int, V4RunShift) {
+                                                        int cl, int, V4ParityShift) {
     static_assert(kT == 8, "row staging without whole rows: one row parity (n_cols 64)");
     const uint32_t base =
         uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_row_slot(v4_channel(0, cl), 0, 4) + 8 * m_a);
@@ -213,9 +213,10 @@ struct FlavorV4Float32 {
   // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pairs at outputs 2W,
   // 2W + 1 of the row. n_cols 64 (3xTF32): the staged row (W = 64: the pitch's 528 bytes hold the row's 520), beside
   // stage_row_item's 128 outputs. n_cols 128 (TF32, staged as boxes, stage_item): row 0's pair staged (v4_out_slot,
-  // output 128), row 1's staged where the channel's run is shifted, else to y (y_pair, as stage_item's pixel 63).
+  // output 128), row 1's staged where the channel's run is shifted (sh: v4_out_shifts), else to y (y_pair, as
+  // stage_item's pixel 63). (3xTF32's rows are shifted by row_shift in `staging` already: sh is not used there.)
   static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float* y_pair,
-                                                 int w_cl, int t0, int plane, V4RunShift = {}) {
+                                                 int w_cl, int t0, int plane, V4ParityShift sh) {
     static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
     const int ch = v4_channel(t0, w_cl);
@@ -223,12 +224,10 @@ struct FlavorV4Float32 {
       st_shared_v2<0>(base + uint32_t(v4_row_slot(ch, 0, 4) + 8 * kV4ItemM), make_float2(w[0], w[1]));
     } else {
       constexpr int kRow1 = (2 * kV4ItemM + 2) + 2 * kV4ItemM;  // row 1's pair: staged where the channel is shifted
-      float* run = y_pair + int64_t(ch) * plane;
-      const int shift = v4_out_shift(reinterpret_cast<uintptr_t>(run));
-      st_shared_v2<0>(base + 4 * uint32_t(v4_out_slot(2 * kV4ItemM, ch, shift)), make_float2(w[0], w[1]));  // row 0
-      const int slot1 = v4_out_slot(kRow1, ch, shift);
+      st_shared_v2<0>(base + 4 * uint32_t(v4_out_slot(2 * kV4ItemM, ch, sh.of(ch))), make_float2(w[0], w[1]));  // row 0
+      const int slot1 = v4_out_slot(kRow1, ch, sh.of(ch));
       if (slot1 >= 0) st_shared_v2<0>(base + 4 * uint32_t(slot1), make_float2(w[2], w[3]));
-      else store_streaming_pair(run + kRow1, w[2], w[3]);
+      else store_streaming_pair(y_pair + int64_t(ch) * plane + kRow1, w[2], w[3]);
     }
   }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
@@ -237,19 +236,17 @@ struct FlavorV4Float32 {
   // W's pairs at outputs 128, 129: stage_w). The four left to y are row 0's outputs 0..3 (pixels 0 and 1) of the
   // channels whose run is shifted (store_heads, once the item is staged), row 1's 126..129 (pixel 63's and q-column
   // W's) of the others (v4_out_slot), where y_pair is the item's first channel's plane at its q-row's first output;
-  // the shift is one per channel parity.
+  // the shift is one per channel parity (sh: v4_out_shifts).
   // Channel ch + 8's slot is channel ch's box row + 1, the swizzle's piece index with bit 0 flipped, ch + 16's 8 rows on
   // (v4_out_slot): the lane's four slots per channel parity and those with bit 4 of the byte address flipped are
   // computed once (Wout = 130 a constant), and every staging write is one shared store at a constant offset from one
   // of those sixteen (the version with the slots computed per write, a generic store for pixel 63 and a runtime Wout
   // ran ~330 instructions per item and warp).
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], float* staging, float* y_pair, int m_a,
-                                                    int cl, int plane) {
+                                                    int cl, int plane, V4ParityShift sh) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
     constexpr int kRow = 2 * kV4ItemM + 2;                            // Wout at W = 64
     constexpr int kRowBytes = kV4OutBoxWidth * 4;                     // a box row: 128 bytes
-    const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(y_pair)),
-                          v4_out_shift(reinterpret_cast<uintptr_t>(y_pair + plane))};
     const bool first_a = m_a < 2;                 // fragment row g is pixel 0 or 1: row 0's outputs 0..3
     const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: row 1's outputs 126, 127
     // Every write is one 8-byte shared store at an immediate offset from one of the lane's sixteen slot addresses
@@ -260,10 +257,10 @@ struct FlavorV4Float32 {
     for (int par = 0; par < 2; ++par) {
       const int ch = v4_channel(par, cl);
       // −1 where the output goes to y (never written there)
-      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch, shift[par]);
-      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch, shift[par]);
-      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch, shift[par]);
-      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch, shift[par]);
+      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch, sh.of(par));
+      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch, sh.of(par));
+      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch, sh.of(par));
+      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch, sh.of(par));
 #pragma unroll
       for (int i = 0; i < 4; ++i) at_x[par][i] = at[par][i] ^ 16u;
     }
@@ -286,7 +283,7 @@ struct FlavorV4Float32 {
     } else {
       v4_for_each_constant<8>([&](auto c8) {
         constexpr int k = decltype(c8)::value;
-        if (shift[k & 1] == 0) put(c8, 0, pair(k, 0));  // else store_heads, after the item is staged
+        if (sh.of(k) == 0) put(c8, 0, pair(k, 0));  // else store_heads, after the item is staged
       });
     }
     if (!last_b) {
@@ -294,7 +291,7 @@ struct FlavorV4Float32 {
     } else {
       v4_for_each_constant<8>([&](auto c8) {
         constexpr int k = decltype(c8)::value;
-        if (shift[k & 1] == 0) {
+        if (sh.of(k) == 0) {
           store_streaming_pair(y_pair + int64_t(v4_channel(k, cl)) * plane + kRow + 2 * (kV4ItemM - 1),
                                pair(8 + k, 1).x, pair(8 + k, 1).y);
         } else {
@@ -307,13 +304,11 @@ struct FlavorV4Float32 {
   // lanes of pixels 0 and 1 (two 8-byte pieces of each 16-byte head in one instruction), once the item is staged
   // (bench/NOTES.md §22: 0.616 ms, from within stage_item 0.618–0.627).
   static __device__ __forceinline__ void store_heads(const float (&acc)[4 * kT], float* y_pair, int m_a, int cl,
-                                                     int plane) {
+                                                     int plane, V4ParityShift sh) {
     if (m_a >= 2) return;
-    const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(y_pair)),
-                          v4_out_shift(reinterpret_cast<uintptr_t>(y_pair + plane))};
 #pragma unroll
     for (int c8 = 0; c8 < 8; ++c8) {
-      if (shift[c8 & 1] != 0) {
+      if (sh.of(c8) != 0) {
         store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + 2 * m_a, acc[4 * c8], acc[4 * c8 + 1]);
       }
     }
@@ -484,7 +479,7 @@ struct FlavorV4SixteenBit {
   // other order, so that each of the two stores fills 32 distinct banks (the channels' runs 8 banks apart, pixels 2).
   // Every write at an immediate offset from one of the lane's six bases.
   static __device__ __forceinline__ void stage_row_item(const float (&acc)[64], unsigned char* staging, int m_a, int cl,
-                                                        int gl, V4RunShift sh) {
+                                                        int gl, V4ParityShift sh) {
     const uint32_t lane_base =
         uint32_t(__cvta_generic_to_shared(staging)) + uint32_t(v4_run_slot(v4_channel(0, cl)) + 4 * m_a);
     const uint32_t row0[2] = {lane_base + uint32_t(sh.even), lane_base + uint32_t(sh.odd)};
@@ -508,7 +503,7 @@ struct FlavorV4SixteenBit {
   // v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
   // channel's staged run (run bytes 260·q + 256), beside stage_row_item's 128 outputs of the row.
   static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, uint16_t*, int w_cl,
-                                                 int t0, int, V4RunShift sh) {
+                                                 int t0, int, V4ParityShift sh) {
     static_assert(kV4RunBytes == 2 * (2 * kV4ItemM + 2) * 2, "a run: both rows of 2W + 2 outputs");
     const int ch = v4_channel(t0, w_cl);
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging)) +

@@ -36,9 +36,9 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.stage_bytes = (std::max(g.row_box.box_bytes, g.col_box.box_bytes) + 127) / 128 * 128;
   g.bias_offset = g.b_bytes + c.warpgroups * c.stages * (g.stage_bytes + 2 * 8);
   // Output staging: TMA stores of whole rows (v4_out_slot) sixteen boxes (eight per channel parity) of 256 of the 260
-  // outputs of each channel's row pair, 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers then end exactly at the
-  // H100's 232,448 bytes); 16-bit whole rows (v4_run_slot) the 32 channels' runs; otherwise (v4_row_slot) a row
-  // item's 32 channels × its block's output rows.
+  // outputs of each channel's row pair, 1 KB-aligned for the TMA's 128-byte swizzle (at the seed workload the buffers
+  // then end exactly at the H100's 232,448 bytes); 16-bit whole rows (v4_run_slot) the 32 channels' runs; otherwise
+  // (v4_row_slot) a row item's 32 channels × its block's output rows.
   g.staging_bytes = v4_tma_stores(c)                 ? kV4OutBoxes * kV3CoutPerBlock * kV4OutBoxWidth * elem_bytes
                     : g.whole_rows && elem_bytes == 2 ? kV3CoutPerBlock * kV4RunPitch
                                                       : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);

@@ -118,9 +118,10 @@ GATE_V4_HD constexpr int v4_threads(const V4Config& c) { return 128 * (c.warpgro
 // Output channel (of the n-tile's 32) of accumulator group c8 = t mod 8 in lane quad cl: 8·(c8 / 2) + 2·cl + c8 mod 2.
 // So the four lane quads of one group hold channels ≡ 0, 2, 4, 6 (mod 8) (or 1, 3, 5, 7), one parity, in rows 2 apart
 // of a 128-byte swizzled staging box (v4_out_slot), which put the same outputs in four different 32-byte bank groups:
-// the staging writes of a half-warp (4 channels × 32 bytes) are conflict-free. (Channels 4·c8 + cl, the earlier order, had all four in one
-// bank group: 4-way conflicts, 8 wavefronts per staging write instead of 2, 30% of the kernel's shared wavefronts;
-// ncu, H100, bench/NOTES.md §13.) Channel c8 + 1 is 1 further when c8 is even and 7 when odd.
+// the staging writes of a half-warp (4 channels × 32 bytes) are conflict-free. (Channels 4·c8 + cl, the earlier
+// order, had all four in one bank group: 4-way conflicts, 8 wavefronts per staging write instead of 2, 30% of the
+// kernel's shared wavefronts; ncu, H100, bench/NOTES.md §13.) Channel c8 + 1 is 1 further when c8 is even and 7 when
+// odd.
 GATE_V4_HD constexpr int v4_channel(int c8, int cl) { return 8 * (c8 >> 1) + 2 * cl + (c8 & 1); }
 
 // Column n of a block's wgmma tile (n < n_cols): rw = n mod 2, lane quad c = (n / 2) mod 4, group t = n / 8; the output
@@ -275,6 +276,12 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
 // item, whose tw = 1 steps read x[W − 1] for q-column W (W − 1 columns right of its tw = 0 element, x[0]).
 GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_rows && m == 0 ? G.w.W - 1 : -1; }
 
+// A shift per channel parity: the even channels', the odd channels' (a block's 32 channels start on an even one).
+struct V4ParityShift {
+  int even, odd;
+  GATE_V4_HD constexpr int of(int ch) const { return (ch & 1) != 0 ? odd : even; }
+};
+
 // A whole-rows item's outputs (float32, n_cols 128) leave by TMA stores (fused_v4_wgmma.cuh): its 32 channels × the
 // two output rows of its q-row, 2·Wout = 260 outputs contiguous in each plane, which starts 0 or 16 bytes off a
 // 32-byte sector (planes are 16(H + 1)(W + 1) bytes, a row pair 16(W + 1): the offset flips with the q-row, and with
@@ -308,6 +315,10 @@ GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
 // The shift (outputs) of a channel's staged outputs whose run starts at byte address `run` of y: 4 where it starts
 // 16 bytes into a sector.
 GATE_V4_HD constexpr int v4_out_shift(uintptr_t run) { return (run & 16) != 0 ? 4 : 0; }
+// The same for the even and odd channels, channel 0's run at y address run0 (planes of plane_bytes).
+GATE_V4_HD constexpr V4ParityShift v4_out_shifts(uintptr_t run0, int64_t plane_bytes) {
+  return {v4_out_shift(run0), v4_out_shift(run0 + uintptr_t(plane_bytes))};
+}
 
 // A row item's staged outputs without TMA stores (W = 64; 16-bit at n_cols 128, 3xTF32 at n_cols 64): its 32 channels
 // × its block's output rows (h = the row parity at n_cols 128, 0 at n_cols 64) × the 128 outputs of its q-columns, row
@@ -327,7 +338,7 @@ GATE_V4_HD constexpr int v4_row_slot(int ch, int h, int elem) { return (h * kV3C
 // 2·130 outputs, 520 contiguous bytes of y that start 0 or 8 bytes off a 16-byte boundary (with y 8-byte aligned:
 // planes and q-rows are multiples of 8 bytes, and every other plane flips the offset when H is even). Channel ch's
 // run is staged at byte v4_run_slot(ch) + its shift (0 or 8, the run's address in y mod 16: the same for all channels
-// of one parity, V4RunShift), output o of row h at run byte 260·h + 2·o, so that the storer warp sends each run as 32
+// of one parity, V4ParityShift), output o of row h at run byte 260·h + 2·o, so that the storer warp sends each run as 32
 // 16-byte stores, aligned in y and in the buffer alike, and one 8-byte piece. The rows' own stores (4- and 8-byte
 // pieces, the two rows and the q-column W pairs each a pass apart) had left partial 32-byte sectors inside every run:
 // with the computing warps' work taken out, those stores took 0.353 ms, runs 0.278 (bench/NOTES.md §22). The pitch,
@@ -336,11 +347,8 @@ GATE_V4_HD constexpr int v4_row_slot(int ch, int h, int elem) { return (h * kV3C
 inline constexpr int kV4RunBytes = 2 * (2 * kV4ItemM + 2) * 2;  // 520
 inline constexpr int kV4RunPitch = kV4RunBytes + 8;              // 528: the run at either shift
 GATE_V4_HD constexpr int v4_run_slot(int ch) { return ch * kV4RunPitch; }
-// The shift of the runs of even and odd channels (bytes, 0 or 8).
-struct V4RunShift {
-  int even, odd;
-};
-GATE_V4_HD constexpr V4RunShift v4_run_shift(uintptr_t run0, int64_t plane_bytes) {
+// The shift (bytes, 0 or 8) of the runs of even and odd channels, channel 0's at y address run0.
+GATE_V4_HD constexpr V4ParityShift v4_run_shift(uintptr_t run0, int64_t plane_bytes) {
   return {int(run0 & 8), int((run0 + uintptr_t(plane_bytes)) & 8)};
 }
 

@@ -300,21 +300,20 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
         const int buf = n_staged % kBufs;
         mbarrier_wait_uniform(staged_bar(buf), uint32_t((n_staged / kBufs) & 1));
         ++n_staged;
+        const int64_t plane = int64_t(g.Hout) * g.Wout;
         if constexpr (kTmaStores) {
           // Box b of parity r (v4_out_slot): its 16 planes' outputs shift + 32b .. + 31, y seen as
           // [N·Cout / 16][4][2][2][plane] (the block's 32 channels at index plane_row / 16 of the outer dimension).
           constexpr uint32_t kBoxBytes = kV4OutParityRows * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
-          const int64_t plane = int64_t(g.Hout) * g.Wout;
-          const Bits* run = y + int64_t(plane_row) * plane + x0;
-          const int shift[2] = {v4_out_shift(reinterpret_cast<uintptr_t>(run)),
-                                v4_out_shift(reinterpret_cast<uintptr_t>(run + plane))};
+          const V4ParityShift sh = v4_out_shifts(reinterpret_cast<uintptr_t>(y + int64_t(plane_row) * plane + x0),
+                                                 plane * kElem);
 #pragma unroll
           for (int b = 0; b < kV4OutBoxes; ++b) {
 #pragma unroll
             for (int r = 0; r < 2; ++r) {
-              tma_store_5d_if(lane == 0, &y_map, x0 + shift[r] + b * kV4OutBoxWidth, r, 0, 0, plane_row / 16,
+              tma_store_5d_if(lane == 0, &y_map, x0 + sh.of(r) + b * kV4OutBoxWidth, r, 0, 0, plane_row / 16,
                               src + (2 * b + r) * kBoxBytes);
             }
           }
@@ -325,7 +324,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           __syncwarp();
           mbarrier_arrive(free_bar(buf));  // lane 0's arrival after the TMA's reads: the phase completes after them
         } else {
-          const int64_t plane = int64_t(g.Hout) * g.Wout;
           Bits* y_rows = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout +
                          2 * it.qh0 * g.Wout;
           constexpr int kRowBytes = 2 * kV4ItemM * kElem, kPitch = v4_row_pitch(kElem);
@@ -362,7 +360,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             static_assert(kElem == 2 && kV4RunBytes == 32 * 16 + 8, "a 16-bit whole-rows run: 32 lanes × 16 bytes + 8");
             const int64_t plane_bytes = plane * kElem;
             unsigned char* run0 = reinterpret_cast<unsigned char*>(y_rows);
-            const V4RunShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
+            const V4ParityShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
             const unsigned char* src = from + 16 * lane;
             unsigned char* dst = run0 + 16 * lane;
 #pragma unroll 2
@@ -480,22 +478,24 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       // (float32: to the TMA, the async proxy) before it arrives on staged; the producer's storer warp sends it.
       if (use > 0) mbarrier_wait_uniform(free_bar(buf), uint32_t((use - 1) & 1));
       ++n_staged;
+      // The item's first channel's run in y, and the shifts of its channels' staged outputs per parity: TF32's boxes
+      // (v4_out_shifts), 16-bit's runs (v4_run_shift); 3xTF32's rows ignore them (row_shift above).
+      Bits* y_pair = y_item + 2 * it.qh0 * g.Wout;
+      const uintptr_t run0 = reinterpret_cast<uintptr_t>(y_pair);
+      const V4ParityShift sh = kTmaStores ? v4_out_shifts(run0, int64_t(plane) * kElem)
+                                          : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
-        Bits* y_pair = y_item + 2 * it.qh0 * g.Wout;
-        Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane);
-        if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane);
+        Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh);
+        if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane, sh);
         fence_proxy_async_shared();
       } else {
-        // 16-bit whole rows: the runs' shifts (v4_run_slot); float32 rows ignore them (row_shift above).
-        const V4RunShift sh =
-            v4_run_shift(reinterpret_cast<uintptr_t>(y_item + 2 * it.qh0 * g.Wout), int64_t(plane) * kElem);
         Flavor::stage_row_item(acc, staging, m_a, cl, gl, sh);
         if constexpr (kSplitTw) {
           if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane, sh);
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes
-      if constexpr (kTmaStores) Flavor::store_heads(acc, y_item + 2 * it.qh0 * g.Wout, m_a, cl, plane);
+      if constexpr (kTmaStores) Flavor::store_heads(acc, y_pair, m_a, cl, plane, sh);
     }
   };
 

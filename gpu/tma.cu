@@ -37,7 +37,8 @@ CUtensorMap encode_tiled(const void* base, CUtensorMapDataType type, int rank, c
                             element_strides, CU_TENSOR_MAP_INTERLEAVE_NONE, swizzle, CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
                             CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
-    throw GpuError("cuTensorMapEncodeTiled (rank " + std::to_string(rank) + ") failed with CUresult " + std::to_string(int(r)));
+    throw GpuError("cuTensorMapEncodeTiled (rank " + std::to_string(rank) + ") failed with CUresult " +
+                   std::to_string(int(r)));
   }
   return map;
 }

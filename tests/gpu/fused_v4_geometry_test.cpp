@@ -137,6 +137,9 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
         const int shift = gate::gpu::v4_out_shift(run);
         CHECK(run % 16 == 0);
         CHECK(shift == gate::gpu::v4_out_shift(run + uintptr_t(2 * plane * 4)));  // one shift per parity
+        // as the kernel takes it: from its n-tile's first channel (v4_out_shifts)
+        const uintptr_t tile_run = run - uintptr_t(ch % ch_n * plane * 4);
+        CHECK(gate::gpu::v4_out_shifts(tile_run, plane * 4).of(ch) == shift);
         for (int b = 0; b < kV4OutBoxes; ++b) CHECK((run + uintptr_t(shift + b * kV4OutBoxWidth) * 4) % 32 == 0);
       }
     }
@@ -237,11 +240,11 @@ void check_run_staging(const V4Geometry& g, const V4Config& c) {
       for (int tile = 0; tile < g.n_tiles; ++tile) {
         const uintptr_t run0 =
             y0 + uintptr_t((int64_t(it.img) * g.w.Cout + tile * ch_n) * plane_bytes + int64_t(it.qh0) * 4 * g.w.Wout);
-        const gate::gpu::V4RunShift sh = gate::gpu::v4_run_shift(run0, plane_bytes);
+        const gate::gpu::V4ParityShift sh = gate::gpu::v4_run_shift(run0, plane_bytes);
         for (int ch = 0; ch < ch_n; ++ch) {
           const uintptr_t run = run0 + uintptr_t(ch * plane_bytes);
           CHECK(run % 8 == 0);
-          CHECK(int(run % 16) == (ch % 2 != 0 ? sh.odd : sh.even));
+          CHECK(int(run % 16) == sh.of(ch));
         }
       }
     }
