@@ -230,6 +230,25 @@ struct FlavorV4Float32 {
       else store_streaming_pair(y_pair + int64_t(ch) * plane + kRow1, w[2], w[3]);
     }
   }
+  // The lane's staging slots (bytes from the buffer) of channel v4_channel(0, cl) at its four write positions (row 0
+  // at outputs 2m_a, 2m_a + 16; row 1 the same), under shift 0 and under shift 4: item-invariant, so computed once by
+  // the kernel before its item loop (stage_item then takes one of each pair per channel parity). Computed per item
+  // with their −1 tests (v4_out_slot), they cost GELU-heavy data 7% (~170 more instructions an item, bench/NOTES.md
+  // §23).
+  struct StageSlots {
+    uint32_t s0[4], s4[4];
+  };
+  static __device__ __forceinline__ StageSlots stage_slots(int m_a, int cl) {
+    constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
+    StageSlots s;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      const int out = (i >= 2 ? kRow : 0) + 2 * m_a + 16 * (i & 1);
+      s.s0[i] = 4 * uint32_t(v4_out_slot_any(out, v4_channel(0, cl), 0));
+      s.s4[i] = 4 * uint32_t(v4_out_slot_any(out, v4_channel(0, cl), 4));
+    }
+    return s;
+  }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row (q-column
@@ -243,34 +262,32 @@ struct FlavorV4Float32 {
   // of those sixteen (the version with the slots computed per write, a generic store for pixel 63 and a runtime Wout
   // ran ~330 instructions per item and warp).
   static __device__ __forceinline__ void stage_item(const float (&acc)[4 * kT], float* staging, float* y_pair, int m_a,
-                                                    int cl, int plane, V4ParityShift sh) {
+                                                    int cl, int plane, V4ParityShift sh, const StageSlots& slots) {
     static_assert(kT == 16, "staging holds both row parities (n_cols 128)");
     constexpr int kRow = 2 * kV4ItemM + 2;                            // Wout at W = 64
     constexpr int kRowBytes = kV4OutBoxWidth * 4;                     // a box row: 128 bytes
     const bool first_a = m_a < 2;                 // fragment row g is pixel 0 or 1: row 0's outputs 0..3
     const bool last_b = m_a + 8 == kV4ItemM - 1;  // fragment row g + 8 is pixel 63: row 1's outputs 126, 127
-    // Every write is one 8-byte shared store at an immediate offset from one of the lane's sixteen slot addresses
-    // (st_shared_v2; through float2 pointers nvcc split most of them in two, not proving the alignment).
+    // Every write is one 8-byte shared store at an immediate offset from one of the lane's eight slot addresses
+    // (st_shared_v2; through float2 pointers nvcc split most of them in two, not proving the alignment): per channel
+    // parity the lane's slots under that parity's shift (stage_slots); parity 1's are 16 box rows (2 KB) further.
+    static_assert(v4_out_slot(0, 1, 0) - v4_out_slot(0, 0, 0) == kV4OutParityRows * kV4OutBoxWidth,
+                  "parity 1's slots: 16 box rows after parity 0's");
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
-    uint32_t at[2][4], at_x[2][4];  // per channel parity: row 0 at 2m_a, 2m_a + 16; row 1 at 2m_a, 2m_a + 16 (bytes)
+    uint32_t at[2][4];  // per channel parity: row 0 at 2m_a, 2m_a + 16; row 1 at 2m_a, 2m_a + 16 (bytes)
 #pragma unroll
-    for (int par = 0; par < 2; ++par) {
-      const int ch = v4_channel(par, cl);
-      // −1 where the output goes to y (never written there)
-      at[par][0] = base + 4 * v4_out_slot(2 * m_a, ch, sh.of(par));
-      at[par][1] = base + 4 * v4_out_slot(2 * m_a + 16, ch, sh.of(par));
-      at[par][2] = base + 4 * v4_out_slot(kRow + 2 * m_a, ch, sh.of(par));
-      at[par][3] = base + 4 * v4_out_slot(kRow + 2 * m_a + 16, ch, sh.of(par));
-#pragma unroll
-      for (int i = 0; i < 4; ++i) at_x[par][i] = at[par][i] ^ 16u;
+    for (int i = 0; i < 4; ++i) {
+      at[0][i] = base + (sh.even != 0 ? slots.s4[i] : slots.s0[i]);
+      at[1][i] = base + (sh.odd != 0 ? slots.s4[i] : slots.s0[i]);
     }
     auto pair = [&](int t, int r) { return make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]); };
     // Group c8's write at position i: channel v4_channel(c8, cl) = v4_channel(c8 mod 2, cl) + 8k, k = c8 / 2: box row
-    // (k mod 2) + 8·(k / 2) further.
+    // (k mod 2) + 8·(k / 2) further, and 16 further for parity 1; the swizzle's piece index with bit 0 flipped
+    // where k is odd (bit 4 of the address).
     auto put = [&](auto c8, int i, float2 v) {
       constexpr int k = decltype(c8)::value >> 1, par = decltype(c8)::value & 1;
-      constexpr int kOffset = ((k & 1) + 8 * (k >> 1)) * kRowBytes;
-      if constexpr ((k & 1) != 0) st_shared_v2<kOffset>(at_x[par][i], v);
+      constexpr int kOffset = ((k & 1) + 8 * (k >> 1) + kV4OutParityRows * par) * kRowBytes;
+      if constexpr ((k & 1) != 0) st_shared_v2<kOffset>(at[par][i] ^ 16u, v);
       else st_shared_v2<kOffset>(at[par][i], v);
     };
     v4_for_each_constant<8>([&](auto c8) {
@@ -278,26 +295,29 @@ struct FlavorV4Float32 {
       put(c8, 1, pair(k, 1));      // row 0, pixel m_a + 8
       put(c8, 2, pair(8 + k, 0));  // row 1, pixel m_a
     });
+    // A parity's writes at position i where its run is not shifted (sh_par 0: position 0's outputs are staged,
+    // position 3's go to y) or is (the reverse), as one branch per parity.
+    auto put_parity = [&](auto par_c, int i, int t0, int r) {
+      v4_for_each_constant<8>([&](auto c8) {
+        if constexpr ((decltype(c8)::value & 1) == decltype(par_c)::value) put(c8, i, pair(t0 + decltype(c8)::value, r));
+      });
+    };
+    using Even = std::integral_constant<int, 0>;
+    using Odd = std::integral_constant<int, 1>;
     if (!first_a) {
       v4_for_each_constant<8>([&](auto c8) { put(c8, 0, pair(decltype(c8)::value, 0)); });
-    } else {
-      v4_for_each_constant<8>([&](auto c8) {
-        constexpr int k = decltype(c8)::value;
-        if (sh.of(k) == 0) put(c8, 0, pair(k, 0));  // else store_heads, after the item is staged
-      });
+    } else {  // a shifted parity's outputs 0..3: store_heads, after the item is staged
+      if (sh.even == 0) put_parity(Even{}, 0, 0, 0);
+      if (sh.odd == 0) put_parity(Odd{}, 0, 0, 0);
     }
     if (!last_b) {
       v4_for_each_constant<8>([&](auto c8) { put(c8, 3, pair(8 + decltype(c8)::value, 1)); });
-    } else {
-      v4_for_each_constant<8>([&](auto c8) {
-        constexpr int k = decltype(c8)::value;
-        if (sh.of(k) == 0) {
-          store_streaming_pair(y_pair + int64_t(v4_channel(k, cl)) * plane + kRow + 2 * (kV4ItemM - 1),
-                               pair(8 + k, 1).x, pair(8 + k, 1).y);
-        } else {
-          put(c8, 3, pair(8 + k, 1));
-        }
-      });
+    } else {  // an unshifted parity's outputs 126, 127 of row 1 (pixel 63): to y
+      constexpr int kAt = kRow + 2 * (kV4ItemM - 1);
+      if (sh.even == 0) store_parity<0>(acc, 8, 1, y_pair, cl, plane, kAt);
+      else put_parity(Even{}, 3, 8, 1);
+      if (sh.odd == 0) store_parity<1>(acc, 8, 1, y_pair, cl, plane, kAt);
+      else put_parity(Odd{}, 3, 8, 1);
     }
   }
   // The first four outputs of the channels whose run is shifted (stage_item leaves them out: v4_out_slot), from the
@@ -306,11 +326,20 @@ struct FlavorV4Float32 {
   static __device__ __forceinline__ void store_heads(const float (&acc)[4 * kT], float* y_pair, int m_a, int cl,
                                                      int plane, V4ParityShift sh) {
     if (m_a >= 2) return;
+    if (sh.even != 0) store_parity<0>(acc, 0, 0, y_pair, cl, plane, 2 * m_a);
+    if (sh.odd != 0) store_parity<1>(acc, 0, 0, y_pair, cl, plane, 2 * m_a);
+  }
+  // The lane's pairs (acc[4t + 2r], acc[4t + 2r + 1]) of groups t = t0 + 2k + kPar (k < 4: channels
+  // v4_channel(kPar, cl) + 8k) to output `at` of their channels' row pairs in y: one pointer, a stride of 8 planes.
+  template <int kPar>
+  static __device__ __forceinline__ void store_parity(const float (&acc)[4 * kT], int t0, int r, float* y_pair, int cl,
+                                                      int plane, int at) {
+    float* p = y_pair + int64_t(v4_channel(kPar, cl)) * plane + at;
+    const int64_t step = 8 * int64_t(plane);
 #pragma unroll
-    for (int c8 = 0; c8 < 8; ++c8) {
-      if (sh.of(c8) != 0) {
-        store_streaming_pair(y_pair + int64_t(v4_channel(c8, cl)) * plane + 2 * m_a, acc[4 * c8], acc[4 * c8 + 1]);
-      }
+    for (int k = 0; k < 4; ++k) {
+      const int t = t0 + 2 * k + kPar;
+      store_streaming_pair(p + k * step, acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]);
     }
   }
 };

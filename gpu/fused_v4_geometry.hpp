@@ -305,12 +305,19 @@ struct V4ParityShift {
 inline constexpr int kV4OutBoxWidth = 32;  // outputs per box row: 128 bytes, the span of the 128-byte swizzle
 inline constexpr int kV4OutBoxes = 8;      // boxes per item and parity: 256 outputs per channel
 inline constexpr int kV4OutParityRows = kV3CoutPerBlock / 2;  // a parity's box rows: 16 planes
-GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
-  const int staged = at - shift, box = staged / kV4OutBoxWidth, col = staged % kV4OutBoxWidth;
-  if (staged < 0 || box >= kV4OutBoxes) return -1;
+// v4_out_slot_any: the same without the range test, branch-free: equal to v4_out_slot wherever that is not −1
+// (elsewhere a value never used), so that stage_item can compute a lane's slots under both shifts once, outside the
+// item loop.
+static_assert(kV4OutBoxWidth == 32, "a box row: 32 outputs (the shifts and masks below)");
+GATE_V4_HD constexpr int v4_out_slot_any(int at, int ch, int shift) {
+  const int staged = at - shift, box = staged >> 5, col = staged & 31;
   const int k = ch >> 3, cl = (ch >> 1) & 3;
   const int row = (2 * box + (ch & 1)) * kV4OutParityRows + (k & 1) + 2 * cl + 8 * (k >> 1);
   return row * kV4OutBoxWidth + ((((col >> 2) ^ row) & 7) << 2) + (col & 3);
+}
+GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
+  const int staged = at - shift;
+  return staged < 0 || staged >= kV4OutBoxes * kV4OutBoxWidth ? -1 : v4_out_slot_any(at, ch, shift);
 }
 // The shift (outputs) of a channel's staged outputs whose run starts at byte address `run` of y: 4 where it starts
 // 16 bytes into a sector.

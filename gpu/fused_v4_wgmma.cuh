@@ -448,6 +448,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
 #pragma unroll
   for (int i = 0; i < int(sizeof(acc_tw1) / sizeof(float)); ++i) acc_tw1[i] = 0.0f;
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
+  // TF32's staging slots of the lane under either shift (FlavorV4Float32::stage_slots), once, outside the item loop.
+  const auto stage_slots = [&] {
+    if constexpr (kTmaStores) return Flavor::stage_slots(m_a, cl);
+    else return 0;
+  }();
   auto epilogue = [&](const V4Item& it) {
     float w_vals[2 * kWGroups];
     if constexpr (kSplitTw) {
@@ -485,7 +490,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       const V4ParityShift sh = kTmaStores ? v4_out_shifts(run0, int64_t(plane) * kElem)
                                           : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
-        Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh);
+        Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh, stage_slots);
         if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane, sh);
         fence_proxy_async_shared();
       } else {

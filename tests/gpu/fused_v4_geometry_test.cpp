@@ -100,7 +100,8 @@ void check_items(const V4Geometry& g, bool pair_rows) {
 // 2048·(2b + parity), 16-byte piece k of buffer row r at piece k ^ (r mod 8)), an output pair in one aligned 8-byte
 // slot; the four outputs left to the registers are the first four of a shifted channel, else its last four; channel
 // ch + 8k's slot is channel ch's (k mod 2)·128 + (k / 2)·1024 bytes on, with bit 4 flipped where k is odd (ch < 8:
-// stage_item's constant offsets).
+// stage_item's constant offsets), and every slot is v4_out_slot_any's of channel v4_channel(0, cl) moved so (and
+// 2048 bytes on for odd channels), as stage_item computes it.
 // And the staging writes of FlavorV4Float32::stage_item meet no bank conflict: in each half-warp (lanes g = 4h .. 4h + 3
 // of every lane quad cl, pixel m = 16·warp + g, channel v4_channel(c8, cl)), the 16 lanes' two words are 32 banks.
 // The staged/free mbarriers (two per warpgroup and staging buffer, 8 bytes each) sit between the bias and the buffers.
@@ -172,6 +173,10 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
             const int byte = row * 128 + ((col * 4 / 16) ^ (row % 8)) * 16 + col * 4 % 16;
             CHECK(slot * 4 == byte);
             CHECK(byte / 2048 == 2 * box + ch % 2);
+            // stage_item's address: the item-invariant slot (v4_out_slot_any) of channel v4_channel(0, cl) under this
+            // channel's shift, bit 4 flipped where k is odd, plus its constant offset
+            const int base0 = gate::gpu::v4_out_slot_any(at, gate::gpu::v4_channel(0, cl), shift(ch)) * 4;
+            CHECK(byte == ((k % 2 != 0) ? (base0 ^ 16) : base0) + 128 * (k % 2) + 1024 * (k / 2) + 2048 * (ch % 2));
             if (ch < 8) {
               for (int kk = 1; kk < 4; ++kk) {
                 const int up = slot_of(at, ch + 8 * kk) * 4;
