@@ -155,10 +155,10 @@ __device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
 // (a few warps with a few non-zeros) f16 −6%, TF32 −3%; on data where most values are negative v4 TF32 3.11 → 1.66 ms,
 // f16 1.52 → 0.88; GELU on every value of a warp that holds any non-zero: TF32 on the seed +14%. v3 keeps chunks of 1
 // (its seed time +2–3% with 8).
+// epilogue_gelu_chunks: the chunks alone, for a warp that has voted already (some lane holds a non-zero).
 template <int kN, bool kFast = false, int kChunk = 8>
-__device__ __forceinline__ void epilogue_gelu_values(float (&v)[kN], bool any_nonzero) {
+__device__ __forceinline__ void epilogue_gelu_chunks(float (&v)[kN], bool any_nonzero) {
   static_assert(kN % kChunk == 0, "whole chunks");
-  if (!__any_sync(0xFFFFFFFFu, any_nonzero)) return;
 #pragma unroll
   for (int c = 0; c < kN; c += kChunk) {
     bool chunk_nonzero = false;
@@ -169,6 +169,10 @@ __device__ __forceinline__ void epilogue_gelu_values(float (&v)[kN], bool any_no
       for (int j = 0; j < kChunk; ++j) v[c + j] = epilogue_gelu_if_nonzero<kFast>(v[c + j]);
     }
   }
+}
+template <int kN, bool kFast = false, int kChunk = 8>
+__device__ __forceinline__ void epilogue_gelu_values(float (&v)[kN], bool any_nonzero) {
+  if (__any_sync(0xFFFFFFFFu, any_nonzero)) epilogue_gelu_chunks<kN, kFast, kChunk>(v, any_nonzero);
 }
 // The same over a warp's 4×4×4 mma.sync tile (v2 and v3).
 template <int kChunk>

@@ -105,9 +105,18 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
   }
 }
 
+// Whether ±0 × multiply_value is the same ±0 (multiply_value positive and finite): then a warp whose clamped values
+// are all ±0 (gelu(±0) = ±0; on the seed workload almost every output clamps) leaves them as they are, without the
+// multiply (64 instructions a thread and item; bench/NOTES.md §23). Otherwise (0 × −m is −0, 0 × ∞ is NaN) it
+// multiplies.
+__device__ __forceinline__ bool v4_zeros_stay(float multiply_value) {
+  return multiply_value > 0.0f && isfinite(multiply_value);
+}
+
 // The epilogue on a thread's kN accumulators in v4's column order, acc[4t + i] of accumulator group t being output
 // channel v4_channel(t mod 8, cl) of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of
-// the warp holds a non-zero (epilogue_gelu_values), × multiply. Every lane of the warp calls it (the vote).
+// the warp holds a non-zero (epilogue_gelu_values), × multiply (unless every value of the warp is ±0 and stays so:
+// v4_zeros_stay). Every lane of the warp calls it (the vote).
 // bias + add is one float per channel, formed once per item, so each value takes one addition instead of two: a
 // different rounding of the same sum, one rounding of magnitude <= 2^-24·(|b| + |add|), inside the comparator's
 // accumulation bound, which scales with Σ|x·w| + |b| + |add| (shared/DESIGN.md, "What correct means").
@@ -127,7 +136,9 @@ __device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* 
     v[i] = clamp_nonpositive(v[i] + bias_v[(i / 4) & 7]);
     bits |= __float_as_uint(v[i]);
   }
-  epilogue_gelu_values<kN, kFastGelu>(v, (bits & 0x7FFFFFFFu) != 0);
+  const bool nonzero = (bits & 0x7FFFFFFFu) != 0;
+  if (__any_sync(0xFFFFFFFFu, nonzero)) epilogue_gelu_chunks<kN, kFastGelu>(v, nonzero);
+  else if (v4_zeros_stay(multiply_value)) return;
 #pragma unroll
   for (int i = 0; i < kN; ++i) v[i] *= multiply_value;
 }
@@ -170,7 +181,8 @@ __device__ __forceinline__ void v4_epilogue_w(float (&w)[kN], const float* bias_
     w[i] = clamp_nonpositive(w[i] + b);
     nonzero |= !(w[i] == 0.0f);
   }
-  epilogue_gelu_values<kN, kFastGelu, kN>(w, nonzero);
+  if (__any_sync(0xFFFFFFFFu, nonzero)) epilogue_gelu_chunks<kN, kFastGelu, kN>(w, nonzero);
+  else if (v4_zeros_stay(multiply_value)) return;
 #pragma unroll
   for (int i = 0; i < kN; ++i) w[i] *= multiply_value;
 }

@@ -278,6 +278,28 @@ TEST_CASE("gpu: the stride-2 k=4 fast paths (v3; v4 wgmma on sm_90) pass with m-
   }
 }
 
+TEST_CASE("gpu: where whole warps clamp to zero, the multiply still gives each zero its sign (or NaN)", "[gpu]") {
+  // add_value 1000 clamps every output to +0, so every warp of every kernel takes the epilogue's all-zero path, which
+  // v4 leaves unmultiplied where ±0 × multiply_value is the same ±0 (v4_zeros_stay): a positive multiply gives +0,
+  // a negative one −0, an infinite one NaN, each of which the reference says. W = 64 (v4's whole rows, staged) and
+  // W = 20 (v4's row and col items, stored from the registers).
+  for (const int64_t w : {64, 20}) {
+    Problem p = base("allclamp", 2, 16, 32, 5, w, 4, 4);
+    p.stride = {2, 2};
+    p.add_value = 1000.0f;
+    for (const float mul : {2.0f, -1.5f, std::numeric_limits<float>::infinity()}) {
+      p.multiply_value = mul;
+      for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
+                           std::pair{DType::kFloat16, Precision::kFp32}, std::pair{DType::kBFloat16, Precision::kFp32}}) {
+        p.dtype = d;
+        p.precision = pr;
+        INFO("W " << w << " multiply " << mul << " dtype " << int(d) << " precision " << int(pr));
+        CHECK(check_all_variants(p, 9) == int(gate::gpu::kernel_variants(p).size()));
+      }
+    }
+  }
+}
+
 TEST_CASE("gpu: fused_v4 with one to eight pipeline units per item", "[gpu]") {
   // v4's item loop peels an item's first unit and takes the rest in pairs with a trailing one: units of 8 input
   // channels (TF32) and of 16 (3xTF32, 16-bit) over Cin = 8 .. 64 run each of its shapes (one unit; one + trailing;
