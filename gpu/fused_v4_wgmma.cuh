@@ -443,6 +443,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   constexpr int kWGroups = kAcc / 32;
   const bool w_warp = kSplitTw && G.whole_rows && warp == 0;  // warp-uniform
   const int w_cl = lane >> 3, w_t0 = lane & 7;  // the groups this lane of warp 0 takes (v4_spread_w)
+  const int w_ch = v4_channel(w_t0, w_cl);       // their channel
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
@@ -450,7 +451,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
   // TF32's staging slots of the lane under either shift (FlavorV4Float32::stage_slots), once, outside the item loop.
   const auto stage_slots = [&] {
-    if constexpr (kTmaStores) return Flavor::stage_slots(m_a, cl);
+    if constexpr (kTmaStores) return Flavor::stage_slots(m_a, cl, w_ch);
     else return 0;
   }();
   auto epilogue = [&](const V4Item& it) {
@@ -491,7 +492,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                                           : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
         Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh, stage_slots);
-        if (w_warp) Flavor::stage_w(w_vals, staging, y_pair, w_cl, w_t0, plane, sh);
+        if (w_warp) {
+          Flavor::stage_w_boxes(w_vals, reinterpret_cast<float*>(staging), y_pair, w_ch, plane, sh, stage_slots);
+        }
         fence_proxy_async_shared();
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl, gl, sh);

@@ -185,6 +185,15 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
             }
           }
       CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
+      // stage_w_boxes: q-column W's pair in row 0 (output 2W) always staged, in row 1 (output Wout + 2W) staged exactly
+      // where the channel is shifted, at v4_out_slot_any's slots (stage_slots)
+      for (int ch = 0; ch < ch_n; ++ch) {
+        const int w0 = 2 * gate::gpu::kV4ItemM, w1 = wout + 2 * gate::gpu::kV4ItemM;
+        CHECK(slot_of(w0, ch) >= 0);
+        CHECK(slot_of(w0, ch) == gate::gpu::v4_out_slot_any(w0, ch, shift(ch)));
+        CHECK((slot_of(w1, ch) >= 0) == (shift(ch) != 0));
+        if (shift(ch) != 0) CHECK(slot_of(w1, ch) == gate::gpu::v4_out_slot_any(w1, ch, 4));
+      }
       // stage_item's writes: row 0 at outputs 2m and 2m + 16, row 1 at the same (those left to y skipped).
       const int kinds[4][2] = {{0, 0}, {0, 16}, {1, 0}, {1, 16}};
       for (int warp = 0; warp < 4; ++warp)
