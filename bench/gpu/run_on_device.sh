@@ -2,8 +2,8 @@
 # The one command for the GPU machine (run from the repository root; builds nothing there). Expects the binaries of an
 # sm_90 build and libgomp in $CARRY (default build-carry/, made by bench/gpu/pack_for_device.sh on the build machine).
 # Runs: the GPU tests, gpu_validate (every variant × catalogue vs the double reference through verify's comparator),
-# compute-sanitizer memcheck and racecheck on the quick catalogue, gpu_bench on the seed workload, the PyTorch peers,
-# and prints the table last. Logs and JSON go to $OUT (or /tmp/gpu-out), six files at most (the device tool returns 8):
+# compute-sanitizer memcheck, racecheck, initcheck and synccheck on the quick catalogue, gpu_bench on the seed
+# workload, the PyTorch peers, and prints the table last. Logs and JSON go to $OUT (or /tmp/gpu-out), six files at most (the device tool returns 8):
 # checks.log (machine, tests, sanitizers), validate.log, timing.log, bench.json, torch.json, table.txt.
 #   bash bench/gpu/run_on_device.sh [tests] [validate] [sanitize] [bench] [peers]   (default: all)
 set -u
@@ -34,9 +34,13 @@ if has validate; then
   echo "gpu_validate rc=$rc"; [ $rc -eq 0 ] || status=1
 fi
 if has sanitize; then
-  for tool in memcheck racecheck; do
+  # synccheck tracks 256 mbarriers (cuda::barrier) by default: v4's ~20 a block over its persistent grid overflow that,
+  # and the tool then fails the kernel's launch ("unspecified launch failure"); with room for 8192 it checks them all
+  # (bench/RESULTS.md, nineteenth session).
+  for tool in memcheck racecheck initcheck synccheck; do
     echo "== compute-sanitizer $tool (quick catalogue)"
-    timeout 300 compute-sanitizer --tool $tool --error-exitcode 9 "$CARRY/gpu_validate" --quick > /tmp/san.log 2>&1
+    extra=(); [ "$tool" = synccheck ] && extra=(--num-cuda-barriers 8192)
+    timeout 300 compute-sanitizer --tool $tool ${extra[@]+"${extra[@]}"} --error-exitcode 9 "$CARRY/gpu_validate" --quick > /tmp/san.log 2>&1
     rc=$?; { echo "== compute-sanitizer $tool"; cat /tmp/san.log; } >> "$OUT/checks.log"
     tail -2 /tmp/san.log; echo "$tool rc=$rc"; [ $rc -eq 0 ] || status=1
   done
