@@ -260,8 +260,8 @@ struct FlavorV4Float32 {
   // The same for TF32's whole rows staged as boxes (n_cols 128, stage_item): row 0's pair staged (output 128), row 1's
   // (output 258) staged where the channel's run is shifted, else to y (y_pair, as stage_item's pixel 63). Channel
   // w_ch = v4_channel(t0, w_cl); its slots under either shift from stage_slots.
-  static __device__ __forceinline__ void stage_w_boxes(const float (&w)[kT / 4], float* staging, float* y_pair, int w_ch,
-                                                       int plane, V4ParityShift sh, const StageSlots& slots) {
+  static __device__ __forceinline__ void stage_w_boxes(const float (&w)[kT / 4], float* staging, float* y_pair,
+                                                       int w_ch, int plane, V4ParityShift sh, const StageSlots& slots) {
     static_assert(kT == 16, "boxes: both row parities (n_cols 128)");
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
     const bool shifted = sh.of(w_ch) != 0;
@@ -319,7 +319,8 @@ struct FlavorV4Float32 {
     // position 3's go to y) or is (the reverse), as one branch per parity.
     auto put_parity = [&](auto par_c, int i, int t0, int r) {
       v4_for_each_constant<8>([&](auto c8) {
-        if constexpr ((decltype(c8)::value & 1) == decltype(par_c)::value) put(c8, i, pair(t0 + decltype(c8)::value, r));
+        constexpr int k = decltype(c8)::value;
+        if constexpr ((k & 1) == decltype(par_c)::value) put(c8, i, pair(t0 + k, r));
       });
     };
     using Even = std::integral_constant<int, 0>;

@@ -3,7 +3,8 @@
 # sm_90 build and libgomp in $CARRY (default build-carry/, made by bench/gpu/pack_for_device.sh on the build machine).
 # Runs: the GPU tests, gpu_validate (every variant × catalogue vs the double reference through verify's comparator),
 # compute-sanitizer memcheck, racecheck, initcheck and synccheck on the quick catalogue, gpu_bench on the seed
-# workload, the PyTorch peers, and prints the table last. Logs and JSON go to $OUT (or /tmp/gpu-out), six files at most (the device tool returns 8):
+# workload, the PyTorch peers, and prints the table last. Logs and JSON go to $OUT (or /tmp/gpu-out), six files at
+# most (the device tool returns 8):
 # checks.log (machine, tests, sanitizers), validate.log, timing.log, bench.json, torch.json, table.txt.
 #   bash bench/gpu/run_on_device.sh [tests] [validate] [sanitize] [bench] [peers]   (default: all)
 set -u
@@ -40,7 +41,8 @@ if has sanitize; then
   for tool in memcheck racecheck initcheck synccheck; do
     echo "== compute-sanitizer $tool (quick catalogue)"
     extra=(); [ "$tool" = synccheck ] && extra=(--num-cuda-barriers 8192)
-    timeout 300 compute-sanitizer --tool $tool ${extra[@]+"${extra[@]}"} --error-exitcode 9 "$CARRY/gpu_validate" --quick > /tmp/san.log 2>&1
+    timeout 300 compute-sanitizer --tool $tool ${extra[@]+"${extra[@]}"} --error-exitcode 9 "$CARRY/gpu_validate" \
+      --quick > /tmp/san.log 2>&1
     rc=$?; { echo "== compute-sanitizer $tool"; cat /tmp/san.log; } >> "$OUT/checks.log"
     tail -2 /tmp/san.log; echo "$tool rc=$rc"; [ $rc -eq 0 ] || status=1
   done

@@ -290,7 +290,8 @@ TEST_CASE("gpu: where whole warps clamp to zero, the multiply still gives each z
     for (const float mul : {2.0f, -1.5f, std::numeric_limits<float>::infinity()}) {
       p.multiply_value = mul;
       for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
-                           std::pair{DType::kFloat16, Precision::kFp32}, std::pair{DType::kBFloat16, Precision::kFp32}}) {
+                           std::pair{DType::kFloat16, Precision::kFp32},
+                           std::pair{DType::kBFloat16, Precision::kFp32}}) {
         p.dtype = d;
         p.precision = pr;
         INFO("W " << w << " multiply " << mul << " dtype " << int(d) << " precision " << int(pr));
