@@ -112,11 +112,20 @@ __device__ __forceinline__ void v4_store_row_pairs(const float (&acc)[kN], float
 __device__ __forceinline__ bool v4_zeros_stay(float multiply_value) {
   return multiply_value > 0.0f && isfinite(multiply_value);
 }
+// The tail of both v4 epilogues on a thread's clamped values: one vote; GELU in chunks where some lane of the warp
+// holds a non-zero (nonzero: this lane does), then × multiply_value, unless the warp's values are all ±0 and stay so.
+template <bool kFastGelu, int kChunk, int kN>
+__device__ __forceinline__ void v4_gelu_multiply(float (&v)[kN], bool nonzero, float multiply_value) {
+  if (__any_sync(0xFFFFFFFFu, nonzero)) epilogue_gelu_chunks<kN, kFastGelu, kChunk>(v, nonzero);
+  else if (v4_zeros_stay(multiply_value)) return;
+#pragma unroll
+  for (int i = 0; i < kN; ++i) v[i] *= multiply_value;
+}
 
 // The epilogue on a thread's kN accumulators in v4's column order, acc[4t + i] of accumulator group t being output
 // channel v4_channel(t mod 8, cl) of the n-tile's 32: + (bias + add) and min(·, 0) on all, GELU only if some lane of
-// the warp holds a non-zero (epilogue_gelu_values), × multiply (unless every value of the warp is ±0 and stays so:
-// v4_zeros_stay). Every lane of the warp calls it (the vote).
+// the warp holds a non-zero, × multiply (unless every value of the warp is ±0 and stays so: v4_gelu_multiply). Every
+// lane of the warp calls it (the vote).
 // bias + add is one float per channel, formed once per item, so each value takes one addition instead of two: a
 // different rounding of the same sum, one rounding of magnitude <= 2^-24·(|b| + |add|), inside the comparator's
 // accumulation bound, which scales with Σ|x·w| + |b| + |add| (shared/DESIGN.md, "What correct means").
@@ -136,11 +145,7 @@ __device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* 
     v[i] = clamp_nonpositive(v[i] + bias_v[(i / 4) & 7]);
     bits |= __float_as_uint(v[i]);
   }
-  const bool nonzero = (bits & 0x7FFFFFFFu) != 0;
-  if (__any_sync(0xFFFFFFFFu, nonzero)) epilogue_gelu_chunks<kN, kFastGelu>(v, nonzero);
-  else if (v4_zeros_stay(multiply_value)) return;
-#pragma unroll
-  for (int i = 0; i < kN; ++i) v[i] *= multiply_value;
+  v4_gelu_multiply<kFastGelu, 8>(v, (bits & 0x7FFFFFFFu) != 0, multiply_value);
 }
 
 // q-column W of a whole-rows item: warp 0's four row-0 lanes hold it (lane cl: group t's (rw 0, rw 1) in
@@ -181,10 +186,7 @@ __device__ __forceinline__ void v4_epilogue_w(float (&w)[kN], const float* bias_
     w[i] = clamp_nonpositive(w[i] + b);
     nonzero |= !(w[i] == 0.0f);
   }
-  if (__any_sync(0xFFFFFFFFu, nonzero)) epilogue_gelu_chunks<kN, kFastGelu, kN>(w, nonzero);
-  else if (v4_zeros_stay(multiply_value)) return;
-#pragma unroll
-  for (int i = 0; i < kN; ++i) w[i] *= multiply_value;
+  v4_gelu_multiply<kFastGelu, kN>(w, nonzero, multiply_value);
 }
 
 // What the float32 flavours (TF32, 3xTF32) share: storage, k-steps of one tap × 8 channels, fragment rows, B layout
