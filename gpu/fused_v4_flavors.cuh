@@ -173,6 +173,26 @@ __device__ __forceinline__ void v4_spread_w(const float (&acc_tw1)[kAcc], float 
     }
   }
 }
+// q-column W's raw sums handed to the storer warp instead (V4Config::w_by_storer): a row-0 lane of warp 0 (lane quad
+// cl) writes its sixteen groups' pairs to the warpgroup's side buffer of the staging buffer it stages into
+// (v4_w_side_slot); the storer runs their epilogue (v4_w_from_side). Warp 0 then issues 16 stores in four lanes instead
+// of the spread, the epilogue and the staging of q-column W, ~500 cycles an item that its warpgroup's next wgmma
+// waited for (bench/NOTES.md §24).
+template <int kAcc>
+__device__ __forceinline__ void v4_w_to_side(const float (&acc_tw1)[kAcc], uint32_t side, int cl) {
+  const uint32_t at = side + uint32_t(v4_w_side_slot(cl, 0));
+  v4_for_each_constant<kAcc / 4>([&](auto tc) {
+    constexpr int t = decltype(tc)::value;
+    st_shared_v2<8 * t>(at, make_float2(acc_tw1[4 * t], acc_tw1[4 * t + 1]));
+  });
+}
+// The storer's lane L: its share of q-column W from the side buffer (groups L mod 8 and L mod 8 + 8 of lane quad
+// L / 8: v4_spread_w's share of lane L of warp 0), in w[2q + rw].
+__device__ __forceinline__ void v4_w_from_side(float (&w)[4], uint32_t side, int lane) {
+  const float2 r0 = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, lane & 7)));
+  const float2 r1 = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, (lane & 7) + 8)));
+  w[0] = r0.x, w[1] = r0.y, w[2] = r1.x, w[3] = r1.y;
+}
 // The epilogue on a lane's share of q-column W (v4_spread_w): groups t0 + 8q of lane quad w_cl, all of channel
 // v4_channel(t0, w_cl); the same operations as v4_epilogue_values (one rounding of bias + add), so the same results.
 // Every lane of warp 0 calls it (the vote).

@@ -47,6 +47,11 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   g.staging_offset = (g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8 + staging_align - 1) / staging_align *
                      staging_align;
   g.smem_bytes = g.staging_offset + (g.staged ? c.warpgroups * c.staging_buffers * g.staging_bytes : 0);
+  g.w_side_offset = 0;
+  if (c.w_by_storer && g.whole_rows && g.staged) {
+    g.w_side_offset = (g.smem_bytes + 15) / 16 * 16;
+    g.smem_bytes = g.w_side_offset + c.warpgroups * c.staging_buffers * kV4WSideBytes;
+  }
   g.items = g.w.N * g.m_tiles;
   g.by_m_tiles = FastDivide::make(g.m_tiles);
   g.by_group = FastDivide::make(g.group_items);

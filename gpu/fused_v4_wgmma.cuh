@@ -209,6 +209,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   auto staged_bar = [&](int b) { return smem_addr + uint32_t(G.store_bar_offset + (wg * kBufs + b) * 8); };
   auto free_bar = [&](int b) { return staged_bar(b) + uint32_t(kWG * kBufs * 8); };
   auto staging_at = [&](int b) { return G.staging_offset + (wg * kBufs + b) * G.staging_bytes; };
+  auto w_side_at = [&](int b) { return smem_addr + uint32_t(G.w_side_offset + (wg * kBufs + b) * kV4WSideBytes); };
   // Float32 whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block
   // starts 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64),
   // and is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory
@@ -361,6 +362,16 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             const int64_t plane_bytes = plane * kElem;
             unsigned char* run0 = reinterpret_cast<unsigned char*>(y_rows);
             const V4ParityShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
+            if constexpr (Flavor::kConfig.w_by_storer) {
+              // q-column W of the item (v4_w_to_side): lane L's share, as warp 0's lane L took it before
+              // (v4_spread_w), through the same epilogue (same results) into the same run bytes (stage_w).
+              float w[4];
+              v4_w_from_side(w, w_side_at(buf), lane);
+              v4_epilogue_w<Flavor::kFastGelu>(w, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
+                                               g.multiply_value, lane >> 3, lane & 7);
+              Flavor::stage_w(w, smem_v4 + staging_at(buf), nullptr, lane >> 3, lane & 7, 0, sh);
+              __syncwarp();  // the lanes' run bytes written before any lane copies them
+            }
             const unsigned char* src = from + 16 * lane;
             unsigned char* dst = run0 + 16 * lane;
 #pragma unroll 2
@@ -444,6 +455,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   const bool w_warp = kSplitTw && G.whole_rows && warp == 0;  // warp-uniform
   const int w_cl = lane >> 3, w_t0 = lane & 7;  // the groups this lane of warp 0 takes (v4_spread_w)
   const int w_ch = v4_channel(w_t0, w_cl);       // their channel
+  // Or (V4Config::w_by_storer) warp 0's row-0 lanes hand q-column W's raw sums to the storer warp (v4_w_to_side).
+  constexpr bool kWByStorer = kC.w_by_storer;
+  static_assert(!kWByStorer || (kSplitTw && kStaged && !kTmaStores), "w_by_storer: 16-bit whole rows (runs)");
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
@@ -458,7 +472,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     float w_vals[2 * kWGroups];
     if constexpr (kSplitTw) {
       if (w_warp) {
-        v4_spread_w<kWGroups>(acc_tw1, w_vals, lane);
+        if constexpr (!kWByStorer) v4_spread_w<kWGroups>(acc_tw1, w_vals, lane);
 #pragma unroll
         for (int i = 0; i < kAcc; ++i) {
           const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
@@ -471,7 +485,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
-    if (w_warp) v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem, g.add_value, g.multiply_value, w_cl, w_t0);
+    if (!kWByStorer && w_warp) {
+      v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem, g.add_value, g.multiply_value, w_cl, w_t0);
+    }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged || it.col) {
       Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
@@ -499,7 +515,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl, gl, sh);
         if constexpr (kSplitTw) {
-          if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane, sh);
+          if constexpr (kWByStorer) {
+            if (w_warp && lane_with_w) v4_w_to_side(acc_tw1, w_side_at(buf), cl);
+          } else {
+            if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane, sh);
+          }
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes

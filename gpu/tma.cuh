@@ -129,6 +129,12 @@ template <int kOffset>
 __device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {
   asm volatile("st.shared.v2.f32 [%0+%3], {%1, %2};\n" ::"r"(addr), "f"(v.x), "f"(v.y), "n"(kOffset) : "memory");
 }
+// An 8-byte load from shared memory at addr (a shared-space address, 8-byte aligned).
+__device__ __forceinline__ float2 ld_shared_v2(uint32_t addr) {
+  float2 v;
+  asm volatile("ld.shared.v2.f32 {%0, %1}, [%2];\n" : "=f"(v.x), "=f"(v.y) : "r"(addr) : "memory");
+  return v;
+}
 // The same for one 4-byte word.
 template <int kOffset>
 __device__ __forceinline__ void st_shared_u32(uint32_t addr, uint32_t v) {

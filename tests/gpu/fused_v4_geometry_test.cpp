@@ -111,6 +111,42 @@ void check_store_barriers(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
 }
 
+// Where the staging buffers end, shared memory ends, but for q-column W's side buffers (w_by_storer, whole rows): one
+// kV4WSideBytes area per warpgroup and staging buffer after the buffers, 16-byte aligned, whose slots
+// (v4_w_side_slot) hold each of warp 0's four row-0 lanes' 16 pairs apart, 8-byte aligned, the four lanes' stores of
+// one group in four different banks.
+void check_smem_end(const V4Geometry& g, const V4Config& c) {
+  using gate::gpu::kV4WSideBytes;
+  using gate::gpu::v4_w_side_slot;
+  const int staging_end = g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes;
+  if (!(c.w_by_storer && g.whole_rows && g.staged)) {
+    CHECK(g.smem_bytes == staging_end);
+    return;
+  }
+  CHECK(g.w_side_offset >= staging_end);
+  CHECK(g.w_side_offset % 16 == 0);
+  CHECK(g.smem_bytes == g.w_side_offset + c.warpgroups * c.staging_buffers * kV4WSideBytes);
+  std::vector<int> used(size_t(kV4WSideBytes), 0);
+  for (int q = 0; q < 4; ++q)
+    for (int t = 0; t < 16; ++t) {
+      const int at = v4_w_side_slot(q, t);
+      CHECK(at % 8 == 0);
+      REQUIRE(at + 8 <= kV4WSideBytes);
+      for (int b = 0; b < 8; ++b) ++used[size_t(at + b)];
+    }
+  CHECK(std::count(used.begin(), used.end(), 1) == 4 * 16 * 8);  // no two pairs overlap
+  CHECK(std::count(used.begin(), used.end(), 0) + 4 * 16 * 8 == kV4WSideBytes);
+  for (int t = 0; t < 16; ++t) {
+    std::vector<int> banks(32, 0);
+    for (int q = 0; q < 4; ++q) {
+      const int word = v4_w_side_slot(q, t) / 4;
+      ++banks[size_t(word % 32)];
+      ++banks[size_t((word + 1) % 32)];
+    }
+    CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+  }
+}
+
 void check_row_staging(const V4Geometry& g, const V4Config& c);
 void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   if (!gate::gpu::v4_tma_stores(c)) return check_row_staging(g, c);
@@ -127,6 +163,7 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == kV4OutBoxes * ch_n * kV4OutBoxWidth * 4);
   CHECK(g.staging_offset % 1024 == 0);
   check_store_barriers(g, c);
+  check_smem_end(g, c);
   CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
   for (const uintptr_t y0 : {uintptr_t(0), uintptr_t(16)})
@@ -236,7 +273,7 @@ void check_run_staging(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == ch_n * kV4RunPitch);
   CHECK(g.staging_offset % 128 == 0);
   check_store_barriers(g, c);
-  CHECK(g.smem_bytes == g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes);
+  check_smem_end(g, c);
   for (int ch = 0; ch < ch_n; ++ch) {
     CHECK(v4_run_slot(ch) % 16 == 0);
     CHECK(v4_run_slot(ch) + 8 + kV4RunBytes <= (ch + 1 < ch_n ? v4_run_slot(ch + 1) : g.staging_bytes));
@@ -337,7 +374,7 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
   CHECK(g.staging_offset % 128 == 0);
   check_store_barriers(g, c);
-  CHECK(g.smem_bytes == g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes);
+  check_smem_end(g, c);
   std::vector<int> bytes(size_t(g.staging_bytes), 0);
   for (int h = 0; h < parities; ++h)
     for (int ch = 0; ch < ch_n; ++ch) {
