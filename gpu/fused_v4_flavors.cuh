@@ -193,13 +193,11 @@ __device__ __forceinline__ void v4_w_from_side(float (&w)[4], uint32_t side, int
   const float2 r1 = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, (lane & 7) + 8)));
   w[0] = r0.x, w[1] = r0.y, w[2] = r1.x, w[3] = r1.y;
 }
-// The epilogue on a lane's share of q-column W (v4_spread_w): groups t0 + 8q of lane quad w_cl, all of channel
-// v4_channel(t0, w_cl); the same operations as v4_epilogue_values (one rounding of bias + add), so the same results.
-// Every lane of warp 0 calls it (the vote).
+// The epilogue on a lane's share of q-column W, all of one output channel (v4_spread_w's: groups t0 + 8q of lane quad
+// w_cl, channel v4_channel(t0, w_cl)), whose bias + add_value is b; the same operations as v4_epilogue_values (one
+// rounding of bias + add), so the same results. Every lane of the warp calls it (the vote).
 template <bool kFastGelu, int kN>
-__device__ __forceinline__ void v4_epilogue_w(float (&w)[kN], const float* bias_smem, float add_value,
-                                              float multiply_value, int w_cl, int t0) {
-  const float b = bias_smem[v4_bias_slot(v4_channel(t0, w_cl))] + add_value;
+__device__ __forceinline__ void v4_epilogue_w(float (&w)[kN], float b, float multiply_value) {
   bool nonzero = false;
 #pragma unroll
   for (int i = 0; i < kN; ++i) {
@@ -264,6 +262,7 @@ struct FlavorV4Float32 {
   struct StageSlots {
     uint32_t s0[4], s4[4];
     uint32_t w0_s0, w0_s4, w1_s4;
+    uint32_t raw0, raw4;  // w_by_storer: row 0 lane cl's channel v4_channel(0, cl), output 128, under shift 0 and 4
   };
   static __device__ __forceinline__ StageSlots stage_slots(int m_a, int cl, int w_ch) {
     constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
@@ -277,7 +276,54 @@ struct FlavorV4Float32 {
     s.w0_s0 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, w_ch, 0));
     s.w0_s4 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, w_ch, 4));
     s.w1_s4 = 4 * uint32_t(v4_out_slot_any(kV4OutWRow1, w_ch, 4));
+    s.raw0 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, v4_channel(0, cl), 0));
+    s.raw4 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, v4_channel(0, cl), 4));
     return s;
+  }
+  // q-column W's raw sums for the storer warp (V4Config::w_by_storer), by a row-0 lane of warp 0 (lane quad cl: groups
+  // t of channel v4_channel(t mod 8, cl), row t / 8): row 0's pairs where their outputs 128, 129 are staged (the
+  // storer finishes them in place), row 1's to the side buffer at 8 bytes per channel (v4_w_row1_slot; the storer
+  // stages them or, unshifted, sends them to y). Channel v4_channel(t, cl)'s slot is channel v4_channel(0, cl)'s
+  // (raw0, raw4) plus a constant of t and the shift (v4_w_raw_offset), so every write is a store at an immediate
+  // offset, one branch per channel parity.
+  static __device__ __forceinline__ void stage_w_raw(const float (&acc_tw1)[4 * kT], float* staging, int cl,
+                                                     V4ParityShift sh, const StageSlots& slots, uint32_t side) {
+    static_assert(kT == 16, "boxes: both row parities (n_cols 128)");
+    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
+    auto parity = [&](auto p_c) {
+      constexpr int p = decltype(p_c)::value;
+      auto row0 = [&](auto shift_c, uint32_t at) {
+        v4_for_each_constant<4>([&](auto j) {
+          constexpr int t = 2 * decltype(j)::value + p;
+          constexpr int kOffset = v4_w_raw_offset(t, decltype(shift_c)::value);
+          st_shared_v2<kOffset>(at, make_float2(acc_tw1[4 * t], acc_tw1[4 * t + 1]));
+        });
+      };
+      if (sh.of(p) != 0) row0(std::integral_constant<int, 4>{}, base + slots.raw4);
+      else row0(std::integral_constant<int, 0>{}, base + slots.raw0);
+    };
+    parity(std::integral_constant<int, 0>{});
+    parity(std::integral_constant<int, 1>{});
+    const uint32_t row1 = side + uint32_t(v4_w_row1_slot(v4_channel(0, cl)));
+    v4_for_each_constant<8>([&](auto j) {
+      constexpr int t = decltype(j)::value + 8;
+      st_shared_v2<v4_w_row1_slot(v4_channel(t - 8, 0))>(row1, make_float2(acc_tw1[4 * t], acc_tw1[4 * t + 1]));
+    });
+  }
+  // The storer's side (lane = channel ch of the block's 32, whose bias + add is bias_add): q-column W of channel ch from
+  // stage_w_raw's places, its epilogue (v4_epilogue_w, the same results as in the computing warps), then row 0's pair back in place and row 1's
+  // into its slot where the channel's run is shifted, else to y (y_pair: the item's first channel's plane at its
+  // q-row's first output). The TMA reads the buffer after these writes (the caller's proxy fence).
+  static __device__ __forceinline__ void finish_w_boxes(uint32_t staging, uint32_t side, float* y_pair, int64_t plane,
+                                                        V4ParityShift sh, float bias_add, float multiply_value, int ch) {
+    const bool shifted = sh.of(ch) != 0;
+    const uint32_t row0 = staging + 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, ch, shifted ? 4 : 0));
+    const float2 a = ld_shared_v2(row0), b = ld_shared_v2(side + uint32_t(v4_w_row1_slot(ch)));
+    float w[4] = {a.x, a.y, b.x, b.y};
+    v4_epilogue_w<false>(w, bias_add, multiply_value);
+    st_shared_v2<0>(row0, make_float2(w[0], w[1]));
+    if (shifted) st_shared_v2<0>(staging + 4 * uint32_t(v4_out_slot_any(kV4OutWRow1, ch, 4)), make_float2(w[2], w[3]));
+    else store_streaming_pair(y_pair + ch * plane + kV4OutWRow1, w[2], w[3]);
   }
   // The same for TF32's whole rows staged as boxes (n_cols 128, stage_item): row 0's pair staged (output 128), row 1's
   // (output 258) staged where the channel's run is shifted, else to y (y_pair, as stage_item's pixel 63). Channel

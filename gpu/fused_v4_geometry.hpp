@@ -94,7 +94,7 @@ struct V4Config {
   bool prefetch_first = false;  // an item's first unit loaded during the item before's last group (fused_v4_wgmma.cuh)
   bool w_by_storer = false;     // whole rows: q-column W's epilogue run by the storer warp (v4_w_to_side)
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, 1, false, true};
 inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true, true};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
@@ -177,9 +177,9 @@ struct V4Geometry {
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
   int staging_bytes;  // after the bias: whole rows a row item's 32 channels × 256 outputs (v4_out_slot), 1 KB-aligned
                       // (the swizzle); otherwise its output rows at v4_row_pitch (v4_row_slot), 128-byte aligned
-  int w_side_offset;  // with w_by_storer and whole rows: per warpgroup and staging buffer kV4WSideBytes for q-column
-                      // W's raw sums (v4_w_to_side), after the staging buffers; else 0
-  int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged), + the W side buffers (if any)
+  int w_side_offset;  // after the store barriers, 16-byte aligned: with w_by_storer and whole rows per warpgroup and
+                      // staging buffer v4_w_side_bytes for q-column W's raw sums (v4_w_to_side, stage_w_raw)
+  int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int warpgroups;     // computing warpgroups per block (V4Config::warpgroups)
   int ctas_per_tile;  // regular blocks per n-tile: ctas_per_tile × n_tiles of them, each with one n-tile
@@ -286,6 +286,11 @@ GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_
 inline constexpr int kV4WSideQuadBytes = 136;
 inline constexpr int kV4WSideBytes = 4 * kV4WSideQuadBytes;
 GATE_V4_HD constexpr int v4_w_side_slot(int cl, int t) { return cl * kV4WSideQuadBytes + 8 * t; }
+// TF32's boxes (v4_tma_stores) hand over only row 1's pairs this way, 8 bytes per channel (row 0's go where their
+// outputs are staged: FlavorV4Float32::stage_w_raw); the four writing lanes' channels 2 apart, so in different banks.
+inline constexpr int kV4WRow1Bytes = 32 * 8;
+GATE_V4_HD constexpr int v4_w_row1_slot(int ch) { return 8 * ch; }
+GATE_V4_HD constexpr int v4_w_side_bytes(const V4Config& c) { return v4_tma_stores(c) ? kV4WRow1Bytes : kV4WSideBytes; }
 
 // A shift per channel parity: the even channels', the odd channels' (a block's 32 channels start on an even one).
 struct V4ParityShift {
@@ -325,6 +330,12 @@ GATE_V4_HD constexpr int v4_out_slot_any(int at, int ch, int shift) {
   const int k = ch >> 3, cl = (ch >> 1) & 3;
   const int row = (2 * box + (ch & 1)) * kV4OutParityRows + (k & 1) + 2 * cl + 8 * (k >> 1);
   return row * kV4OutBoxWidth + ((((col >> 2) ^ row) & 7) << 2) + (col & 3);
+}
+// q-column W's row-0 output (128) of channel v4_channel(t, cl), in bytes from channel v4_channel(0, cl)'s under the same
+// shift: the same for every lane quad cl (tests/gpu/fused_v4_geometry_test.cpp), so FlavorV4Float32::stage_w_raw
+// writes at immediate offsets from one base per shift.
+GATE_V4_HD constexpr int v4_w_raw_offset(int t, int shift) {
+  return 4 * (v4_out_slot_any(2 * kV4ItemM, v4_channel(t, 0), shift) - v4_out_slot_any(2 * kV4ItemM, v4_channel(0, 0), shift));
 }
 GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
   const int staged = at - shift;

@@ -209,7 +209,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   auto staged_bar = [&](int b) { return smem_addr + uint32_t(G.store_bar_offset + (wg * kBufs + b) * 8); };
   auto free_bar = [&](int b) { return staged_bar(b) + uint32_t(kWG * kBufs * 8); };
   auto staging_at = [&](int b) { return G.staging_offset + (wg * kBufs + b) * G.staging_bytes; };
-  auto w_side_at = [&](int b) { return smem_addr + uint32_t(G.w_side_offset + (wg * kBufs + b) * kV4WSideBytes); };
+  auto w_side_at = [&](int b) {
+    return smem_addr + uint32_t(G.w_side_offset + (wg * kBufs + b) * v4_w_side_bytes(kC));
+  };
   // Float32 whole rows staged as rows (split_tw without TMA stores: 3xTF32, one row parity): every row of the block
   // starts 0 or 8 bytes off a 16-byte boundary of y alike (planes and row pairs are multiples of 16 bytes at W = 64),
   // and is staged that many bytes into its slot, so that its 16-byte-aligned part is 16-byte aligned in shared memory
@@ -222,6 +224,12 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     rh_tile = n_tile % kSplits;
     const uintptr_t row0 = reinterpret_cast<uintptr_t>(y) + uintptr_t(rh_tile) * g.Wout * kElem;
     row_shift = kSplitTw && !kTmaStores && kElem == 4 ? int(row0 & 8) : 0;
+  };
+  // The storer's bias + add_value of channel ch of the current run's n-tile, from global memory: the shared copy may
+  // already be the next run's in an extra block (next_tile does not wait for the storers, which lag by up to kBufs
+  // items). The same float as the computing warps' bias_smem value + add_value.
+  auto storer_bias_add = [&](int ch) {
+    return (g.has_bias ? Storage::load(bias[co_tile * kV3CoutPerBlock + ch]) : 0.0f) + g.add_value;
   };
   // The n-tile's weights and the bias of its 32 channels (as floats, lane quad c's eight, channels v4_channel(t, c),
   // contiguous), copied by `threads` threads from thread 0 on, each thread's copies complete when it returns.
@@ -310,6 +318,13 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
           const V4ParityShift sh = v4_out_shifts(reinterpret_cast<uintptr_t>(y + int64_t(plane_row) * plane + x0),
                                                  plane * kElem);
+          if constexpr (Flavor::kConfig.w_by_storer) {
+            // q-column W of the item (stage_w_raw): lane = channel, finished in place, made visible to the TMA.
+            Flavor::finish_w_boxes(src, w_side_at(buf), y + int64_t(plane_row) * plane + x0, plane, sh,
+                                   storer_bias_add(lane), g.multiply_value, lane);
+            fence_proxy_async_shared();
+            __syncwarp();
+          }
 #pragma unroll
           for (int b = 0; b < kV4OutBoxes; ++b) {
 #pragma unroll
@@ -367,8 +382,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
               // (v4_spread_w), through the same epilogue (same results) into the same run bytes (stage_w).
               float w[4];
               v4_w_from_side(w, w_side_at(buf), lane);
-              v4_epilogue_w<Flavor::kFastGelu>(w, reinterpret_cast<const float*>(smem_v4 + G.bias_offset), g.add_value,
-                                               g.multiply_value, lane >> 3, lane & 7);
+              v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
               Flavor::stage_w(w, smem_v4 + staging_at(buf), nullptr, lane >> 3, lane & 7, 0, sh);
               __syncwarp();  // the lanes' run bytes written before any lane copies them
             }
@@ -457,7 +471,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   const int w_ch = v4_channel(w_t0, w_cl);       // their channel
   // Or (V4Config::w_by_storer) warp 0's row-0 lanes hand q-column W's raw sums to the storer warp (v4_w_to_side).
   constexpr bool kWByStorer = kC.w_by_storer;
-  static_assert(!kWByStorer || (kSplitTw && kStaged && !kTmaStores), "w_by_storer: 16-bit whole rows (runs)");
+  static_assert(!kWByStorer || (kSplitTw && kStaged), "w_by_storer: whole rows, staged");
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
@@ -486,7 +500,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
     if (!kWByStorer && w_warp) {
-      v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem, g.add_value, g.multiply_value, w_cl, w_t0);
+      v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem[v4_bias_slot(w_ch)] + g.add_value, g.multiply_value);
     }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged || it.col) {
@@ -508,8 +522,14 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                                           : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
         Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh, stage_slots);
-        if (w_warp) {
-          Flavor::stage_w_boxes(w_vals, reinterpret_cast<float*>(staging), y_pair, w_ch, plane, sh, stage_slots);
+        if constexpr (kWByStorer) {
+          if (w_warp && lane_with_w) {
+            Flavor::stage_w_raw(acc_tw1, reinterpret_cast<float*>(staging), cl, sh, stage_slots, w_side_at(buf));
+          }
+        } else {
+          if (w_warp) {
+            Flavor::stage_w_boxes(w_vals, reinterpret_cast<float*>(staging), y_pair, w_ch, plane, sh, stage_slots);
+          }
         }
         fence_proxy_async_shared();
       } else {

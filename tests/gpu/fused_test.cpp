@@ -353,6 +353,31 @@ TEST_CASE("gpu: fused_v4's 3xTF32 with extra blocks, and its fallback over more 
   }
 }
 
+TEST_CASE("gpu: fused_v4's whole rows over several items a warpgroup and extra blocks (q-column W by the storer)",
+          "[gpu]") {
+  // TF32 and 16-bit hand q-column W's raw sums to the storer warp through a side buffer per warpgroup and staging
+  // buffer (V4Config::w_by_storer), which runs its epilogue with the current n-tile's bias read from global memory
+  // (an extra block's next run may have replaced the shared copy). Cout 256: eight n-tiles, so a 132-SM card runs 16
+  // regular blocks per n-tile and 4 extra blocks, each taking two n-tiles' tail pairs one after the other; 9 images ×
+  // 36 q-rows give each warpgroup several items. Signed inputs and add −0.2: most outputs negative, GELU and the
+  // multiply in every warp, both warpgroups' side buffers live at once.
+  Problem p = base("v4wstorer", 9, 16, 256, 35, 64, 4, 4);
+  p.stride = {2, 2};
+  p.add_value = -0.2f;
+  p.multiply_value = -1.5f;
+  const int sms = gate::gpu::device_multiprocessors();
+  for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat16, Precision::kFp32},
+                       std::pair{DType::kBFloat16, Precision::kFp32}}) {
+    p.dtype = d;
+    p.precision = pr;
+    const auto g = gate::gpu::make_v4_geometry(gate::gpu::make_kernel_shape(p), d == DType::kFloat32
+                                                   ? gate::gpu::kV4ConfigTf32 : gate::gpu::kV4Config16Bit, sms);
+    INFO(sms << " SMs: " << g.ctas_per_tile << " blocks per n-tile, " << g.extra_ctas << " extra; dtype " << int(d));
+    if (sms == 132) CHECK(g.extra_ctas == 4);
+    CHECK(check_all_variants(p, 23, -1.0f, 1.0f) == int(gate::gpu::kernel_variants(p).size()));
+  }
+}
+
 TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at an offset) pass in every variant",
           "[gpu]") {
   // A tensor view at an element offset hands the kernel a pointer 4 (or 2) bytes off any alignment the fast paths

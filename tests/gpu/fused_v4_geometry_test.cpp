@@ -111,40 +111,56 @@ void check_store_barriers(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
 }
 
-// Where the staging buffers end, shared memory ends, but for q-column W's side buffers (w_by_storer, whole rows): one
-// kV4WSideBytes area per warpgroup and staging buffer after the buffers, 16-byte aligned, whose slots
-// (v4_w_side_slot) hold each of warp 0's four row-0 lanes' 16 pairs apart, 8-byte aligned, the four lanes' stores of
-// one group in four different banks.
-void check_smem_end(const V4Geometry& g, const V4Config& c) {
-  using gate::gpu::kV4WSideBytes;
-  using gate::gpu::v4_w_side_slot;
+// Shared memory ends where the staging buffers end; q-column W's side buffers (w_by_storer, whole rows) lie between
+// the store barriers and the staging buffers, 16-byte aligned, v4_w_side_bytes per warpgroup and staging buffer:
+// 16-bit's hold each of warp 0's four row-0 lanes' 16 pairs apart, 8-byte aligned, the four lanes' stores of one group
+// in four different banks (v4_w_side_slot); TF32's row 1's pair of each channel (v4_w_row1_slot), the four lanes'
+// stores again in four banks, and row 0's go where their outputs are staged, at v4_w_raw_offset from one base per
+// lane quad and shift.
+void check_side_buffers(const V4Geometry& g, const V4Config& c) {
+  using gate::gpu::v4_channel;
+  using gate::gpu::v4_out_slot_any;
   const int staging_end = g.staging_offset + c.warpgroups * c.staging_buffers * g.staging_bytes;
-  if (!(c.w_by_storer && g.whole_rows && g.staged)) {
-    CHECK(g.smem_bytes == staging_end);
-    return;
-  }
-  CHECK(g.w_side_offset >= staging_end);
+  CHECK(g.smem_bytes == staging_end);
   CHECK(g.w_side_offset % 16 == 0);
-  CHECK(g.smem_bytes == g.w_side_offset + c.warpgroups * c.staging_buffers * kV4WSideBytes);
-  std::vector<int> used(size_t(kV4WSideBytes), 0);
-  for (int q = 0; q < 4; ++q)
-    for (int t = 0; t < 16; ++t) {
-      const int at = v4_w_side_slot(q, t);
-      CHECK(at % 8 == 0);
-      REQUIRE(at + 8 <= kV4WSideBytes);
-      for (int b = 0; b < 8; ++b) ++used[size_t(at + b)];
-    }
-  CHECK(std::count(used.begin(), used.end(), 1) == 4 * 16 * 8);  // no two pairs overlap
-  CHECK(std::count(used.begin(), used.end(), 0) + 4 * 16 * 8 == kV4WSideBytes);
-  for (int t = 0; t < 16; ++t) {
+  CHECK(g.w_side_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
+  if (!(c.w_by_storer && g.whole_rows && g.staged)) return;
+  const int side = gate::gpu::v4_w_side_bytes(c);
+  CHECK(g.w_side_offset + c.warpgroups * c.staging_buffers * side <= g.staging_offset);
+  std::vector<int> used(size_t(side), 0);
+  auto bank_free = [](const std::vector<int>& words) {
     std::vector<int> banks(32, 0);
-    for (int q = 0; q < 4; ++q) {
-      const int word = v4_w_side_slot(q, t) / 4;
-      ++banks[size_t(word % 32)];
-      ++banks[size_t((word + 1) % 32)];
+    for (const int w : words) ++banks[size_t(w % 32)], ++banks[size_t((w + 1) % 32)];
+    return std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; });
+  };
+  if (gate::gpu::v4_tma_stores(c)) {
+    for (int ch = 0; ch < 32; ++ch)
+      for (int b = 0; b < 8; ++b) ++used[size_t(gate::gpu::v4_w_row1_slot(ch) + b)];
+    for (int t = 0; t < 8; ++t) {
+      std::vector<int> words;
+      for (int q = 0; q < 4; ++q) words.push_back(gate::gpu::v4_w_row1_slot(v4_channel(t, q)) / 4);
+      CHECK(bank_free(words));
+      for (const int shift : {0, 4})
+        for (int q = 0; q < 4; ++q)
+          CHECK(4 * v4_out_slot_any(2 * gate::gpu::kV4ItemM, v4_channel(t, q), shift) ==
+                4 * v4_out_slot_any(2 * gate::gpu::kV4ItemM, v4_channel(0, q), shift) + gate::gpu::v4_w_raw_offset(t, shift));
     }
-    CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
+  } else {
+    for (int q = 0; q < 4; ++q)
+      for (int t = 0; t < 16; ++t) {
+        const int at = gate::gpu::v4_w_side_slot(q, t);
+        CHECK(at % 8 == 0);
+        REQUIRE(at + 8 <= side);
+        for (int b = 0; b < 8; ++b) ++used[size_t(at + b)];
+      }
+    for (int t = 0; t < 16; ++t) {
+      std::vector<int> words;
+      for (int q = 0; q < 4; ++q) words.push_back(gate::gpu::v4_w_side_slot(q, t) / 4);
+      CHECK(bank_free(words));
+    }
   }
+  CHECK(std::count(used.begin(), used.end(), 1) == 4 * 16 * 8 / (gate::gpu::v4_tma_stores(c) ? 2 : 1));
+  CHECK(std::count(used.begin(), used.end(), 0) + std::count(used.begin(), used.end(), 1) == side);  // no overlap
 }
 
 void check_row_staging(const V4Geometry& g, const V4Config& c);
@@ -163,7 +179,7 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == kV4OutBoxes * ch_n * kV4OutBoxWidth * 4);
   CHECK(g.staging_offset % 1024 == 0);
   check_store_barriers(g, c);
-  check_smem_end(g, c);
+  check_side_buffers(g, c);
   CHECK(g.staging_bytes % 1024 == 0);
   const int64_t plane = int64_t(g.w.Hout) * wout;
   for (const uintptr_t y0 : {uintptr_t(0), uintptr_t(16)})
@@ -273,7 +289,7 @@ void check_run_staging(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == ch_n * kV4RunPitch);
   CHECK(g.staging_offset % 128 == 0);
   check_store_barriers(g, c);
-  check_smem_end(g, c);
+  check_side_buffers(g, c);
   for (int ch = 0; ch < ch_n; ++ch) {
     CHECK(v4_run_slot(ch) % 16 == 0);
     CHECK(v4_run_slot(ch) + 8 + kV4RunBytes <= (ch + 1 < ch_n ? v4_run_slot(ch + 1) : g.staging_bytes));
@@ -374,7 +390,7 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_bytes == parities * ch_n * gate::gpu::v4_row_pitch(elem));
   CHECK(g.staging_offset % 128 == 0);
   check_store_barriers(g, c);
-  check_smem_end(g, c);
+  check_side_buffers(g, c);
   std::vector<int> bytes(size_t(g.staging_bytes), 0);
   for (int h = 0; h < parities; ++h)
     for (int ch = 0; ch < ch_n; ++ch) {
