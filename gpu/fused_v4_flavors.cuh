@@ -186,12 +186,15 @@ __device__ __forceinline__ void v4_w_to_side(const float (&acc_tw1)[kAcc], uint3
     st_shared_v2<8 * t>(at, make_float2(acc_tw1[4 * t], acc_tw1[4 * t + 1]));
   });
 }
-// The storer's lane L: its share of q-column W from the side buffer (groups L mod 8 and L mod 8 + 8 of lane quad
-// L / 8: v4_spread_w's share of lane L of warp 0), in w[2q + rw].
-__device__ __forceinline__ void v4_w_from_side(float (&w)[4], uint32_t side, int lane) {
-  const float2 r0 = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, lane & 7)));
-  const float2 r1 = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, (lane & 7) + 8)));
-  w[0] = r0.x, w[1] = r0.y, w[2] = r1.x, w[3] = r1.y;
+// The storer's lane L: its share of q-column W from the side buffer (groups L mod 8 + 8q, q < kG, of lane quad L / 8:
+// v4_spread_w's share of lane L of warp 0), in w[2q + rw].
+template <int kG>
+__device__ __forceinline__ void v4_w_from_side(float (&w)[2 * kG], uint32_t side, int lane) {
+#pragma unroll
+  for (int q = 0; q < kG; ++q) {
+    const float2 r = ld_shared_v2(side + uint32_t(v4_w_side_slot(lane >> 3, (lane & 7) + 8 * q)));
+    w[2 * q] = r.x, w[2 * q + 1] = r.y;
+  }
 }
 // The epilogue on a lane's share of q-column W, all of one output channel (v4_spread_w's: groups t0 + 8q of lane quad
 // w_cl, channel v4_channel(t0, w_cl)), whose bias + add_value is b; the same operations as v4_epilogue_values (one
@@ -244,7 +247,7 @@ struct FlavorV4Float32 {
   // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t = t0 + 8q of lane quad w_cl,
   // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pair at outputs 2W, 2W + 1 of the row,
   // into the staged row (n_cols 64, 3xTF32: W = 64, the pitch's 528 bytes hold the row's 520), beside stage_row_item's
-  // 128 outputs. (3xTF32's rows are shifted by row_shift in `staging` already.) TF32's boxes: stage_w_boxes.
+  // 128 outputs. (3xTF32's rows are shifted by row_shift in `staging` already.) TF32's boxes: stage_w_raw.
   static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float*, int w_cl,
                                                  int t0, int, V4ParityShift) {
     static_assert(kT == 8, "row staging: one row parity (n_cols 64)");
@@ -253,18 +256,17 @@ struct FlavorV4Float32 {
     st_shared_v2<0>(base + uint32_t(v4_row_slot(v4_channel(t0, w_cl), 0, 4) + 8 * kV4ItemM), make_float2(w[0], w[1]));
   }
   // The lane's staging slots (bytes from the buffer) of channel v4_channel(0, cl) at its four write positions (row 0
-  // at outputs 2m_a, 2m_a + 16; row 1 the same), under shift 0 and under shift 4, and those of q-column W's pairs
-  // (warp 0, stage_w_boxes: channel w_ch's outputs 128 under either shift and 258 under shift 4, where it is staged):
-  // item-invariant, so computed once by the kernel before its item loop (stage_item and stage_w_boxes then take one
-  // of each pair per channel parity). Computed per item with their −1 tests (v4_out_slot), they cost GELU-heavy data
-  // 7% and the seed 5% (~170 more instructions an item, bench/NOTES.md §23).
+  // at outputs 2m_a, 2m_a + 16; row 1 the same), under shift 0 and under shift 4, and those of q-column W's row-0 pair
+  // of the same channel (stage_w_raw, warp 0's row-0 lanes: output 128 under either shift): item-invariant, so
+  // computed once by the kernel before its item loop (stage_item and stage_w_raw then take one of each pair per
+  // channel parity). Computed per item with their −1 tests (v4_out_slot), they cost GELU-heavy data 7% and the seed 5%
+  // (~170 more instructions an item, bench/NOTES.md §23).
   static constexpr int kV4OutWRow1 = (2 * kV4ItemM + 2) + 2 * kV4ItemM;  // q-column W's output in row 1: 258
   struct StageSlots {
     uint32_t s0[4], s4[4];
-    uint32_t w0_s0, w0_s4, w1_s4;
-    uint32_t raw0, raw4;  // w_by_storer: row 0 lane cl's channel v4_channel(0, cl), output 128, under shift 0 and 4
+    uint32_t raw0, raw4;
   };
-  static __device__ __forceinline__ StageSlots stage_slots(int m_a, int cl, int w_ch) {
+  static __device__ __forceinline__ StageSlots stage_slots(int m_a, int cl) {
     constexpr int kRow = 2 * kV4ItemM + 2;  // Wout at W = 64
     StageSlots s;
 #pragma unroll
@@ -273,9 +275,6 @@ struct FlavorV4Float32 {
       s.s0[i] = 4 * uint32_t(v4_out_slot_any(out, v4_channel(0, cl), 0));
       s.s4[i] = 4 * uint32_t(v4_out_slot_any(out, v4_channel(0, cl), 4));
     }
-    s.w0_s0 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, w_ch, 0));
-    s.w0_s4 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, w_ch, 4));
-    s.w1_s4 = 4 * uint32_t(v4_out_slot_any(kV4OutWRow1, w_ch, 4));
     s.raw0 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, v4_channel(0, cl), 0));
     s.raw4 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, v4_channel(0, cl), 4));
     return s;
@@ -325,22 +324,10 @@ struct FlavorV4Float32 {
     if (shifted) st_shared_v2<0>(staging + 4 * uint32_t(v4_out_slot_any(kV4OutWRow1, ch, 4)), make_float2(w[2], w[3]));
     else store_streaming_pair(y_pair + ch * plane + kV4OutWRow1, w[2], w[3]);
   }
-  // The same for TF32's whole rows staged as boxes (n_cols 128, stage_item): row 0's pair staged (output 128), row 1's
-  // (output 258) staged where the channel's run is shifted, else to y (y_pair, as stage_item's pixel 63). Channel
-  // w_ch = v4_channel(t0, w_cl); its slots under either shift from stage_slots.
-  static __device__ __forceinline__ void stage_w_boxes(const float (&w)[kT / 4], float* staging, float* y_pair,
-                                                       int w_ch, int plane, V4ParityShift sh, const StageSlots& slots) {
-    static_assert(kT == 16, "boxes: both row parities (n_cols 128)");
-    const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
-    const bool shifted = sh.of(w_ch) != 0;
-    st_shared_v2<0>(base + (shifted ? slots.w0_s4 : slots.w0_s0), make_float2(w[0], w[1]));  // row 0
-    if (shifted) st_shared_v2<0>(base + slots.w1_s4, make_float2(w[2], w[3]));
-    else store_streaming_pair(y_pair + int64_t(w_ch) * plane + kV4OutWRow1, w[2], w[3]);
-  }
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row (q-column
-  // W's pairs at outputs 128, 129: stage_w_boxes). The four left to y are row 0's outputs 0..3 (pixels 0 and 1) of the
+  // W's pairs at outputs 128, 129: stage_w_raw, finish_w_boxes). The four left to y are row 0's outputs 0..3 (pixels 0 and 1) of the
   // channels whose run is shifted (store_heads, once the item is staged), row 1's 126..129 (pixel 63's and q-column
   // W's) of the others (v4_out_slot), where y_pair is the item's first channel's plane at its q-row's first output;
   // the shift is one per channel parity (sh: v4_out_shifts).

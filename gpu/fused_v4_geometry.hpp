@@ -96,7 +96,7 @@ struct V4Config {
 };
 inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, 1, false, true};
 inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true, true};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true, 1, false, true};
 // The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
 // channels: n = 4·Cin products an output (stride 2, kernel 4) reach kBf16PairsMinTerms.
 inline constexpr int kV4PairsMinCin = kBf16PairsMinTerms / 4;

@@ -357,6 +357,15 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             // stored each row's last 8 bytes from lane 0 after the row: the storer, busy 97% of its time, held
             // the computing warps ~8% of theirs at the staging buffer; ncu, bench/NOTES.md §16).
             static_assert(kElem == 4 && kRowBytes == 16 * 32 && kPitch >= kRowBytes + 8 + 8, "a staged whole row");
+            if constexpr (Flavor::kConfig.w_by_storer) {
+              // q-column W of the item (v4_w_to_side): lane L's pair, as warp 0's lane L took it before
+              // (v4_spread_w), through the same epilogue into the same row bytes (stage_w).
+              float w[2];
+              v4_w_from_side<1>(w, w_side_at(buf), lane);
+              v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
+              Flavor::stage_w(w, smem_v4 + staging_at(buf) + row_shift, nullptr, lane >> 3, lane & 7, 0, {});
+              __syncwarp();  // the lanes' row bytes written before any lane copies them
+            }
             const int64_t plane_bytes = plane * kElem;
             const unsigned char* src = from + 2 * row_shift + 16 * lane;
             unsigned char* dst = reinterpret_cast<unsigned char*>(y_rows) + row_shift + 16 * lane;
@@ -381,7 +390,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
               // q-column W of the item (v4_w_to_side): lane L's share, as warp 0's lane L took it before
               // (v4_spread_w), through the same epilogue (same results) into the same run bytes (stage_w).
               float w[4];
-              v4_w_from_side(w, w_side_at(buf), lane);
+              v4_w_from_side<2>(w, w_side_at(buf), lane);
               v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
               Flavor::stage_w(w, smem_v4 + staging_at(buf), nullptr, lane >> 3, lane & 7, 0, sh);
               __syncwarp();  // the lanes' run bytes written before any lane copies them
@@ -479,7 +488,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   int n_staged = 0;  // items of this warpgroup staged so far (the staged/free barriers' phases)
   // TF32's staging slots of the lane under either shift (FlavorV4Float32::stage_slots), once, outside the item loop.
   const auto stage_slots = [&] {
-    if constexpr (kTmaStores) return Flavor::stage_slots(m_a, cl, w_ch);
+    if constexpr (kTmaStores) return Flavor::stage_slots(m_a, cl);
     else return 0;
   }();
   auto epilogue = [&](const V4Item& it) {
@@ -490,7 +499,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
 #pragma unroll
         for (int i = 0; i < kAcc; ++i) {
           const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
-          acc[i] = lane_with_w && row_g ? acc[i] : acc[i] + acc_tw1[i];
+          if (!(lane_with_w && row_g)) acc[i] += acc_tw1[i];
         }
       } else {
 #pragma unroll
@@ -522,14 +531,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                                           : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
         Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh, stage_slots);
-        if constexpr (kWByStorer) {
-          if (w_warp && lane_with_w) {
-            Flavor::stage_w_raw(acc_tw1, reinterpret_cast<float*>(staging), cl, sh, stage_slots, w_side_at(buf));
-          }
-        } else {
-          if (w_warp) {
-            Flavor::stage_w_boxes(w_vals, reinterpret_cast<float*>(staging), y_pair, w_ch, plane, sh, stage_slots);
-          }
+        static_assert(kWByStorer, "TF32's boxes: q-column W by the storer (stage_w_raw)");
+        if (w_warp && lane_with_w) {
+          Flavor::stage_w_raw(acc_tw1, reinterpret_cast<float*>(staging), cl, sh, stage_slots, w_side_at(buf));
         }
         fence_proxy_async_shared();
       } else {

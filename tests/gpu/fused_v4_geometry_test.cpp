@@ -238,8 +238,8 @@ void check_out_boxes(const V4Geometry& g, const V4Config& c) {
             }
           }
       CHECK(std::all_of(slots.begin(), slots.end(), [](int k) { return k == 1; }));
-      // stage_w_boxes: q-column W's pair in row 0 (output 2W) always staged, in row 1 (output Wout + 2W) staged exactly
-      // where the channel is shifted, at v4_out_slot_any's slots (stage_slots)
+      // q-column W (stage_w_raw, finish_w_boxes): its pair in row 0 (output 2W) always staged, in row 1 (output
+      // Wout + 2W) staged exactly where the channel is shifted, at v4_out_slot_any's slots
       for (int ch = 0; ch < ch_n; ++ch) {
         const int w0 = 2 * gate::gpu::kV4ItemM, w1 = wout + 2 * gate::gpu::kV4ItemM;
         CHECK(slot_of(w0, ch) >= 0);
