@@ -149,35 +149,11 @@ __device__ __forceinline__ void v4_epilogue_values(float (&v)[kN], const float* 
 }
 
 // q-column W of a whole-rows item: warp 0's four row-0 lanes hold it (lane cl: group t's (rw 0, rw 1) in
-// acc_tw1[4t], acc_tw1[4t + 1], where the other lanes hold pixel m_a's tw = 1 sums). Spread over the warp: lane L takes
-// lane L / 8's groups L mod 8 + 8q (q < kG; one channel, both row parities where kG = 2) into w[2q + rw]. Each shuffle
-// reads one register of the four source lanes; lane L keeps those of its own groups. 16·kG shuffles and selects,
-// against the ~150 instructions warp 0 spent running the epilogue on all of q-column W in four lanes (bench/NOTES.md
-// §18). (Groups 8 apart rather than adjacent: a staging store's 32 lanes then cover both channel parities, a 4-way
-// bank conflict instead of 8-way; tests/gpu/fused_v4_geometry_test.cpp.)
-template <int kG, int kAcc>
-__device__ __forceinline__ void v4_spread_w(const float (&acc_tw1)[kAcc], float (&w)[2 * kG], int lane) {
-  static_assert(kAcc == 32 * kG, "the four source lanes' groups, kG for each of the warp's 32 lanes");
-  const int src = lane >> 3, mine = lane & 7;
-#pragma unroll
-  for (int i = 0; i < 2 * kG; ++i) w[i] = 0.0f;
-#pragma unroll
-  for (int m = 0; m < 8; ++m) {
-#pragma unroll
-    for (int q = 0; q < kG; ++q) {
-#pragma unroll
-      for (int rw = 0; rw < 2; ++rw) {
-        const float v = __shfl_sync(0xFFFFFFFFu, acc_tw1[4 * (m + 8 * q) + rw], src);
-        w[2 * q + rw] = mine == m ? v : w[2 * q + rw];
-      }
-    }
-  }
-}
-// q-column W's raw sums handed to the storer warp instead (V4Config::w_by_storer): a row-0 lane of warp 0 (lane quad
-// cl) writes its sixteen groups' pairs to the warpgroup's side buffer of the staging buffer it stages into
-// (v4_w_side_slot); the storer runs their epilogue (v4_w_from_side). Warp 0 then issues 16 stores in four lanes instead
-// of the spread, the epilogue and the staging of q-column W, ~500 cycles an item that its warpgroup's next wgmma
-// waited for (bench/NOTES.md §24).
+// acc_tw1[4t], acc_tw1[4t + 1], where the other lanes hold pixel m_a's tw = 1 sums). Such a lane hands its groups' raw
+// sums to the storer warp, which runs their epilogue and staging (v4_w_from_side): written to the warpgroup's side
+// buffer of the staging buffer it stages into (v4_w_side_slot; TF32's boxes: FlavorV4Float32::stage_w_raw). Warp 0
+// then issues 16 (or 8) stores in four lanes instead of spreading q-column W over its lanes (32 shuffles and selects),
+// its epilogue and its staging: ~500 cycles an item that the warpgroup's next wgmma waited for (bench/NOTES.md §24).
 template <int kAcc>
 __device__ __forceinline__ void v4_w_to_side(const float (&acc_tw1)[kAcc], uint32_t side, int cl) {
   const uint32_t at = side + uint32_t(v4_w_side_slot(cl, 0));
@@ -186,8 +162,9 @@ __device__ __forceinline__ void v4_w_to_side(const float (&acc_tw1)[kAcc], uint3
     st_shared_v2<8 * t>(at, make_float2(acc_tw1[4 * t], acc_tw1[4 * t + 1]));
   });
 }
-// The storer's lane L: its share of q-column W from the side buffer (groups L mod 8 + 8q, q < kG, of lane quad L / 8:
-// v4_spread_w's share of lane L of warp 0), in w[2q + rw].
+// The storer's lane L: its share of q-column W from the side buffer, groups L mod 8 + 8q (q < kG; one channel, both
+// row parities where kG = 2) of lane quad L / 8, in w[2q + rw]. (Groups 8 apart rather than adjacent: a staging store's
+// 32 lanes then cover both channel parities, a 4-way bank conflict instead of 8-way; tests/gpu/fused_v4_geometry_test.)
 template <int kG>
 __device__ __forceinline__ void v4_w_from_side(float (&w)[2 * kG], uint32_t side, int lane) {
 #pragma unroll
@@ -196,7 +173,7 @@ __device__ __forceinline__ void v4_w_from_side(float (&w)[2 * kG], uint32_t side
     w[2 * q] = r.x, w[2 * q + 1] = r.y;
   }
 }
-// The epilogue on a lane's share of q-column W, all of one output channel (v4_spread_w's: groups t0 + 8q of lane quad
+// The epilogue on a lane's share of q-column W, all of one output channel (v4_w_from_side's: groups t0 + 8q of lane quad
 // w_cl, channel v4_channel(t0, w_cl)), whose bias + add_value is b; the same operations as v4_epilogue_values (one
 // rounding of bias + add), so the same results. Every lane of the warp calls it (the vote).
 template <bool kFastGelu, int kN>
@@ -244,7 +221,7 @@ struct FlavorV4Float32 {
       st_shared_v2<kOffset>(base, make_float2(acc[4 * t + 2 * r], acc[4 * t + 2 * r + 1]));
     });
   }
-  // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t = t0 + 8q of lane quad w_cl,
+  // A whole-rows item's q-column W, the storer's lane's share (v4_w_from_side: groups t = t0 + 8q of lane quad w_cl,
   // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pair at outputs 2W, 2W + 1 of the row,
   // into the staged row (n_cols 64, 3xTF32: W = 64, the pitch's 528 bytes hold the row's 520), beside stage_row_item's
   // 128 outputs. (3xTF32's rows are shifted by row_shift in `staging` already.) TF32's boxes: stage_w_raw.
@@ -279,7 +256,7 @@ struct FlavorV4Float32 {
     s.raw4 = 4 * uint32_t(v4_out_slot_any(2 * kV4ItemM, v4_channel(0, cl), 4));
     return s;
   }
-  // q-column W's raw sums for the storer warp (V4Config::w_by_storer), by a row-0 lane of warp 0 (lane quad cl: groups
+  // q-column W's raw sums for the storer warp (v4_w_to_side), by a row-0 lane of warp 0 (lane quad cl: groups
   // t of channel v4_channel(t mod 8, cl), row t / 8): row 0's pairs where their outputs 128, 129 are staged (the
   // storer finishes them in place), row 1's to the side buffer at 8 bytes per channel (v4_w_row1_slot; the storer
   // stages them or, unshifted, sends them to y). Channel v4_channel(t, cl)'s slot is channel v4_channel(0, cl)'s
@@ -604,8 +581,8 @@ struct FlavorV4SixteenBit {
       }
     });
   }
-  // A whole-rows item's q-column W, a lane of warp 0's share (v4_spread_w: groups t0 + 8q of lane quad w_cl, channel
-  // v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
+  // A whole-rows item's q-column W, the storer's lane's share (v4_w_from_side: groups t0 + 8q of lane quad w_cl,
+  // channel v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
   // channel's staged run (run bytes 260·q + 256), beside stage_row_item's 128 outputs of the row.
   static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, uint16_t*, int w_cl,
                                                  int t0, int, V4ParityShift sh) {

@@ -44,10 +44,10 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
                                                       : c.n_cols / kV4ItemM * kV3CoutPerBlock * v4_row_pitch(elem_bytes);
   const int staging_align = g.staged && v4_tma_stores(c) ? 1024 : 128;
   g.store_bar_offset = g.bias_offset + kV3CoutPerBlock * 4;
-  // q-column W's side buffers (w_by_storer), one per warpgroup and staging buffer, between the barriers and the
-  // staging buffers (for TF32 in the 1 KB alignment's padding, where its 512 bytes fit and nothing else is free).
+  // q-column W's side buffers (whole rows: v4_w_to_side), one per warpgroup and staging buffer, between the barriers
+  // and the staging buffers (for TF32 in the 1 KB alignment's padding, where its 512 bytes fit and nothing else is free).
   g.w_side_offset = (g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8 + 15) / 16 * 16;
-  const int side_bytes = c.w_by_storer && g.whole_rows && g.staged ? v4_w_side_bytes(c) : 0;
+  const int side_bytes = g.whole_rows && g.staged ? v4_w_side_bytes(c) : 0;
   g.staging_offset = (g.w_side_offset + c.warpgroups * c.staging_buffers * side_bytes + staging_align - 1) /
                      staging_align * staging_align;
   g.smem_bytes = g.staging_offset + (g.staged ? c.warpgroups * c.staging_buffers * g.staging_bytes : 0);

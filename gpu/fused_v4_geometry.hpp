@@ -92,11 +92,10 @@ struct V4Config {
   bool split_tw = false;
   int staging_buffers = 1;  // with staged_stores: buffers per warpgroup, taken in turn (the storer may lag one item)
   bool prefetch_first = false;  // an item's first unit loaded during the item before's last group (fused_v4_wgmma.cuh)
-  bool w_by_storer = false;     // whole rows: q-column W's epilogue run by the storer warp (v4_w_to_side)
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, 1, false, true};
-inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true, true};
-inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true, 1, false, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
+inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true};
+inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
 // channels: n = 4·Cin products an output (stride 2, kernel 4) reach kBf16PairsMinTerms.
 inline constexpr int kV4PairsMinCin = kBf16PairsMinTerms / 4;
@@ -177,8 +176,8 @@ struct V4Geometry {
   int staging_offset; // the warpgroups' output staging buffers (staging_bytes each, one per warpgroup if staged),
   int staging_bytes;  // after the bias: whole rows a row item's 32 channels × 256 outputs (v4_out_slot), 1 KB-aligned
                       // (the swizzle); otherwise its output rows at v4_row_pitch (v4_row_slot), 128-byte aligned
-  int w_side_offset;  // after the store barriers, 16-byte aligned: with w_by_storer and whole rows per warpgroup and
-                      // staging buffer v4_w_side_bytes for q-column W's raw sums (v4_w_to_side, stage_w_raw)
+  int w_side_offset;  // after the store barriers, 16-byte aligned: with whole rows (staged) per warpgroup and staging
+                      // buffer v4_w_side_bytes for q-column W's raw sums (v4_w_to_side, stage_w_raw)
   int smem_bytes;     // staging_offset + warpgroups × staging_bytes (if staged)
   int items;          // (image, item) pairs: N × m_tiles
   int warpgroups;     // computing warpgroups per block (V4Config::warpgroups)
@@ -279,10 +278,9 @@ GATE_V4_HD inline int v4_a_base(const V4Geometry& G, const V4Item& it, int m) {
 // item, whose tw = 1 steps read x[W − 1] for q-column W (W − 1 columns right of its tw = 0 element, x[0]).
 GATE_V4_HD inline int v4_tw1_shift(const V4Geometry& G, int m) { return G.whole_rows && m == 0 ? G.w.W - 1 : -1; }
 
-// q-column W's raw sums for the storer warp (V4Config::w_by_storer): warp 0's four row-0 lanes (lane quad cl) write
-// their sixteen groups' (rw 0, rw 1) pairs at v4_w_side_slot(cl, t), the quads 136 bytes apart so that the four
-// lanes' 8-byte writes fall in different banks; the storer's lane L reads groups L mod 8 and L mod 8 + 8 of quad L / 8
-// (v4_spread_w's share of lane L).
+// q-column W's raw sums for the storer warp (whole rows, v4_w_to_side): warp 0's four row-0 lanes (lane quad cl) write
+// their groups' (rw 0, rw 1) pairs at v4_w_side_slot(cl, t), the quads 136 bytes apart so that the four lanes' 8-byte
+// writes fall in different banks; the storer's lane L reads groups L mod 8 + 8q of quad L / 8 (v4_w_from_side).
 inline constexpr int kV4WSideQuadBytes = 136;
 inline constexpr int kV4WSideBytes = 4 * kV4WSideQuadBytes;
 GATE_V4_HD constexpr int v4_w_side_slot(int cl, int t) { return cl * kV4WSideQuadBytes + 8 * t; }

@@ -318,13 +318,11 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
           const V4ParityShift sh = v4_out_shifts(reinterpret_cast<uintptr_t>(y + int64_t(plane_row) * plane + x0),
                                                  plane * kElem);
-          if constexpr (Flavor::kConfig.w_by_storer) {
-            // q-column W of the item (stage_w_raw): lane = channel, finished in place, made visible to the TMA.
-            Flavor::finish_w_boxes(src, w_side_at(buf), y + int64_t(plane_row) * plane + x0, plane, sh,
-                                   storer_bias_add(lane), g.multiply_value, lane);
-            fence_proxy_async_shared();
-            __syncwarp();
-          }
+          // q-column W of the item (stage_w_raw): lane = channel, finished in place, made visible to the TMA.
+          Flavor::finish_w_boxes(src, w_side_at(buf), y + int64_t(plane_row) * plane + x0, plane, sh,
+                                 storer_bias_add(lane), g.multiply_value, lane);
+          fence_proxy_async_shared();
+          __syncwarp();
 #pragma unroll
           for (int b = 0; b < kV4OutBoxes; ++b) {
 #pragma unroll
@@ -357,9 +355,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             // stored each row's last 8 bytes from lane 0 after the row: the storer, busy 97% of its time, held
             // the computing warps ~8% of theirs at the staging buffer; ncu, bench/NOTES.md §16).
             static_assert(kElem == 4 && kRowBytes == 16 * 32 && kPitch >= kRowBytes + 8 + 8, "a staged whole row");
-            if constexpr (Flavor::kConfig.w_by_storer) {
-              // q-column W of the item (v4_w_to_side): lane L's pair, as warp 0's lane L took it before
-              // (v4_spread_w), through the same epilogue into the same row bytes (stage_w).
+            {  // q-column W of the item (v4_w_to_side): lane L's pair, its epilogue, into its row (stage_w)
               float w[2];
               v4_w_from_side<1>(w, w_side_at(buf), lane);
               v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
@@ -386,9 +382,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             const int64_t plane_bytes = plane * kElem;
             unsigned char* run0 = reinterpret_cast<unsigned char*>(y_rows);
             const V4ParityShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
-            if constexpr (Flavor::kConfig.w_by_storer) {
-              // q-column W of the item (v4_w_to_side): lane L's share, as warp 0's lane L took it before
-              // (v4_spread_w), through the same epilogue (same results) into the same run bytes (stage_w).
+            {  // q-column W of the item (v4_w_to_side): lane L's share, its epilogue, into its run (stage_w)
               float w[4];
               v4_w_from_side<2>(w, w_side_at(buf), lane);
               v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
@@ -471,16 +465,9 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
   float acc[kAcc];
   float acc_tw1[kSplitTw ? kAcc : 1];
   const bool lane_with_w = G.whole_rows && m_a == 0;
-  // q-column W (whole rows) sits in warp 0's four row-0 lanes (their acc_tw1 row-g registers); the epilogue spreads it
-  // over warp 0's 32 lanes, kWGroups groups each (v4_spread_w), so that its clamp, GELU and staging cost warp 0 a few
-  // instructions instead of ~150 more than the other warps (bench/NOTES.md §18).
-  constexpr int kWGroups = kAcc / 32;
+  // q-column W (whole rows) sits in warp 0's four row-0 lanes (their acc_tw1 row-g registers), which hand its raw
+  // sums to the storer warp when they stage the item (v4_w_to_side, stage_w_raw); the storer runs its epilogue.
   const bool w_warp = kSplitTw && G.whole_rows && warp == 0;  // warp-uniform
-  const int w_cl = lane >> 3, w_t0 = lane & 7;  // the groups this lane of warp 0 takes (v4_spread_w)
-  const int w_ch = v4_channel(w_t0, w_cl);       // their channel
-  // Or (V4Config::w_by_storer) warp 0's row-0 lanes hand q-column W's raw sums to the storer warp (v4_w_to_side).
-  constexpr bool kWByStorer = kC.w_by_storer;
-  static_assert(!kWByStorer || (kSplitTw && kStaged), "w_by_storer: whole rows, staged");
 #pragma unroll
   for (int i = 0; i < kAcc; ++i) acc[i] = 0.0f;
 #pragma unroll
@@ -492,10 +479,8 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     else return 0;
   }();
   auto epilogue = [&](const V4Item& it) {
-    float w_vals[2 * kWGroups];
     if constexpr (kSplitTw) {
       if (w_warp) {
-        if constexpr (!kWByStorer) v4_spread_w<kWGroups>(acc_tw1, w_vals, lane);
 #pragma unroll
         for (int i = 0; i < kAcc; ++i) {
           const bool row_g = (i & 2) == 0;  // fragment row g (r = 0): a row-0 lane's q-columns 0 and W
@@ -508,9 +493,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     }
     const float* bias_smem = reinterpret_cast<const float*>(smem_v4 + G.bias_offset);
     v4_epilogue_values<Flavor::kFastGelu>(acc, bias_smem, g.add_value, g.multiply_value, cl);
-    if (!kWByStorer && w_warp) {
-      v4_epilogue_w<Flavor::kFastGelu>(w_vals, bias_smem[v4_bias_slot(w_ch)] + g.add_value, g.multiply_value);
-    }
     Bits* y_item = y + (int64_t(it.img) * g.Cout + co_tile * kV3CoutPerBlock) * plane + rh_tile * g.Wout;
     if (!kStaged || !G.staged || it.col) {
       Flavor::store_item(acc, y_item, v4_pixel(G, it, m_a), v4_pixel(G, it, m_b), g, plane, cl);
@@ -531,7 +513,6 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                                           : v4_run_shift(run0, int64_t(plane) * kElem);
       if constexpr (kTmaStores) {
         Flavor::stage_item(acc, reinterpret_cast<float*>(staging), y_pair, m_a, cl, plane, sh, stage_slots);
-        static_assert(kWByStorer, "TF32's boxes: q-column W by the storer (stage_w_raw)");
         if (w_warp && lane_with_w) {
           Flavor::stage_w_raw(acc_tw1, reinterpret_cast<float*>(staging), cl, sh, stage_slots, w_side_at(buf));
         }
@@ -539,11 +520,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       } else {
         Flavor::stage_row_item(acc, staging, m_a, cl, gl, sh);
         if constexpr (kSplitTw) {
-          if constexpr (kWByStorer) {
-            if (w_warp && lane_with_w) v4_w_to_side(acc_tw1, w_side_at(buf), cl);
-          } else {
-            if (w_warp) Flavor::stage_w(w_vals, staging, nullptr, w_cl, w_t0, plane, sh);
-          }
+          if (w_warp && lane_with_w) v4_w_to_side(acc_tw1, w_side_at(buf), cl);
         }
       }
       mbarrier_arrive(staged_bar(buf));  // each lane after its own writes

@@ -356,7 +356,7 @@ TEST_CASE("gpu: fused_v4's 3xTF32 with extra blocks, and its fallback over more 
 TEST_CASE("gpu: fused_v4's whole rows over several items a warpgroup and extra blocks (q-column W by the storer)",
           "[gpu]") {
   // TF32 and 16-bit hand q-column W's raw sums to the storer warp through a side buffer per warpgroup and staging
-  // buffer (V4Config::w_by_storer), which runs its epilogue with the current n-tile's bias read from global memory
+  // buffer (v4_w_to_side), which runs its epilogue with the current n-tile's bias read from global memory
   // (an extra block's next run may have replaced the shared copy). Cout 256: eight n-tiles, so a 132-SM card runs 16
   // regular blocks per n-tile and 4 extra blocks, each taking two n-tiles' tail pairs one after the other; 9 images ×
   // 36 q-rows give each warpgroup several items. Signed inputs and add −0.2: most outputs negative, GELU and the

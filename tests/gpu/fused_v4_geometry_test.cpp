@@ -111,7 +111,7 @@ void check_store_barriers(const V4Geometry& g, const V4Config& c) {
   CHECK(g.staging_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
 }
 
-// Shared memory ends where the staging buffers end; q-column W's side buffers (w_by_storer, whole rows) lie between
+// Shared memory ends where the staging buffers end; q-column W's side buffers (whole rows: v4_w_to_side) lie between
 // the store barriers and the staging buffers, 16-byte aligned, v4_w_side_bytes per warpgroup and staging buffer:
 // 16-bit's hold each of warp 0's four row-0 lanes' 16 pairs apart, 8-byte aligned, the four lanes' stores of one group
 // in four different banks (v4_w_side_slot); TF32's row 1's pair of each channel (v4_w_row1_slot), the four lanes'
@@ -124,7 +124,7 @@ void check_side_buffers(const V4Geometry& g, const V4Config& c) {
   CHECK(g.smem_bytes == staging_end);
   CHECK(g.w_side_offset % 16 == 0);
   CHECK(g.w_side_offset >= g.store_bar_offset + 2 * c.warpgroups * c.staging_buffers * 8);
-  if (!(c.w_by_storer && g.whole_rows && g.staged)) return;
+  if (!(g.whole_rows && g.staged)) return;
   const int side = gate::gpu::v4_w_side_bytes(c);
   CHECK(g.w_side_offset + c.warpgroups * c.staging_buffers * side <= g.staging_offset);
   std::vector<int> used(size_t(side), 0);
@@ -419,7 +419,7 @@ void check_row_staging(const V4Geometry& g, const V4Config& c) {
           CHECK(std::all_of(banks.begin(), banks.end(), [](int k) { return k <= 1; }));
         }
   if (!g.whole_rows) return;
-  // stage_w: q-column W spread over warp 0 (v4_spread_w), lane L the groups L mod 8 + 8q of lane quad L / 8, one
+  // stage_w: q-column W by the storer (v4_w_from_side), lane L the groups L mod 8 + 8q of lane quad L / 8, one
   // pair a group, 8 bytes (float32) or 4 (16-bit), one store instruction per q: every group's pair once, at most a
   // 4-way bank conflict (the 32 lanes' channels fall in 8 bank groups; 2 or 1 such stores an item, where four lanes
   // storing all the groups took 16 or 8 conflict-free ones; adjacent groups per lane had been 8-way for 16-bit).
