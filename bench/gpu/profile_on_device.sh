@@ -2,12 +2,7 @@
 # Profiling on the GPU machine (no build there): Nsight Compute's key sections for one launch of each named phase-GEMM
 # flavour on the seed workload, and an instruction histogram of its SASS (cuobjdump). Output in $OUT.
 #   bash bench/gpu/profile_on_device.sh [Tf32 F16 ...]     (names as in the mangled kernel: FlavorTf32, StorageF16...)
-set -u
-CARRY=${CARRY:-build-carry}
-OUT=${OUT:-/tmp/gpu-out}
-mkdir -p "$OUT"
-export LD_LIBRARY_PATH="$PWD/$CARRY${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+source "$(dirname "$0")/ncu_env.sh"
 for flavour in ${*:-FlavorTf32}; do
   cuobjdump -sass "$CARRY/gpu_bench" | awk -v f="$flavour" '/Function :/ {on = index($0, "phase_gemm") && index($0, f)} on' \
     > "$OUT/sass_$flavour.txt"

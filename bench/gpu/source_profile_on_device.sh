@@ -3,12 +3,7 @@
 # variant (fused_v4_wgmma_<v>), as CSV (gzip) and the details page, into $OUT; summarise on the build machine with
 # python3 bench/gpu/sass_regions.py $OUT/src_<v>.csv.gz (bench/NOTES.md §18).
 #   BIN=build-carry/gpu_bench bash bench/gpu/source_profile_on_device.sh f16 tf32 3xtf32
-set -u
-CARRY=${CARRY:-build-carry}
-OUT=${OUT:-/tmp/gpu-out}
-mkdir -p "$OUT"
-export LD_LIBRARY_PATH="$PWD/$CARRY${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+source "$(dirname "$0")/ncu_env.sh"
 for v in "$@"; do
   timeout 240 "$NCU" --section WarpStateStats --section SourceCounters --section SpeedOfLight -k regex:fused_v4_wgmma \
     -c 1 -o "/tmp/prof_$v" -f "${BIN:-$CARRY/gpu_bench}" --variants "fused_v4_wgmma_$v" --reps 3 > "/tmp/ncu_$v.log" 2>&1

@@ -5,12 +5,7 @@
 # workload (pipe utilisation: the tensor pipe's share), memory workload (L1/shared, L2, DRAM) and the tensor pipe
 # metrics this ncu has. The details page per variant into $OUT (thr_<v>.txt), the key lines printed.
 #   BIN=build-carry/gpu_bench bash bench/gpu/throughput_profile_on_device.sh tf32 f16
-set -u
-CARRY=${CARRY:-build-carry}
-OUT=${OUT:-/tmp/gpu-out}
-mkdir -p "$OUT"
-export LD_LIBRARY_PATH="$PWD/$CARRY${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+source "$(dirname "$0")/ncu_env.sh"
 # The tensor pipe's own counters differ between ncu versions: take whichever of these the installed one knows.
 tensor=$("$NCU" --query-metrics --chip gh100 2>/dev/null | awk '{print $1}' |
          grep -E '^sm__pipe_tensor_op_(gmma|hmma)_cycles_active$|^sm__inst_executed_pipe_tensor_op_(gmma|hmma)$' |
