@@ -21,6 +21,10 @@
 // 8 (about v4's 226-instruction epilogue): 89%, 16: 83%, 32: 72%; one warpgroup, E = 8: 77%; warpgroup 1 starting
 // 0.5–3 µs late: the same (the loss is not the two warpgroups' phase).
 // Build: the gpu_wgmma_issue_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
+// Then v4 TF32's unit itself (unit_probe: four m64n128k8 with A from a window, as in the kernel), one and two
+// warpgroups, with 0, 2 and 4 16-byte shared-memory stores and loads per lane and unit beside it. Answer (H100,
+// 2026-11-27, bench/NOTES.md §24e): two warpgroups 519 cycles a unit (tensor pipe 99% busy), one 312 (82%); with 2
+// words 674 and 522, with 4 words 809 and 612: shared-memory traffic beside the wgmma slows them directly.
 // Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2] [epilogue rounds per item] [ns]
 // (items: with the last argument > 0, every 8 groups the warpgroup drains its wgmma and runs that many rounds of 32 FMA
 // on its accumulators, as v4's item ends do; ns: warpgroup 1 starts that late).
@@ -168,6 +172,104 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_n
 #endif
 }
 
+// v4 TF32's unit as it is (bench/NOTES.md §24c): four wgmma m64n128k8 TF32, A from registers loaded from a window
+// (16 scalar loads a lane, no split), the k-steps alternating between two 64-register accumulator chains, commit,
+// wait_group 1; the fragments double-buffered. kNoise: each unit also moves `noise` 16-byte shared-memory words per
+// lane (a store and a load each, on a scratch area of its own), as the staging buffer's writes and the storer's or
+// TMA's reads add to a unit's shared-memory traffic in the kernel (~8 KB per unit and warpgroup at noise 2).
+constexpr int kUnitBBytes = 4 * 128 * 32;  // 4 k-steps × 128 columns × 32 bytes: v4 TF32's B of one unit
+constexpr int kNoiseWgBytes = 128 * 16 * 8;
+constexpr int kUnitSmemBytes = kUnitBBytes + 2 * kWinWgBytes + 2 * kNoiseWgBytes;
+__global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float* sink, long long* cycles) {
+#ifdef GATE_WGMMA_AVAILABLE
+  using namespace gate::gpu;
+  extern __shared__ __align__(1024) unsigned char smem[];
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
+  for (int i = tid; i < kUnitSmemBytes / 4; i += blockDim.x)
+    reinterpret_cast<uint32_t*>(smem)[i] = probe_dense_bits(i + 977u * blockIdx.x);
+  fence_proxy_async_shared();
+  __syncthreads();
+  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
+  if ((base & 1023) != 0) __trap();
+  const uint64_t b_desc0 = wgmma_desc_k_major_sw32(base, 256);
+  const float* win = reinterpret_cast<const float*>(smem + kUnitBBytes + wg * kWinWgBytes);
+  uint4* scratch = reinterpret_cast<uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes + wg * kNoiseWgBytes) + (tid & 127);
+  const int gl = lane >> 2, cl = lane & 3, m_a = warp * 16 + gl;
+  const float* a_lane = win + cl * 136 + m_a + 68 + 4;
+  float acc0[64], acc1[64];
+#pragma unroll
+  for (int i = 0; i < 64; ++i) acc0[i] = acc1[i] = 0.0f;
+  uint32_t frag[2][4][4];
+  auto load = [&](uint32_t(&f)[4][4], int shift) {
+#pragma unroll
+    for (int s = 0; s < 4; ++s) {
+      const float* p = a_lane - (s >> 1) * 68 - (s & 1) + shift;
+      f[s][0] = __float_as_uint(p[0]), f[s][1] = __float_as_uint(p[8]);
+      f[s][2] = __float_as_uint(p[4 * 136]), f[s][3] = __float_as_uint(p[4 * 136 + 8]);
+    }
+  };
+  uint4 carry = make_uint4(0, 0, 0, 0);
+  auto unit = [&](auto buf_c, int u) {
+    constexpr int kBuf = decltype(buf_c)::value;
+    load(frag[kBuf], u & 3);
+    for (int n = 0; n < noise; ++n) {
+      scratch[128 * (n & 7)] = carry;
+      const uint4 v = scratch[128 * ((n + 3) & 7)];
+      carry.x ^= v.y;
+    }
+    wgmma_pin_a(*reinterpret_cast<uint32_t(*)[16]>(&frag[kBuf][0][0]));
+    wgmma_fence();
+#pragma unroll
+    for (int s = 0; s < 4; ++s) {
+      wgmma_m64n128k8_tf32((s & 1) ? acc1 : acc0, frag[kBuf][s], wgmma_desc_advance(b_desc0, uint32_t(s * 128 * 32)),
+                           u > 0 || s >= 2 ? 1 : 0);
+    }
+    wgmma_commit();
+    wgmma_wait<1>();
+  };
+  using Buf0 = std::integral_constant<int, 0>;
+  using Buf1 = std::integral_constant<int, 1>;
+  __syncthreads();
+  const long long t0 = clock64();
+  unit(Buf0{}, 0);
+  for (int u = 1; u + 1 < units; u += 2) {
+    unit(Buf1{}, u);
+    unit(Buf0{}, u + 1);
+  }
+  wgmma_wait<0>();
+  wgmma_pin(acc0);
+  wgmma_pin(acc1);
+  const long long t1 = clock64();
+  float sum = __uint_as_float(carry.x & 0x3FFFFFFFu);
+#pragma unroll
+  for (int i = 0; i < 64; ++i) sum += acc0[i] + acc1[i];
+  sink[blockIdx.x * blockDim.x + tid] = sum;
+  if ((tid & 127) == 0) cycles[blockIdx.x * 2 + wg] = t1 - t0;
+#else
+  if (threadIdx.x == 0 && blockIdx.x == 0) cycles[0] = -1;
+#endif
+}
+
+void run_units(int sms, int units, int wgs, int noise, float* sink, long long* cycles_d) {
+  CHECK_CUDA(cudaFuncSetAttribute(unit_probe, cudaFuncAttributeMaxDynamicSharedMemorySize, kUnitSmemBytes));
+  CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
+  const float ms = median_ms([&] { unit_probe<<<sms, 128 * wgs, kUnitSmemBytes>>>(units, noise, sink, cycles_d); }, 1, 1);
+  CHECK_CUDA(cudaGetLastError());
+  std::vector<long long> all(size_t(sms) * 2), cycles;
+  CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
+  for (size_t i = 0; i < all.size(); ++i)
+    if (i % 2 < size_t(wgs)) cycles.push_back(all[i]);
+  if (cycles[0] < 0) {
+    std::printf("tf32 unit no sm_90a code\n");
+    return;
+  }
+  std::sort(cycles.begin(), cycles.end());
+  const int issued = 1 + 2 * ((units - 1) / 2);
+  const double per_unit = double(cycles[cycles.size() / 2]) / double(issued);
+  std::printf("tf32 unit (4 × m64n128k8), %d warpgroup(s), %2d noise words: %7.1f cycles per unit and warpgroup  "
+              "tensor busy %5.1f%%  %.3f ms\n", wgs, noise, per_unit, 100.0 * wgs * 256.0 / per_unit, ms);
+}
+
 template <Mode kMode>
 void run(int sms, int groups, int wgs, int epi, int delay_ns, float* sink, long long* cycles_d) {
   CHECK_CUDA(cudaFuncSetAttribute(probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
@@ -213,6 +315,8 @@ int main(int argc, char** argv) {
   run<kRsLds>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kSs>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kSsShift>(sms, groups, wgs, epi, delay_ns, sink, cycles);
+  for (const int w : {1, 2})
+    for (const int noise : {0, 2, 4}) run_units(sms, groups, w, noise, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;
