@@ -24,7 +24,8 @@
 // Then v4 TF32's unit itself (unit_probe: four m64n128k8 with A from a window, as in the kernel), one and two
 // warpgroups, with 0, 2 and 4 16-byte shared-memory stores and loads per lane and unit beside it. Answer (H100,
 // 2026-11-27, bench/NOTES.md §24e): two warpgroups 519 cycles a unit (tensor pipe 99% busy), one 312 (82%); with 2
-// words 674 and 522, with 4 words 809 and 612: shared-memory traffic beside the wgmma slows them directly.
+// words 674 and 522, with 4 words 809 and 612 (the noise runs in the issuing warps: it lengthens their chain as well
+// as loading shared memory); B in the 128-byte swizzle the same as in the 32-byte one.
 // Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2] [epilogue rounds per item] [ns]
 // (items: with the last argument > 0, every 8 groups the warpgroup drains its wgmma and runs that many rounds of 32 FMA
 // on its accumulators, as v4's item ends do; ns: warpgroup 1 starts that late).
@@ -180,6 +181,9 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_n
 constexpr int kUnitBBytes = 4 * 128 * 32;  // 4 k-steps × 128 columns × 32 bytes: v4 TF32's B of one unit
 constexpr int kNoiseWgBytes = 128 * 16 * 8;
 constexpr int kUnitSmemBytes = kUnitBBytes + 2 * kWinWgBytes + 2 * kNoiseWgBytes;
+// kSw128: B in the 128-byte swizzle (8-row atoms of 128-byte rows: the unit's four k-steps side by side in one row, a
+// k-step 32 bytes further) instead of v4's 32-byte one: the same bytes, read in wider rows.
+template <bool kSw128>
 __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float* sink, long long* cycles) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
@@ -191,7 +195,9 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
   __syncthreads();
   const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
   if ((base & 1023) != 0) __trap();
-  const uint64_t b_desc0 = wgmma_desc_k_major_sw32(base, 256);
+  const uint64_t b_desc0 = kSw128 ? wgmma_desc_k_major(base, 16, 1024) | (uint64_t(1) << 62)
+                                  : wgmma_desc_k_major_sw32(base, 256);
+  const uint32_t k_step_bytes = kSw128 ? 32 : 128 * 32;
   const float* win = reinterpret_cast<const float*>(smem + kUnitBBytes + wg * kWinWgBytes);
   uint4* scratch = reinterpret_cast<uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes + wg * kNoiseWgBytes) + (tid & 127);
   const int gl = lane >> 2, cl = lane & 3, m_a = warp * 16 + gl;
@@ -221,7 +227,7 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
     wgmma_fence();
 #pragma unroll
     for (int s = 0; s < 4; ++s) {
-      wgmma_m64n128k8_tf32((s & 1) ? acc1 : acc0, frag[kBuf][s], wgmma_desc_advance(b_desc0, uint32_t(s * 128 * 32)),
+      wgmma_m64n128k8_tf32((s & 1) ? acc1 : acc0, frag[kBuf][s], wgmma_desc_advance(b_desc0, uint32_t(s) * k_step_bytes),
                            u > 0 || s >= 2 ? 1 : 0);
     }
     wgmma_commit();
@@ -250,10 +256,12 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
 #endif
 }
 
+template <bool kSw128>
 void run_units(int sms, int units, int wgs, int noise, float* sink, long long* cycles_d) {
-  CHECK_CUDA(cudaFuncSetAttribute(unit_probe, cudaFuncAttributeMaxDynamicSharedMemorySize, kUnitSmemBytes));
+  CHECK_CUDA(cudaFuncSetAttribute(unit_probe<kSw128>, cudaFuncAttributeMaxDynamicSharedMemorySize, kUnitSmemBytes));
   CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
-  const float ms = median_ms([&] { unit_probe<<<sms, 128 * wgs, kUnitSmemBytes>>>(units, noise, sink, cycles_d); }, 1, 1);
+  const float ms =
+      median_ms([&] { unit_probe<kSw128><<<sms, 128 * wgs, kUnitSmemBytes>>>(units, noise, sink, cycles_d); }, 1, 1);
   CHECK_CUDA(cudaGetLastError());
   std::vector<long long> all(size_t(sms) * 2), cycles;
   CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
@@ -266,8 +274,9 @@ void run_units(int sms, int units, int wgs, int noise, float* sink, long long* c
   std::sort(cycles.begin(), cycles.end());
   const int issued = 1 + 2 * ((units - 1) / 2);
   const double per_unit = double(cycles[cycles.size() / 2]) / double(issued);
-  std::printf("tf32 unit (4 × m64n128k8), %d warpgroup(s), %2d noise words: %7.1f cycles per unit and warpgroup  "
-              "tensor busy %5.1f%%  %.3f ms\n", wgs, noise, per_unit, 100.0 * wgs * 256.0 / per_unit, ms);
+  std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words: %7.1f cycles per unit and "
+              "warpgroup  tensor busy %5.1f%%  %.3f ms\n", kSw128 ? "sw128" : "sw32", wgs, noise, per_unit,
+              100.0 * wgs * 256.0 / per_unit, ms);
 }
 
 template <Mode kMode>
@@ -316,7 +325,10 @@ int main(int argc, char** argv) {
   run<kSs>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kSsShift>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   for (const int w : {1, 2})
-    for (const int noise : {0, 2, 4}) run_units(sms, groups, w, noise, sink, cycles);
+    for (const int noise : {0, 2, 4}) {
+      run_units<false>(sms, groups, w, noise, sink, cycles);
+      run_units<true>(sms, groups, w, noise, sink, cycles);
+    }
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;
