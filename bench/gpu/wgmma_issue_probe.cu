@@ -71,24 +71,44 @@ __device__ __forceinline__ void wgmma_ss_m64n64k8_tf32(float (&d)[32], uint64_t 
 }
 #endif
 
+#ifdef GATE_WGMMA_AVAILABLE
+// Both kernels' start: `bytes` of shared memory filled with dense pseudo-random floats, made visible to wgmma (async
+// proxy); returns the buffer's shared-space address, which must be 1 KB-aligned (the swizzle atoms).
+__device__ __forceinline__ uint32_t probe_fill_smem(unsigned char* smem, int bytes) {
+  for (int i = threadIdx.x; i < bytes / 4; i += blockDim.x)
+    reinterpret_cast<uint32_t*>(smem)[i] = probe_dense_bits(i + 977u * blockIdx.x);
+  gate::gpu::fence_proxy_async_shared();
+  __syncthreads();
+  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
+  if ((base & 1023) != 0) __trap();
+  return base;
+}
+// The lane's element of a window (channel c = lane mod 4, pixel m_a = 16·warp + lane / 4 at tap (0, 0)).
+__device__ __forceinline__ const float* probe_a_lane(const float* win, int lane, int warp) {
+  return win + (lane & 3) * 136 + warp * 16 + (lane >> 2) + 68 + 4;
+}
+// The lane's window element for fragment rows g, g + 8 and channels c, c + 4 of k-step s = (th, tw), as v4 TF32 reads
+// them (2-row a_ld 136 floats, pitch 68): a_lane points at (channel c, pixel m_a) of the tap (0, 0); shift moves the
+// window as consecutive units would.
+__device__ __forceinline__ void probe_window_words(uint32_t (&raw)[4], const float* a_lane, int s, int shift) {
+  const float* p = a_lane - (s >> 1) * 68 - (s & 1) + shift;
+  raw[0] = __float_as_uint(p[0]), raw[1] = __float_as_uint(p[8]);
+  raw[2] = __float_as_uint(p[4 * 136]), raw[3] = __float_as_uint(p[4 * 136 + 8]);
+}
+#endif
+
 template <Mode kMode>
 __global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_ns, float* sink, long long* cycles) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem[];
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
-  for (int i = tid; i < kSmemBytes / 4; i += blockDim.x)
-    reinterpret_cast<uint32_t*>(smem)[i] = probe_dense_bits(i + 977u * blockIdx.x);
-  fence_proxy_async_shared();
-  __syncthreads();
-  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
-  if ((base & 1023) != 0) __trap();  // the 32-byte swizzle's atoms must be 256-byte aligned, as in v4
+  const uint32_t base = probe_fill_smem(smem, kSmemBytes);
   const uint64_t b_desc0 = wgmma_desc_k_major_sw32(base, 256);
   constexpr uint32_t kBStep = 2 * 64 * 32;  // a k-step's two parts side by side; the small part 2 KB further
   const uint32_t a_base = base + kBBytes + wg * kAWgBytes;
   const float* win = reinterpret_cast<const float*>(smem + kBBytes + 2 * kAWgBytes + wg * kWinWgBytes);
-  const int gl = lane >> 2, cl = lane & 3, m_a = warp * 16 + gl;
-  const float* a_lane = win + cl * 136 + m_a + 68 + 4;
+  const float* a_lane = probe_a_lane(win, lane, warp);
 
   float acc0[32], acc1[32];
 #pragma unroll
@@ -97,9 +117,8 @@ __global__ void __launch_bounds__(256, 1) probe(int groups, int epi, int delay_n
   auto load = [&](uint32_t(&f)[4][8], int shift) {
 #pragma unroll
     for (int s = 0; s < 4; ++s) {
-      const float* p = a_lane - (s >> 1) * 68 - (s & 1) + shift;
-      const uint32_t raw[4] = {__float_as_uint(p[0]), __float_as_uint(p[8]), __float_as_uint(p[4 * 136]),
-                               __float_as_uint(p[4 * 136 + 8])};
+      uint32_t raw[4];
+      probe_window_words(raw, a_lane, s, shift);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         f[s][i] = raw[i] & 0xFFFFE000u;
@@ -189,30 +208,20 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem[];
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
-  for (int i = tid; i < kUnitSmemBytes / 4; i += blockDim.x)
-    reinterpret_cast<uint32_t*>(smem)[i] = probe_dense_bits(i + 977u * blockIdx.x);
-  fence_proxy_async_shared();
-  __syncthreads();
-  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
-  if ((base & 1023) != 0) __trap();
+  const uint32_t base = probe_fill_smem(smem, kUnitSmemBytes);
   const uint64_t b_desc0 = kSw128 ? wgmma_desc_k_major(base, 16, 1024) | (uint64_t(1) << 62)
                                   : wgmma_desc_k_major_sw32(base, 256);
   const uint32_t k_step_bytes = kSw128 ? 32 : 128 * 32;
   const float* win = reinterpret_cast<const float*>(smem + kUnitBBytes + wg * kWinWgBytes);
   uint4* scratch = reinterpret_cast<uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes + wg * kNoiseWgBytes) + (tid & 127);
-  const int gl = lane >> 2, cl = lane & 3, m_a = warp * 16 + gl;
-  const float* a_lane = win + cl * 136 + m_a + 68 + 4;
+  const float* a_lane = probe_a_lane(win, lane, warp);
   float acc0[64], acc1[64];
 #pragma unroll
   for (int i = 0; i < 64; ++i) acc0[i] = acc1[i] = 0.0f;
   uint32_t frag[2][4][4];
   auto load = [&](uint32_t(&f)[4][4], int shift) {
 #pragma unroll
-    for (int s = 0; s < 4; ++s) {
-      const float* p = a_lane - (s >> 1) * 68 - (s & 1) + shift;
-      f[s][0] = __float_as_uint(p[0]), f[s][1] = __float_as_uint(p[8]);
-      f[s][2] = __float_as_uint(p[4 * 136]), f[s][3] = __float_as_uint(p[4 * 136 + 8]);
-    }
+    for (int s = 0; s < 4; ++s) probe_window_words(f[s], a_lane, s, shift);
   };
   uint4 carry = make_uint4(0, 0, 0, 0);
   auto unit = [&](auto buf_c, int u) {
@@ -256,6 +265,16 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
 #endif
 }
 
+// The computing warpgroups' loop cycles of the timed launch, sorted (a negative first value: no sm_90a code ran).
+std::vector<long long> probe_cycles(const long long* cycles_d, int sms, int wgs) {
+  std::vector<long long> all(size_t(sms) * 2), cycles;
+  CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
+  for (size_t i = 0; i < all.size(); ++i)
+    if (i % 2 < size_t(wgs)) cycles.push_back(all[i]);
+  if (cycles[0] >= 0) std::sort(cycles.begin(), cycles.end());
+  return cycles;
+}
+
 template <bool kSw128>
 void run_units(int sms, int units, int wgs, int noise, float* sink, long long* cycles_d) {
   CHECK_CUDA(cudaFuncSetAttribute(unit_probe<kSw128>, cudaFuncAttributeMaxDynamicSharedMemorySize, kUnitSmemBytes));
@@ -263,15 +282,11 @@ void run_units(int sms, int units, int wgs, int noise, float* sink, long long* c
   const float ms =
       median_ms([&] { unit_probe<kSw128><<<sms, 128 * wgs, kUnitSmemBytes>>>(units, noise, sink, cycles_d); }, 1, 1);
   CHECK_CUDA(cudaGetLastError());
-  std::vector<long long> all(size_t(sms) * 2), cycles;
-  CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
-  for (size_t i = 0; i < all.size(); ++i)
-    if (i % 2 < size_t(wgs)) cycles.push_back(all[i]);
+  const std::vector<long long> cycles = probe_cycles(cycles_d, sms, wgs);
   if (cycles[0] < 0) {
     std::printf("tf32 unit no sm_90a code\n");
     return;
   }
-  std::sort(cycles.begin(), cycles.end());
   const int issued = 1 + 2 * ((units - 1) / 2);
   const double per_unit = double(cycles[cycles.size() / 2]) / double(issued);
   std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words: %7.1f cycles per unit and "
@@ -287,15 +302,11 @@ void run(int sms, int groups, int wgs, int epi, int delay_ns, float* sink, long 
   const float ms = median_ms([&] { probe<kMode><<<sms, 128 * wgs, kSmemBytes>>>(groups, epi, delay_ns, sink, cycles_d); },
                              1, 1);
   CHECK_CUDA(cudaGetLastError());
-  std::vector<long long> all(size_t(sms) * 2), cycles;
-  CHECK_CUDA(cudaMemcpy(all.data(), cycles_d, all.size() * sizeof(long long), cudaMemcpyDeviceToHost));
-  for (size_t i = 0; i < all.size(); ++i)
-    if (i % 2 < size_t(wgs)) cycles.push_back(all[i]);
+  const std::vector<long long> cycles = probe_cycles(cycles_d, sms, wgs);
   if (cycles[0] < 0) {
     std::printf("%-9s no sm_90a code\n", kModeNames[kMode]);
     return;
   }
-  std::sort(cycles.begin(), cycles.end());
   const int issued = 1 + 2 * ((groups - 1) / 2);  // the kernel's groups: one, then pairs
   const double per = double(cycles[cycles.size() / 2]) / (double(issued) * 12.0);
   std::printf("%-9s %7.2f cycles per wgmma and warpgroup (median of %zu)  tensor busy %5.1f%%  %.3f ms\n",
