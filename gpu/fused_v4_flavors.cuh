@@ -225,8 +225,8 @@ struct FlavorV4Float32 {
   // channel v4_channel(t0, w_cl), row parity q; w[2q + rw]): its (rw 0, rw 1) pair at outputs 2W, 2W + 1 of the row,
   // into the staged row (n_cols 64, 3xTF32: W = 64, the pitch's 528 bytes hold the row's 520), beside stage_row_item's
   // 128 outputs. (3xTF32's rows are shifted by row_shift in `staging` already.) TF32's boxes: stage_w_raw.
-  static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, float*, int w_cl,
-                                                 int t0, int, V4ParityShift) {
+  static __device__ __forceinline__ void stage_w(const float (&w)[kT / 4], unsigned char* staging, int w_cl, int t0,
+                                                 V4ParityShift) {
     static_assert(kT == 8, "row staging: one row parity (n_cols 64)");
     static_assert(v4_row_pitch(4) >= (2 * kV4ItemM + 2) * 4, "a whole row fits the staged row's pitch");
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging));
@@ -287,9 +287,9 @@ struct FlavorV4Float32 {
     });
   }
   // The storer's side (lane = channel ch of the block's 32, whose bias + add is bias_add): q-column W of channel ch from
-  // stage_w_raw's places, its epilogue (v4_epilogue_w, the same results as in the computing warps), then row 0's pair back in place and row 1's
-  // into its slot where the channel's run is shifted, else to y (y_pair: the item's first channel's plane at its
-  // q-row's first output). The TMA reads the buffer after these writes (the caller's proxy fence).
+  // stage_w_raw's places, its epilogue (v4_epilogue_w, the same results as in the computing warps), then row 0's pair
+  // back in place and row 1's into its slot where the channel's run is shifted, else to y (y_pair: the item's first
+  // channel's plane at its q-row's first output). The TMA reads the buffer after these writes (the caller's fence).
   static __device__ __forceinline__ void finish_w_boxes(uint32_t staging, uint32_t side, float* y_pair, int64_t plane,
                                                         V4ParityShift sh, float bias_add, float multiply_value, int ch) {
     const bool shifted = sh.of(ch) != 0;
@@ -304,10 +304,10 @@ struct FlavorV4Float32 {
   // A whole-rows item's outputs (W = 64: 260 per channel) into its staging buffer (v4_out_slot, n_cols 128), or
   // straight to y for the four that the boxes leave out: the lane's pixels m_a and m_a + 8, each an (rw 0, rw 1) pair
   // of every group t (channel v4_channel(t mod 8, cl), row parity t / 8), outputs 2m and 2m + 1 of the row (q-column
-  // W's pairs at outputs 128, 129: stage_w_raw, finish_w_boxes). The four left to y are row 0's outputs 0..3 (pixels 0 and 1) of the
-  // channels whose run is shifted (store_heads, once the item is staged), row 1's 126..129 (pixel 63's and q-column
-  // W's) of the others (v4_out_slot), where y_pair is the item's first channel's plane at its q-row's first output;
-  // the shift is one per channel parity (sh: v4_out_shifts).
+  // W's pairs at outputs 128, 129: stage_w_raw, finish_w_boxes). The four left to y are row 0's outputs 0..3 (pixels 0
+  // and 1) of the channels whose run is shifted (store_heads, once the item is staged), row 1's 126..129 (pixel 63's
+  // and q-column W's) of the others (v4_out_slot), where y_pair is the item's first channel's plane at its q-row's
+  // first output; the shift is one per channel parity (sh: v4_out_shifts).
   // Channel ch + 8's slot is channel ch's box row + 1, the swizzle's piece index with bit 0 flipped, ch + 16's 8 rows on
   // (v4_out_slot): the lane's four slots per channel parity and those with bit 4 of the byte address flipped are
   // computed once (Wout = 130 a constant), and every staging write is one shared store at a constant offset from one
@@ -582,10 +582,10 @@ struct FlavorV4SixteenBit {
     });
   }
   // A whole-rows item's q-column W, the storer's lane's share (v4_w_from_side: groups t0 + 8q of lane quad w_cl,
-  // channel v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of the
-  // channel's staged run (run bytes 260·q + 256), beside stage_row_item's 128 outputs of the row.
-  static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, uint16_t*, int w_cl,
-                                                 int t0, int, V4ParityShift sh) {
+  // channel v4_channel(t0, w_cl), row q; w[2q + rw]): each row's (rw 0, rw 1) pair as one word at outputs 2W, 2W + 1 of
+  // the channel's staged run (run bytes 260·q + 256), beside stage_row_item's 128 outputs of the row.
+  static __device__ __forceinline__ void stage_w(const float (&w)[4], unsigned char* staging, int w_cl, int t0,
+                                                 V4ParityShift sh) {
     static_assert(kV4RunBytes == 2 * (2 * kV4ItemM + 2) * 2, "a run: both rows of 2W + 2 outputs");
     const int ch = v4_channel(t0, w_cl);
     const uint32_t base = uint32_t(__cvta_generic_to_shared(staging)) +

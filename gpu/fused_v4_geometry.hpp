@@ -333,7 +333,8 @@ GATE_V4_HD constexpr int v4_out_slot_any(int at, int ch, int shift) {
 // shift: the same for every lane quad cl (tests/gpu/fused_v4_geometry_test.cpp), so FlavorV4Float32::stage_w_raw
 // writes at immediate offsets from one base per shift.
 GATE_V4_HD constexpr int v4_w_raw_offset(int t, int shift) {
-  return 4 * (v4_out_slot_any(2 * kV4ItemM, v4_channel(t, 0), shift) - v4_out_slot_any(2 * kV4ItemM, v4_channel(0, 0), shift));
+  return 4 * (v4_out_slot_any(2 * kV4ItemM, v4_channel(t, 0), shift) -
+              v4_out_slot_any(2 * kV4ItemM, v4_channel(0, 0), shift));
 }
 GATE_V4_HD constexpr int v4_out_slot(int at, int ch, int shift) {
   const int staged = at - shift;

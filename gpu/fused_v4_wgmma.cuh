@@ -316,11 +316,10 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
           constexpr uint32_t kBoxBytes = kV4OutParityRows * kV4OutBoxWidth * kElem;
           const uint32_t src = smem_addr + uint32_t(staging_at(buf));
           const int plane_row = it.img * g.Cout + co_tile * kV3CoutPerBlock, x0 = 2 * it.qh0 * g.Wout;
-          const V4ParityShift sh = v4_out_shifts(reinterpret_cast<uintptr_t>(y + int64_t(plane_row) * plane + x0),
-                                                 plane * kElem);
+          Bits* y_pair = y + int64_t(plane_row) * plane + x0;  // the item's first channel at its q-row's first output
+          const V4ParityShift sh = v4_out_shifts(reinterpret_cast<uintptr_t>(y_pair), plane * kElem);
           // q-column W of the item (stage_w_raw): lane = channel, finished in place, made visible to the TMA.
-          Flavor::finish_w_boxes(src, w_side_at(buf), y + int64_t(plane_row) * plane + x0, plane, sh,
-                                 storer_bias_add(lane), g.multiply_value, lane);
+          Flavor::finish_w_boxes(src, w_side_at(buf), y_pair, plane, sh, storer_bias_add(lane), g.multiply_value, lane);
           fence_proxy_async_shared();
           __syncwarp();
 #pragma unroll
@@ -359,7 +358,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
               float w[2];
               v4_w_from_side<1>(w, w_side_at(buf), lane);
               v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
-              Flavor::stage_w(w, smem_v4 + staging_at(buf) + row_shift, nullptr, lane >> 3, lane & 7, 0, {});
+              Flavor::stage_w(w, smem_v4 + staging_at(buf) + row_shift, lane >> 3, lane & 7, {});
               __syncwarp();  // the lanes' row bytes written before any lane copies them
             }
             const int64_t plane_bytes = plane * kElem;
@@ -386,7 +385,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
               float w[4];
               v4_w_from_side<2>(w, w_side_at(buf), lane);
               v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
-              Flavor::stage_w(w, smem_v4 + staging_at(buf), nullptr, lane >> 3, lane & 7, 0, sh);
+              Flavor::stage_w(w, smem_v4 + staging_at(buf), lane >> 3, lane & 7, sh);
               __syncwarp();  // the lanes' run bytes written before any lane copies them
             }
             const unsigned char* src = from + 16 * lane;

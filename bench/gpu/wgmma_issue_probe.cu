@@ -236,8 +236,8 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
     wgmma_fence();
 #pragma unroll
     for (int s = 0; s < 4; ++s) {
-      wgmma_m64n128k8_tf32((s & 1) ? acc1 : acc0, frag[kBuf][s], wgmma_desc_advance(b_desc0, uint32_t(s) * k_step_bytes),
-                           u > 0 || s >= 2 ? 1 : 0);
+      const uint64_t b = wgmma_desc_advance(b_desc0, uint32_t(s) * k_step_bytes);
+      wgmma_m64n128k8_tf32((s & 1) ? acc1 : acc0, frag[kBuf][s], b, u > 0 || s >= 2 ? 1 : 0);
     }
     wgmma_commit();
     wgmma_wait<1>();

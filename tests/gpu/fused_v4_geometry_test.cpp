@@ -143,7 +143,8 @@ void check_side_buffers(const V4Geometry& g, const V4Config& c) {
       for (const int shift : {0, 4})
         for (int q = 0; q < 4; ++q)
           CHECK(4 * v4_out_slot_any(2 * gate::gpu::kV4ItemM, v4_channel(t, q), shift) ==
-                4 * v4_out_slot_any(2 * gate::gpu::kV4ItemM, v4_channel(0, q), shift) + gate::gpu::v4_w_raw_offset(t, shift));
+                4 * v4_out_slot_any(2 * gate::gpu::kV4ItemM, v4_channel(0, q), shift) +
+                    gate::gpu::v4_w_raw_offset(t, shift));
     }
   } else {
     for (int q = 0; q < 4; ++q)
