@@ -26,6 +26,13 @@
 // 2026-11-27, bench/NOTES.md §24e): two warpgroups 519 cycles a unit (tensor pipe 99% busy), one 312 (82%); with 2
 // words 674 and 522, with 4 words 809 and 612 (the noise runs in the issuing warps: it lengthens their chain as well
 // as loading shared memory); B in the 128-byte swizzle the same as in the 32-byte one.
+// Then the same unit beside side warps of their own (the third warpgroup's warps 0 .. side − 1) that load and
+// store 16-byte words flat out, four of each in flight, with the bytes a cycle they move. Answer (H200, 2026-11-27,
+// bench/NOTES.md §25a): alone, 1 / 2 / 4 side warps move 62 / 123 / 127 bytes a cycle (shared memory's ~128); beside
+// one computing warpgroup (312 cycles a unit, 77 bytes a cycle of its own) they take the unit to 324 / 349 / 473
+// cycles while moving 25 / 42 / 68; beside two (518 cycles, 93 bytes a cycle) to 592 / 618 / 711 while moving 14 /
+// 27 / 46. So two warpgroups' units alone use ~93 of the ~100–120 bytes a cycle this mix gets, and every byte of
+// other traffic comes out of their wgmma: the unit loop is bound by shared memory, not by latency.
 // Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2] [epilogue rounds per item] [ns]
 // (items: with the last argument > 0, every 8 groups the warpgroup drains its wgmma and runs that many rounds of 32 FMA
 // on its accumulators, as v4's item ends do; ns: warpgroup 1 starts that late).
@@ -39,6 +46,7 @@
 #include <vector>
 
 #include "bench/gpu/median_ms.cuh"
+#include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
 
 namespace {
@@ -202,13 +210,55 @@ constexpr int kNoiseWgBytes = 128 * 16 * 8;
 constexpr int kUnitSmemBytes = kUnitBBytes + 2 * kWinWgBytes + 2 * kNoiseWgBytes;
 // kSw128: B in the 128-byte swizzle (8-row atoms of 128-byte rows: the unit's four k-steps side by side in one row, a
 // k-step 32 bytes further) instead of v4's 32-byte one: the same bytes, read in wider rows.
+// side > 0: `side` warps of an extra warpgroup (after the wgs computing ones) move 16-byte shared-memory words (a store
+// and a load each) flat out until the computing warpgroups are done: traffic from warps of their own, as the kernel's
+// storer, TMA and the other warpgroup's staging are, rather than in the issuing warps' chain (noise).
 template <bool kSw128>
-__global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float* sink, long long* cycles) {
+__global__ void __launch_bounds__(384, 1) unit_probe(int units, int noise, int wgs, int side, float* sink,
+                                                     long long* cycles) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem[];
+  __shared__ int done;
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), lane = tid & 31, warp = (tid >> 5) & 3;
+  if (tid == 0) done = 0;
   const uint32_t base = probe_fill_smem(smem, kUnitSmemBytes);
+  // Always three warpgroups (launch bounds 384: 168 registers a thread); the computing ones take 232, the
+  // others give theirs back, so that the 2 × 64 accumulators fit without serialising the wgmma (ptxas C7512).
+  if (wg >= wgs) {  // the side warps, on computing warpgroup 0's scratch area (its own noise is 0 in this mode)
+    setmaxnreg_dec<40>();
+    __syncthreads();  // the computing warps' start barrier: every thread of the block takes part
+    if (wg == wgs && warp < side) {
+      // Loads from warpgroup 0's scratch area, stores to warpgroup 1's: eight of each in flight a round, independent
+      // of the last round's (a chain through memory would measure latency, not what shared memory delivers).
+      const uint4* from = reinterpret_cast<const uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes) + 32 * warp + lane;
+      uint4* to = reinterpret_cast<uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes + kNoiseWgBytes) + 32 * warp + lane;
+      uint4 carry = make_uint4(tid, 0, 0, 0);
+      long long rounds = 0;  // 8 stores and 8 loads of 16 bytes a lane: 8 KB a warp and round
+      const long long t0 = clock64();
+      // With computing warpgroups: until they are done. Without (wgs 0): `units` rounds, the side warps' own rate.
+      while (wgs > 0 ? *reinterpret_cast<volatile int*>(&done) < wgs : rounds < units) {
+#pragma unroll
+        for (int h = 0; h < 8; h += 4) {  // four loads in flight at a time (40 registers a thread)
+          uint4 v[4];
+#pragma unroll
+          for (int k = 0; k < 4; ++k) v[k] = from[128 * (h + k)];
+#pragma unroll
+          for (int k = 0; k < 4; ++k) to[128 * (h + k)] = make_uint4(v[k].x ^ carry.x, v[k].y, v[k].z, v[k].w);
+          carry.x += v[0].y;
+        }
+        ++rounds;
+      }
+      const long long t1 = clock64();
+      sink[blockIdx.x * blockDim.x + tid] = __uint_as_float(carry.x & 0x3FFFFFFFu);
+      if (tid == 128 * wgs) {  // side warp 0's rate, for all side warps (they run alike)
+        cycles[2 * gridDim.x + 2 * blockIdx.x] = rounds * 8192 * side;
+        cycles[2 * gridDim.x + 2 * blockIdx.x + 1] = t1 - t0;
+      }
+    }
+    return;
+  }
+  setmaxnreg_inc<232>();  // 2 × 128 × 232 + 128 × 40 = 64,512
   const uint64_t b_desc0 = kSw128 ? wgmma_desc_k_major(base, 16, 1024) | (uint64_t(1) << 62)
                                   : wgmma_desc_k_major_sw32(base, 256);
   const uint32_t k_step_bytes = kSw128 ? 32 : 128 * 32;
@@ -260,6 +310,7 @@ __global__ void __launch_bounds__(256, 1) unit_probe(int units, int noise, float
   for (int i = 0; i < 64; ++i) sum += acc0[i] + acc1[i];
   sink[blockIdx.x * blockDim.x + tid] = sum;
   if ((tid & 127) == 0) cycles[blockIdx.x * 2 + wg] = t1 - t0;
+  if ((tid & 127) == 0) atomicAdd(&done, 1);
 #else
   if (threadIdx.x == 0 && blockIdx.x == 0) cycles[0] = -1;
 #endif
@@ -276,12 +327,23 @@ std::vector<long long> probe_cycles(const long long* cycles_d, int sms, int wgs)
 }
 
 template <bool kSw128>
-void run_units(int sms, int units, int wgs, int noise, float* sink, long long* cycles_d) {
+void run_units(int sms, int units, int wgs, int noise, int side, float* sink, long long* cycles_d) {
   CHECK_CUDA(cudaFuncSetAttribute(unit_probe<kSw128>, cudaFuncAttributeMaxDynamicSharedMemorySize, kUnitSmemBytes));
-  CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 2 * sizeof(long long)));
+  CHECK_CUDA(cudaMemset(cycles_d, 0, size_t(sms) * 4 * sizeof(long long)));
   const float ms =
-      median_ms([&] { unit_probe<kSw128><<<sms, 128 * wgs, kUnitSmemBytes>>>(units, noise, sink, cycles_d); }, 1, 1);
+      median_ms([&] {
+        unit_probe<kSw128><<<sms, 384, kUnitSmemBytes>>>(units, noise, wgs, side, sink, cycles_d);
+      }, 1, 1);
   CHECK_CUDA(cudaGetLastError());
+  // The side warps' bytes and cycles (block 0's: every SM runs alike).
+  long long side_rate[2] = {0, 0};
+  CHECK_CUDA(cudaMemcpy(side_rate, cycles_d + 2 * sms, sizeof(side_rate), cudaMemcpyDeviceToHost));
+  const double side_bytes_per_cycle = side_rate[1] > 0 ? double(side_rate[0]) / double(side_rate[1]) : 0.0;
+  if (wgs == 0) {
+    std::printf("side warps alone, %d warp(s): %6.1f shared-memory bytes a cycle (stores and loads)  %.3f ms\n", side,
+                side_bytes_per_cycle, ms);
+    return;
+  }
   const std::vector<long long> cycles = probe_cycles(cycles_d, sms, wgs);
   if (cycles[0] < 0) {
     std::printf("tf32 unit no sm_90a code\n");
@@ -289,9 +351,9 @@ void run_units(int sms, int units, int wgs, int noise, float* sink, long long* c
   }
   const int issued = 1 + 2 * ((units - 1) / 2);
   const double per_unit = double(cycles[cycles.size() / 2]) / double(issued);
-  std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words: %7.1f cycles per unit and "
-              "warpgroup  tensor busy %5.1f%%  %.3f ms\n", kSw128 ? "sw128" : "sw32", wgs, noise, per_unit,
-              100.0 * wgs * 256.0 / per_unit, ms);
+  std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words, %d side warps: %7.1f cycles per "
+              "unit and warpgroup  tensor busy %5.1f%%  side %5.1f B/cycle  %.3f ms\n", kSw128 ? "sw128" : "sw32", wgs,
+              noise, side, per_unit, 100.0 * wgs * 256.0 / per_unit, side_bytes_per_cycle, ms);
 }
 
 template <Mode kMode>
@@ -329,17 +391,20 @@ int main(int argc, char** argv) {
               "rounds per 8 groups\n", prop.name, sms, groups, wgs, epi);
   float* sink = nullptr;
   long long* cycles = nullptr;
-  CHECK_CUDA(cudaMalloc(&sink, size_t(sms) * 256 * sizeof(float)));
-  CHECK_CUDA(cudaMalloc(&cycles, size_t(sms) * 2 * sizeof(long long)));
+  CHECK_CUDA(cudaMalloc(&sink, size_t(sms) * 384 * sizeof(float)));
+  CHECK_CUDA(cudaMalloc(&cycles, size_t(sms) * 4 * sizeof(long long)));
   run<kRsConst>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kRsLds>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kSs>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   run<kSsShift>(sms, groups, wgs, epi, delay_ns, sink, cycles);
   for (const int w : {1, 2})
     for (const int noise : {0, 2, 4}) {
-      run_units<false>(sms, groups, w, noise, sink, cycles);
-      run_units<true>(sms, groups, w, noise, sink, cycles);
+      run_units<false>(sms, groups, w, noise, 0, sink, cycles);
+      run_units<true>(sms, groups, w, noise, 0, sink, cycles);
     }
+  for (const int side : {1, 2, 4}) run_units<false>(sms, groups / 4, 0, 0, side, sink, cycles);
+  for (const int w : {1, 2})
+    for (const int side : {1, 2, 4}) run_units<false>(sms, groups, w, 0, side, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;
