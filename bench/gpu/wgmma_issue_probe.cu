@@ -27,8 +27,8 @@
 // words 674 and 522, with 4 words 809 and 612 (the noise runs in the issuing warps: it lengthens their chain as well
 // as loading shared memory); B in the 128-byte swizzle the same as in the 32-byte one.
 // Then the same unit beside side warps of their own (the third warpgroup's warps 0 .. side − 1) that load and
-// store 16-byte words flat out, four of each in flight, with the bytes a cycle they move. Answer (H200, 2026-11-27,
-// bench/NOTES.md §25a): alone, 1 / 2 / 4 side warps move 62 / 123 / 127 bytes a cycle (shared memory's ~128); beside
+// store 16-byte words flat out, four of each in flight, with the bytes a cycle they move. Answer (H200 and H100 alike to
+// the cycle, 2026-11-27, bench/NOTES.md §25a): alone, 1 / 2 / 4 side warps move 62 / 123 / 127 bytes a cycle (shared memory's ~128); beside
 // one computing warpgroup (312 cycles a unit, 77 bytes a cycle of its own) they take the unit to 324 / 349 / 473
 // cycles while moving 25 / 42 / 68; beside two (518 cycles, 93 bytes a cycle) to 592 / 618 / 711 while moving 14 /
 // 27 / 46. So two warpgroups' units alone use ~93 of the ~100–120 bytes a cycle this mix gets, and every byte of
