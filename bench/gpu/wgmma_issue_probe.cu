@@ -33,6 +33,10 @@
 // cycles while moving 25 / 42 / 68; beside two (518 cycles, 93 bytes a cycle) to 592 / 618 / 711 while moving 14 /
 // 27 / 46. So two warpgroups' units alone use ~93 of the ~100–120 bytes a cycle this mix gets, and every byte of
 // other traffic comes out of their wgmma: the unit loop is bound by shared memory, not by latency.
+// Side warps of shuffles instead (side < 0; 8 independent __shfl_sync chains a warp, counted as 128 bytes a shuffle;
+// H100, 15:08 UTC, §25a): four alone 0.41 shuffles a cycle; beside two computing warpgroups 0.075 a cycle took the unit
+// from 518 to 576 cycles — per shuffle about twice the cost of a 128-byte wavefront of LDS/STS (0.28 a cycle: 633 in the
+// same run). SHFL is no way around shared memory's bandwidth.
 // Run (GPU machine): ./gpu_wgmma_issue_probe [groups] [warpgroups per SM: 1 or 2] [epilogue rounds per item] [ns]
 // (items: with the last argument > 0, every 8 groups the warpgroup drains its wgmma and runs that many rounds of 32 FMA
 // on its accumulators, as v4's item ends do; ns: warpgroup 1 starts that late).
@@ -228,6 +232,29 @@ __global__ void __launch_bounds__(384, 1) unit_probe(int units, int noise, int w
   if (wg >= wgs) {  // the side warps, on computing warpgroup 0's scratch area (its own noise is 0 in this mode)
     setmaxnreg_dec<40>();
     __syncthreads();  // the computing warps' start barrier: every thread of the block takes part
+    if (wg == wgs && side < 0 && warp < -side) {
+      // Shuffles instead (side < 0: −side warps): eight independent chains of __shfl_sync, counted as 128 bytes a
+      // warp-wide shuffle — does SHFL share what wgmma's operand reads and LDS/STS use?
+      uint32_t v[8];
+#pragma unroll
+      for (int k = 0; k < 8; ++k) v[k] = uint32_t(tid * (k + 1));
+      long long rounds = 0;
+      const long long t0 = clock64();
+      while (wgs > 0 ? *reinterpret_cast<volatile int*>(&done) < wgs : rounds < units) {
+#pragma unroll
+        for (int k = 0; k < 8; ++k) v[k] = __shfl_sync(0xFFFFFFFFu, v[k] + uint32_t(k), (lane + k + 1) & 31);
+        ++rounds;
+      }
+      const long long t1 = clock64();
+      uint32_t x = 0;
+#pragma unroll
+      for (int k = 0; k < 8; ++k) x ^= v[k];
+      sink[blockIdx.x * blockDim.x + tid] = __uint_as_float(x & 0x3FFFFFFFu);
+      if (tid == 128 * wgs) {
+        cycles[2 * gridDim.x + 2 * blockIdx.x] = rounds * 8 * 128 * -side;
+        cycles[2 * gridDim.x + 2 * blockIdx.x + 1] = t1 - t0;
+      }
+    }
     if (wg == wgs && warp < side) {
       // Loads from warpgroup 0's scratch area, stores to warpgroup 1's: eight of each in flight a round, independent
       // of the last round's (a chain through memory would measure latency, not what shared memory delivers).
@@ -340,8 +367,8 @@ void run_units(int sms, int units, int wgs, int noise, int side, float* sink, lo
   CHECK_CUDA(cudaMemcpy(side_rate, cycles_d + 2 * sms, sizeof(side_rate), cudaMemcpyDeviceToHost));
   const double side_bytes_per_cycle = side_rate[1] > 0 ? double(side_rate[0]) / double(side_rate[1]) : 0.0;
   if (wgs == 0) {
-    std::printf("side warps alone, %d warp(s): %6.1f shared-memory bytes a cycle (stores and loads)  %.3f ms\n", side,
-                side_bytes_per_cycle, ms);
+    std::printf("side warps alone, %d warp(s)%s: %6.1f bytes a cycle  %.3f ms\n", side < 0 ? -side : side,
+                side < 0 ? " of shuffles" : " of shared-memory stores and loads", side_bytes_per_cycle, ms);
     return;
   }
   const std::vector<long long> cycles = probe_cycles(cycles_d, sms, wgs);
@@ -402,9 +429,9 @@ int main(int argc, char** argv) {
       run_units<false>(sms, groups, w, noise, 0, sink, cycles);
       run_units<true>(sms, groups, w, noise, 0, sink, cycles);
     }
-  for (const int side : {1, 2, 4}) run_units<false>(sms, groups / 4, 0, 0, side, sink, cycles);
+  for (const int side : {1, 2, 4, -1, -2, -4}) run_units<false>(sms, groups / 4, 0, 0, side, sink, cycles);
   for (const int w : {1, 2})
-    for (const int side : {1, 2, 4}) run_units<false>(sms, groups, w, 0, side, sink, cycles);
+    for (const int side : {1, 2, 4, -1, -2, -4}) run_units<false>(sms, groups, w, 0, side, sink, cycles);
   CHECK_CUDA(cudaFree(sink));
   CHECK_CUDA(cudaFree(cycles));
   return 0;
