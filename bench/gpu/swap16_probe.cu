@@ -1,0 +1,298 @@
+// Would v4's 16-bit kernel be faster with its operands swapped (bench/NOTES.md §25e)? A timing probe of that design on
+// the seed workload (float16, N = 128, Cin = 64, 64 × 64, Cout = 128, k = 4, s = 2), with random weights: its outputs
+// are not checked, only its time, against v4 f16's 0.328 ms (gpu_bench, same card).
+// The design: the weights are wgmma's A, held in registers for the whole kernel (a computing warpgroup's 16 output
+// channels × 4 phases = M 64, × K 256 = 64 registers a thread); x is B, read by descriptor from the window stages as
+// TMA wrote them (MN-major, 128-byte swizzle: each line 64 pixels of one channel and input row), N = the q-row's 64
+// q-columns. A k16 step is 8 channels × the two input rows (K index 2c + row: the box's lines in order). The tw = 1 taps
+// use the same B as tw = 0 with their own weights, into a second accumulator set, whose column n belongs to
+// q-column n + 1: the epilogue adds it one column on (a shuffle per register pair), and its column 63 is q-column W.
+// So per unit (16 channels): one full-barrier wait, 4 wgmma m64n64k16 and a release — no fragment loads, no PRMT.
+// Block: two computing warpgroups (channels 0–15 and 16–31 of the block's 32-channel n-tile) on the same items and
+// window stages (a ring of kStages, released when both have read a stage), and a producer warpgroup: warp 0 loads the
+// windows, warps 1 and 2 copy the staged runs to y, 16 channels each (v4 16-bit's run layout and copy). Grid: 4 n-tiles × 33 blocks, each
+// block every 33rd (image, q-row) item of its n-tile.
+// Run (GPU machine): ./gpu_swap16_probe [reps] (modes 1–3 leave out the epilogue, the wgmma or both: bounds)
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "bench/gpu/median_ms.cuh"
+#include "gpu/epilogue.cuh"
+#include "gpu/storage.cuh"
+#include "gpu/tma.cuh"
+#include "gpu/wgmma.cuh"
+
+#ifndef GATE_SWAP16_STAGES
+#define GATE_SWAP16_STAGES 6  // window stages of the block's ring (a build-time knob for the probe)
+#endif
+
+namespace {
+
+constexpr int kN = 128, kCin = 64, kH = 64, kW = 64, kCout = 128, kQH = kH + 1, kWout = 2 * kW + 2;
+constexpr int kTiles = kCout / 32, kBlocksPerTile = 33, kBlocks = kTiles * kBlocksPerTile;
+constexpr int kUnits = kCin / 16, kStages = GATE_SWAP16_STAGES, kStageBytes = 16 * 2 * 128;
+constexpr int kRunBytes = 2 * kWout * 2, kRunPitch = kRunBytes + 8, kStagingBytes = 32 * kRunPitch;
+constexpr int kBufs = 2;
+// Shared memory: stages (1 KB-aligned), staging buffers, then barriers (full, empty per stage; staged, free per buffer).
+constexpr int kStagingOffset = kStages * kStageBytes;
+constexpr int kBarOffset = kStagingOffset + kBufs * kStagingBytes;
+constexpr int kSmemBytes = kBarOffset + (2 * kStages + 2 * kBufs) * 8 + 1024;
+
+#ifdef GATE_WGMMA_AVAILABLE
+__device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uint32_t (&a)[4], uint64_t b_desc,
+                                                       int accumulate) {
+  asm volatile(
+      "{\n.reg .pred p;\nsetp.ne.b32 p, %37, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,"
+      "%30,%31}, {%32,%33,%34,%35}, %36, p, 1, 1, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]),
+        "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]),
+        "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]),
+        "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b_desc), "r"(accumulate));
+}
+#endif
+
+// wpack: per warpgroup (n-tile × 2 + half), per thread, 16 A fragments (8 k16 steps × tw) of 4 registers.
+__global__ void __launch_bounds__(384, 1)
+    swap16_probe(const __grid_constant__ CUtensorMap x_map, const uint4* __restrict__ wpack, uint16_t* __restrict__ y,
+                 float add_value, float multiply_value, int mode) {
+#ifdef GATE_WGMMA_AVAILABLE
+  using namespace gate::gpu;
+  extern __shared__ __align__(1024) unsigned char smem_raw[];
+  unsigned char* smem = smem_raw + ((1024 - (uint32_t(__cvta_generic_to_shared(smem_raw)) & 1023)) & 1023);
+  const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0);
+  const int lane = tid & 31, tile = blockIdx.x / kBlocksPerTile, first = blockIdx.x % kBlocksPerTile;
+  auto full = [&](int s) { return base + uint32_t(kBarOffset + s * 8); };
+  auto empty = [&](int s) { return base + uint32_t(kBarOffset + (kStages + s) * 8); };
+  auto staged = [&](int b) { return base + uint32_t(kBarOffset + (2 * kStages + b) * 8); };
+  auto freed = [&](int b) { return base + uint32_t(kBarOffset + (2 * kStages + kBufs + b) * 8); };
+  if (tid < kStages) {
+    mbarrier_init(full(tid), 1);
+    mbarrier_init(empty(tid), 8);  // the two warpgroups' eight warps
+  }
+  if (tid < kBufs) {
+    mbarrier_init(staged(tid), 256);
+    mbarrier_init(freed(tid), 64);  // the two storer warps' lanes
+  }
+  mbarrier_init_fence();
+  __syncthreads();
+  const int items = kN * kQH;
+  if (wg == 2) {
+    setmaxnreg_dec<24>();
+    if (warp == 0) {  // the window loads: unit u of item i into stage g mod kStages
+      int g = 0;
+      for (int i = first; i < items; i += kBlocksPerTile) {
+        const int img = i / kQH, qh = i % kQH;
+        for (int u = 0; u < kUnits; ++u, ++g) {
+          const int s = g % kStages;
+          if (g >= kStages) mbarrier_wait_uniform(empty(s), uint32_t((g / kStages - 1) & 1));
+          tma_load_3d_if(lane == 0, base + uint32_t(s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u, full(s),
+                         kStageBytes);
+        }
+      }
+    } else if (warp == 1 || warp == 2) {  // the storers: warp 1 + h each item's runs 16h .. 16h + 15 (v4 16-bit's copy)
+      int n = 0;
+      for (int i = first; i < items; i += kBlocksPerTile, ++n) {
+        const int img = i / kQH, qh = i % kQH, b = n % kBufs;
+        mbarrier_wait_uniform(staged(b), uint32_t((n / kBufs) & 1));
+        const int64_t plane = int64_t(kWout) * kWout;
+        unsigned char* run0 =
+            reinterpret_cast<unsigned char*>(y + (int64_t(img) * kCout + tile * 32) * plane + 2 * qh * kWout);
+        const int64_t plane_bytes = plane * 2;
+        const int sh_even = int(reinterpret_cast<uintptr_t>(run0) & 8);
+        const int sh_odd = int(reinterpret_cast<uintptr_t>(run0 + plane_bytes) & 8);
+        const int h = warp - 1;
+        const unsigned char* src = smem + kStagingOffset + b * kStagingBytes + 16 * h * kRunPitch + 16 * lane;
+        unsigned char* dst = run0 + 16 * h * plane_bytes + 16 * lane;
+        // mode 4: the run's edge pieces (lanes 0 and 31, and the 8-byte piece), which share sectors with the q-rows
+        // beside it, by plain stores (L2's normal policy) instead of evict-first; mode 8: every piece.
+        const bool plain = (mode & 8) != 0 || ((mode & 4) != 0 && (lane == 0 || lane == 31));
+        // mode 16 (a bound, y left wrong): only the pieces whose 32-byte sector lies inside the run, as if every
+        // sector were written whole by one item.
+        auto put16 = [&](unsigned char* to, const unsigned char* from, const unsigned char* run) {
+          if ((mode & 16) != 0) {
+            const uintptr_t sector = reinterpret_cast<uintptr_t>(to) & ~uintptr_t(31);
+            if (sector < reinterpret_cast<uintptr_t>(run) || sector + 32 > reinterpret_cast<uintptr_t>(run) + kRunBytes)
+              return;
+          }
+          const uint4 v = *reinterpret_cast<const uint4*>(from);
+          if (plain) *reinterpret_cast<uint4*>(to) = v;
+          else __stcs(reinterpret_cast<uint4*>(to), v);
+        };
+#pragma unroll 2
+        for (int ch = 0; ch < 16; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
+          put16(dst + sh_even, src + 2 * sh_even, dst - 16 * lane);
+          put16(dst + plane_bytes + sh_odd, src + kRunPitch + 2 * sh_odd, dst - 16 * lane + plane_bytes);
+        }
+        if (lane < 16 && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
+          const int rc = 16 * h + lane;
+          const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
+          const uint2 v = *reinterpret_cast<const uint2*>(smem + kStagingOffset + b * kStagingBytes + rc * kRunPitch +
+                                                          sh_l + piece);
+          if ((mode & 12) != 0) *reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece) = v;
+          else __stcs(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece), v);
+        }
+        mbarrier_arrive(freed(b));
+      }
+    }
+    return;
+  }
+  setmaxnreg_inc<240>();
+  // The warpgroup's weights: 16 fragments of 4 registers, for the whole kernel.
+  uint32_t a[16][4];
+  {
+    const uint4* w = wpack + (int64_t(tile * 2 + wg) * 128 + (tid & 127)) * 16;
+#pragma unroll
+    for (int f = 0; f < 16; ++f) {
+      const uint4 v = w[f];
+      a[f][0] = v.x, a[f][1] = v.y, a[f][2] = v.z, a[f][3] = v.w;
+    }
+  }
+  // Rows: warp w's 16 rows are channel 16·wg + 8·(w mod 2) + g, output row parity w / 2, px 0 (row g) and 1 (g + 8).
+  const int gl = lane >> 2, cl = lane & 3, ch = 16 * wg + 8 * (warp & 1) + gl, py = warp >> 1;
+  float acc[32], acc1[32];
+  int g = 0, n = 0;
+  for (int i = first; i < items; i += kBlocksPerTile, ++n) {
+#pragma unroll
+    for (int u = 0; u < kUnits; ++u, ++g) {
+      const int s = g % kStages;
+      mbarrier_wait_uniform(full(s), uint32_t((g / kStages) & 1));
+      if (mode & 2) {  // bound: no wgmma (the barriers, loads and epilogue alone)
+        if (lane == 0) mbarrier_arrive(empty(s));
+        continue;
+      }
+      wgmma_fence();
+#pragma unroll
+      for (int k = 0; k < 2; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
+        const uint64_t b = wgmma_desc_k_major(base + uint32_t(s * kStageBytes + k * 2048), 8192, 1024) |
+                           (uint64_t(1) << 62);
+        wgmma_m64n64k16_f16_mn(acc, a[(2 * u + k) * 2], b, u > 0 || k > 0 ? 1 : 0);
+        wgmma_m64n64k16_f16_mn(acc1, a[(2 * u + k) * 2 + 1], b, u > 0 || k > 0 ? 1 : 0);
+      }
+      wgmma_commit();
+      wgmma_wait<1>();
+      if (u > 0 && lane == 0) mbarrier_arrive(empty((g - 1) % kStages));  // the unit before has read its stage
+    }
+    wgmma_wait<0>();
+    wgmma_pin(acc);
+    wgmma_pin(acc1);
+    if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty((g - 1) % kStages));
+    if (mode & 1) {  // bound: no epilogue (the staging barriers only)
+      const int b = n % kBufs;
+      if (n >= kBufs) mbarrier_wait_uniform(freed(b), uint32_t((n / kBufs - 1) & 1));
+      mbarrier_arrive(staged(b));
+      continue;
+    }
+    // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
+    float w_col[2];
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      w_col[r] = acc1[4 * 7 + 2 * r + 1];
+#pragma unroll
+      for (int j = 7; j >= 0; --j) {
+        const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
+        const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
+        acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
+        acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
+      }
+    }
+    // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
+    // × multiply unless the warp's values are all zero.
+    uint32_t bits = 0;
+#pragma unroll
+    for (int e = 0; e < 32; ++e) {
+      acc[e] = clamp_nonpositive(acc[e] + add_value);
+      bits |= __float_as_uint(acc[e]);
+    }
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      w_col[r] = clamp_nonpositive(w_col[r] + add_value);
+      bits |= __float_as_uint(w_col[r]);
+    }
+    if (__any_sync(0xFFFFFFFFu, (bits & 0x7FFFFFFFu) != 0)) {
+      epilogue_gelu_chunks<32, true, 8>(acc, (bits & 0x7FFFFFFFu) != 0);
+      epilogue_gelu_chunks<2, true, 2>(w_col, (bits & 0x7FFFFFFFu) != 0);
+#pragma unroll
+      for (int e = 0; e < 32; ++e) acc[e] *= multiply_value;
+      w_col[0] *= multiply_value;
+      w_col[1] *= multiply_value;
+    }
+    // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
+    const int b = n % kBufs;
+    if (n >= kBufs) mbarrier_wait_uniform(freed(b), uint32_t((n / kBufs - 1) & 1));
+    const int img = i / kQH, qh = i % kQH;
+    const uintptr_t run0 = reinterpret_cast<uintptr_t>(y + ((int64_t(img) * kCout + tile * 32) * kWout + 2 * qh) * kWout);
+    const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
+    const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
+    unsigned char* row = smem + kStagingOffset + b * kStagingBytes + ch * kRunPitch + shift + py * (kRunBytes / 2);
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+      const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
+      const uint32_t hi = StorageF16::pack2(acc[4 * j + 1], acc[4 * j + 3]);  // x + 2, + 3 (pixel 2c + 1)
+      uint32_t* p = reinterpret_cast<uint32_t*>(row + 32 * j + 8 * cl);
+      p[0] = lo;
+      p[1] = hi;
+    }
+    if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
+    mbarrier_arrive(staged(b));
+  }
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int reps = argc > 1 ? std::atoi(argv[1]) : 50;
+  const size_t x_elems = size_t(kN) * kCin * kH * kW, y_elems = size_t(kN) * kCout * kWout * kWout;
+  const size_t w_words = size_t(kTiles) * 2 * 128 * 16 * 4;
+  std::vector<uint16_t> hx(x_elems);
+  std::vector<uint32_t> hw(w_words);
+  uint32_t state = 12345u;
+  auto next = [&] { return state = state * 1664525u + 1013904223u; };
+  for (auto& v : hx) v = __half_as_ushort(__float2half(float(next() >> 20) / 4096.0f));
+  for (auto& v : hw) {
+    // The seed workload's scale (tests/gpu/gpu_case.cpp): weights uniform in ±1/√(Cout·16), x in [0, 1).
+    const float bound = 1.0f / std::sqrt(float(kCout * 16));
+    const float lo = bound * float(int(next() >> 20) - 2048) / 2048.0f, hi = bound * float(int(next() >> 20) - 2048) / 2048.0f;
+    v = uint32_t(__half_as_ushort(__float2half(lo))) | uint32_t(__half_as_ushort(__float2half(hi))) << 16;
+  }
+  uint16_t *x = nullptr, *y = nullptr;
+  uint4* w = nullptr;
+  CHECK_CUDA(cudaMalloc(&x, x_elems * 2));
+  CHECK_CUDA(cudaMalloc(&y, y_elems * 2));
+  CHECK_CUDA(cudaMalloc(&w, w_words * 4));
+  CHECK_CUDA(cudaMemcpy(x, hx.data(), x_elems * 2, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(w, hw.data(), w_words * 4, cudaMemcpyHostToDevice));
+  const uint64_t dims[3] = {kW, kH, uint64_t(kN) * kCin}, strides[2] = {kW * 2, uint64_t(kW) * kH * 2};
+  const uint32_t box[3] = {64, 2, 16};
+  const CUtensorMap map =
+      gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
+  CHECK_CUDA(cudaFuncSetAttribute(swap16_probe, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+  // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
+  // + 4: the runs' edge pieces by plain stores, + 8: every piece (the rest evict-first); + 16: only whole sectors.
+  std::printf("%d window stages\n", kStages);
+  for (const int mode : {0, 3, 1, 2}) {
+    for (const float add : {0.5f, -0.5f}) {
+      if (mode != 0 && add < 0.0f) continue;
+      const float ms =
+          median_ms([&] { swap16_probe<<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f, mode); }, 3, reps);
+      CHECK_CUDA(cudaGetLastError());
+      CHECK_CUDA(cudaDeviceSynchronize());
+      std::printf("swap16 probe (f16, seed workload, random weights), mode %d, add %+.1f: %.3f ms (median of %d)\n",
+                  mode, add, ms, reps);
+    }
+  }
+  CHECK_CUDA(cudaFree(x));
+  CHECK_CUDA(cudaFree(y));
+  CHECK_CUDA(cudaFree(w));
+  return 0;
+}
