@@ -1,6 +1,6 @@
 // Would v4's 16-bit kernel be faster with its operands swapped (bench/NOTES.md §25e)? A timing probe of that design on
 // the seed workload (float16, N = 128, Cin = 64, 64 × 64, Cout = 128, k = 4, s = 2), with random weights: its outputs
-// are not checked, only its time, against v4 f16's 0.328 ms (gpu_bench, same card).
+// are not checked, only its time, against v4 f16's (gpu_bench in the same call).
 // The design: the weights are wgmma's A, held in registers for the whole kernel (a computing warpgroup's 16 output
 // channels × 4 phases = M 64, × K 256 = 64 registers a thread); x is B, read by descriptor from the window stages as
 // TMA wrote them (MN-major, 128-byte swizzle: each line 64 pixels of one channel and input row), N = the q-row's 64
@@ -10,9 +10,15 @@
 // So per unit (16 channels): one full-barrier wait, 4 wgmma m64n64k16 and a release — no fragment loads, no PRMT.
 // Block: two computing warpgroups (channels 0–15 and 16–31 of the block's 32-channel n-tile) on the same items and
 // window stages (a ring of kStages, released when both have read a stage), and a producer warpgroup: warp 0 loads the
-// windows, warps 1 and 2 copy the staged runs to y, 16 channels each (v4 16-bit's run layout and copy). Grid: 4 n-tiles × 33 blocks, each
-// block every 33rd (image, q-row) item of its n-tile.
-// Run (GPU machine): ./gpu_swap16_probe [reps] (modes 1–3 leave out the epilogue, the wgmma or both: bounds)
+// windows, warps 1 and 2 copy the staged runs to y, 16 channels each (v4 16-bit's run layout and copy). Grid: 4
+// n-tiles × 33 blocks, each block every 33rd (image, q-row) item of its n-tile.
+// Build knobs: GATE_SWAP16_STAGES (window stages, default 6); GATE_SWAP16_INDEPENDENT (each computing warpgroup its
+// own items, stages, staging, loader warp and storer warp, as v4's, instead of both on the same items).
+// Run (GPU machine): ./gpu_swap16_probe [reps]; its modes leave parts out (bounds, y left wrong): + 1 no epilogue, + 2
+// no wgmma, + 32 no window loads, + 64 no stores; + 4 / + 8 / + 16 store variants, + 128 the storers' arrival relaxed,
+// + 256 the window loads without the proxy fence.
+// Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.319–0.358 ms against v4 f16's 0.332–0.345 in the same calls, shared
+// or independent streams alike: not faster. Its loads, barriers and stores alone take 0.28–0.29 ms.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -37,12 +43,23 @@ namespace {
 constexpr int kN = 128, kCin = 64, kH = 64, kW = 64, kCout = 128, kQH = kH + 1, kWout = 2 * kW + 2;
 constexpr int kTiles = kCout / 32, kBlocksPerTile = 33, kBlocks = kTiles * kBlocksPerTile;
 constexpr int kUnits = kCin / 16, kStages = GATE_SWAP16_STAGES, kStageBytes = 16 * 2 * 128;
-constexpr int kRunBytes = 2 * kWout * 2, kRunPitch = kRunBytes + 8, kStagingBytes = 32 * kRunPitch;
+// Streams: 1 — both computing warpgroups on the same items and stages (16 channels each); 2 (GATE_SWAP16_INDEPENDENT)
+// — each warpgroup its own items, stages, staging buffers, loader warp (producer warp w) and storer warp (2 + w), as
+// v4's warpgroups are.
+#ifdef GATE_SWAP16_INDEPENDENT
+constexpr int kStreams = 2;
+#else
+constexpr int kStreams = 1;
+#endif
+constexpr int kStreamRuns = 32 / kStreams;  // channels (runs) of a stream's item
+constexpr int kRunBytes = 2 * kWout * 2, kRunPitch = kRunBytes + 8, kStagingBytes = kStreamRuns * kRunPitch;
 constexpr int kBufs = 2;
-// Shared memory: stages (1 KB-aligned), staging buffers, then barriers (full, empty per stage; staged, free per buffer).
-constexpr int kStagingOffset = kStages * kStageBytes;
-constexpr int kBarOffset = kStagingOffset + kBufs * kStagingBytes;
-constexpr int kSmemBytes = kBarOffset + (2 * kStages + 2 * kBufs) * 8 + 1024;
+// Shared memory: per stream its stages (1 KB-aligned), staging buffers, then barriers (per stream: full, empty per
+// stage; staged, free per buffer).
+constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
+constexpr int kBarOffset = kStagingOffset + kStreams * kBufs * kStagingBytes;
+constexpr int kBarsPerStream = 2 * kStages + 2 * kBufs;
+constexpr int kSmemBytes = kBarOffset + kStreams * kBarsPerStream * 8 + 1024;
 
 #ifdef GATE_WGMMA_AVAILABLE
 __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uint32_t (&a)[4], uint64_t b_desc,
@@ -71,47 +88,68 @@ __global__ void __launch_bounds__(384, 1)
   const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0);
   const int lane = tid & 31, tile = blockIdx.x / kBlocksPerTile, first = blockIdx.x % kBlocksPerTile;
-  auto full = [&](int s) { return base + uint32_t(kBarOffset + s * 8); };
-  auto empty = [&](int s) { return base + uint32_t(kBarOffset + (kStages + s) * 8); };
-  auto staged = [&](int b) { return base + uint32_t(kBarOffset + (2 * kStages + b) * 8); };
-  auto freed = [&](int b) { return base + uint32_t(kBarOffset + (2 * kStages + kBufs + b) * 8); };
-  if (tid < kStages) {
-    mbarrier_init(full(tid), 1);
-    mbarrier_init(empty(tid), 8);  // the two warpgroups' eight warps
-  }
-  if (tid < kBufs) {
-    mbarrier_init(staged(tid), 256);
-    mbarrier_init(freed(tid), 64);  // the two storer warps' lanes
+  // The stream this thread serves: its warpgroup's (computing), or its warp's (producer: loaders 0 .. kStreams − 1,
+  // storers 2 ..).
+  const int stream = kStreams == 1 ? 0 : wg < 2 ? wg : (warp & 1);
+  const int bars = kBarOffset + stream * kBarsPerStream * 8;
+  auto full = [&](int s) { return base + uint32_t(bars + s * 8); };
+  auto empty = [&](int s) { return base + uint32_t(bars + (kStages + s) * 8); };
+  auto staged = [&](int b) { return base + uint32_t(bars + (2 * kStages + b) * 8); };
+  auto freed = [&](int b) { return base + uint32_t(bars + (2 * kStages + kBufs + b) * 8); };
+  const int stage0 = stream * kStages * kStageBytes;
+  const int staging0 = kStagingOffset + stream * kBufs * kStagingBytes;
+  if (tid < kStreams * kBarsPerStream) {
+    const int r = tid % kBarsPerStream;
+    const uint32_t at = base + uint32_t(kBarOffset + tid * 8);
+    mbarrier_init(at, r < kStages ? 1 : r < 2 * kStages ? 8 / kStreams : r < 2 * kStages + kBufs ? 256 / kStreams : 64 / kStreams);
   }
   mbarrier_init_fence();
   __syncthreads();
   const int items = kN * kQH;
   if (wg == 2) {
     setmaxnreg_dec<24>();
-    if (warp == 0) {  // the window loads: unit u of item i into stage g mod kStages
+    if (warp < kStreams && (mode & 32) == 0) {  // the window loads: unit u of item i into stage g mod kStages
       int g = 0;
       for (int i = first; i < items; i += kBlocksPerTile) {
         const int img = i / kQH, qh = i % kQH;
         for (int u = 0; u < kUnits; ++u, ++g) {
           const int s = g % kStages;
           if (g >= kStages) mbarrier_wait_uniform(empty(s), uint32_t((g / kStages - 1) & 1));
-          tma_load_3d_if(lane == 0, base + uint32_t(s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u, full(s),
-                         kStageBytes);
+          if (mode & 256) {
+            // Without the proxy fence (MEMBAR.ALL.CTA + FENCE.VIEW.ASYNC.S in SASS) that tma_load_3d_if issues before
+            // each copy: here the stages are read only by wgmma (the async proxy), as in v5 (bench/NOTES.md §9b).
+            if (lane == 0) {
+              asm volatile(
+                  "mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n"
+                  "cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%2], [%3, {%4, %5, %6}], "
+                  "[%0];\n" ::"r"(full(s)), "r"(kStageBytes), "r"(base + uint32_t(stage0 + s * kStageBytes)),
+                  "l"(reinterpret_cast<uint64_t>(&x_map)), "r"(0), "r"(qh - 1), "r"(img * kCin + 16 * u)
+                  : "memory");
+            }
+          } else {
+            tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
+                           full(s), kStageBytes);
+          }
         }
       }
-    } else if (warp == 1 || warp == 2) {  // the storers: warp 1 + h each item's runs 16h .. 16h + 15 (v4 16-bit's copy)
+    } else if (kStreams == 1 ? warp == 1 || warp == 2 : warp >= 2) {  // the storers: 16 runs each (v4 16-bit's copy)
       int n = 0;
       for (int i = first; i < items; i += kBlocksPerTile, ++n) {
         const int img = i / kQH, qh = i % kQH, b = n % kBufs;
         mbarrier_wait_uniform(staged(b), uint32_t((n / kBufs) & 1));
+        if (mode & 64) {  // bound: no stores (the buffer handed back at once)
+          mbarrier_arrive(freed(b));
+          continue;
+        }
         const int64_t plane = int64_t(kWout) * kWout;
         unsigned char* run0 =
             reinterpret_cast<unsigned char*>(y + (int64_t(img) * kCout + tile * 32) * plane + 2 * qh * kWout);
         const int64_t plane_bytes = plane * 2;
         const int sh_even = int(reinterpret_cast<uintptr_t>(run0) & 8);
         const int sh_odd = int(reinterpret_cast<uintptr_t>(run0 + plane_bytes) & 8);
-        const int h = warp - 1;
-        const unsigned char* src = smem + kStagingOffset + b * kStagingBytes + 16 * h * kRunPitch + 16 * lane;
+        const int h = kStreams == 1 ? warp - 1 : stream;  // its runs: channels 16h .. 16h + 15 of the block's 32
+        const int run_in_buffer = kStreams == 1 ? 16 * h : 0;
+        const unsigned char* src = smem + staging0 + b * kStagingBytes + run_in_buffer * kRunPitch + 16 * lane;
         unsigned char* dst = run0 + 16 * h * plane_bytes + 16 * lane;
         // mode 4: the run's edge pieces (lanes 0 and 31, and the 8-byte piece), which share sectors with the q-rows
         // beside it, by plain stores (L2's normal policy) instead of evict-first; mode 8: every piece.
@@ -136,12 +174,18 @@ __global__ void __launch_bounds__(384, 1)
         if (lane < 16 && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
           const int rc = 16 * h + lane;
           const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
-          const uint2 v = *reinterpret_cast<const uint2*>(smem + kStagingOffset + b * kStagingBytes + rc * kRunPitch +
-                                                          sh_l + piece);
+          const uint2 v = *reinterpret_cast<const uint2*>(smem + staging0 + b * kStagingBytes +
+                                                          (rc - 16 * h + run_in_buffer) * kRunPitch + sh_l + piece);
           if ((mode & 12) != 0) *reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece) = v;
           else __stcs(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece), v);
         }
-        mbarrier_arrive(freed(b));
+        // mode 128: a relaxed arrival (its staging reads are complete: their values are the stores' operands), where
+        // the default release arrival may wait for the item's global stores to be performed.
+        if (mode & 128) {
+          asm volatile("mbarrier.arrive.relaxed.cta.shared::cta.b64 _, [%0];\n" ::"r"(freed(b)) : "memory");
+        } else {
+          mbarrier_arrive(freed(b));
+        }
       }
     }
     return;
@@ -165,7 +209,7 @@ __global__ void __launch_bounds__(384, 1)
 #pragma unroll
     for (int u = 0; u < kUnits; ++u, ++g) {
       const int s = g % kStages;
-      mbarrier_wait_uniform(full(s), uint32_t((g / kStages) & 1));
+      if ((mode & 32) == 0) mbarrier_wait_uniform(full(s), uint32_t((g / kStages) & 1));
       if (mode & 2) {  // bound: no wgmma (the barriers, loads and epilogue alone)
         if (lane == 0) mbarrier_arrive(empty(s));
         continue;
@@ -173,7 +217,7 @@ __global__ void __launch_bounds__(384, 1)
       wgmma_fence();
 #pragma unroll
       for (int k = 0; k < 2; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
-        const uint64_t b = wgmma_desc_k_major(base + uint32_t(s * kStageBytes + k * 2048), 8192, 1024) |
+        const uint64_t b = wgmma_desc_k_major(base + uint32_t(stage0 + s * kStageBytes + k * 2048), 8192, 1024) |
                            (uint64_t(1) << 62);
         wgmma_m64n64k16_f16_mn(acc, a[(2 * u + k) * 2], b, u > 0 || k > 0 ? 1 : 0);
         wgmma_m64n64k16_f16_mn(acc1, a[(2 * u + k) * 2 + 1], b, u > 0 || k > 0 ? 1 : 0);
@@ -233,7 +277,8 @@ __global__ void __launch_bounds__(384, 1)
     const uintptr_t run0 = reinterpret_cast<uintptr_t>(y + ((int64_t(img) * kCout + tile * 32) * kWout + 2 * qh) * kWout);
     const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
     const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
-    unsigned char* row = smem + kStagingOffset + b * kStagingBytes + ch * kRunPitch + shift + py * (kRunBytes / 2);
+    const int run_in_buffer = kStreams == 1 ? ch : ch - 16 * wg;
+    unsigned char* row = smem + staging0 + b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
 #pragma unroll
     for (int j = 0; j < 8; ++j) {
       const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
@@ -278,9 +323,11 @@ int main(int argc, char** argv) {
       gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
   CHECK_CUDA(cudaFuncSetAttribute(swap16_probe, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
   // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
-  // + 4: the runs' edge pieces by plain stores, + 8: every piece (the rest evict-first); + 16: only whole sectors.
-  std::printf("%d window stages\n", kStages);
-  for (const int mode : {0, 3, 1, 2}) {
+  // + 4: the runs' edge pieces by plain stores, + 8: every piece (the rest evict-first); + 16: only whole sectors;
+  // + 32: no window loads (the consumers do not wait for them); + 64: no stores; + 128: the storers' arrival relaxed;
+  // + 256: the window loads without the proxy fence before each.
+  std::printf("%d window stages, %d stream(s)\n", kStages, kStreams);
+  for (const int mode : {0, 1, 2, 3, 35, 67, 99, 256, 128}) {
     for (const float add : {0.5f, -0.5f}) {
       if (mode != 0 && add < 0.0f) continue;
       const float ms =
