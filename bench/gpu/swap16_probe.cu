@@ -16,7 +16,9 @@
 // own items, stages, staging, loader warp and storer warp, as v4's, instead of both on the same items).
 // Run (GPU machine): ./gpu_swap16_probe [reps]; its modes leave parts out (bounds, y left wrong): + 1 no epilogue, + 2
 // no wgmma, + 32 no window loads, + 64 no stores; + 4 / + 8 / + 16 store variants, + 128 the storers' arrival relaxed,
-// + 256 the window loads without the proxy fence.
+// + 256 the window loads without the proxy fence; + 512 every window from image 0 (x from L2, no DRAM reads), + 1024
+// y of image 0 only (its 4.3 MB stay in L2: no DRAM writes); + 2048 one arrival per warp on the staging barriers;
+// + 4096 waits by test_wait (never suspending), + 8192 by try_wait with a 20 ns suspend-time hint.
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.319–0.358 ms against v4 f16's 0.332–0.345 in the same calls, shared
 // or independent streams alike: not faster. Its loads, barriers and stores alone take 0.28–0.29 ms.
 #include <cuda_fp16.h>
@@ -77,6 +79,34 @@ __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uin
 }
 #endif
 
+// Waits for a phase of an mbarrier with a warp-uniform exit: try_wait (gate::gpu::mbarrier_wait_uniform, as v4), or
+// (kind 1) test_wait, which never suspends the thread, or (kind 2) try_wait with a 20 ns suspend-time hint.
+__device__ __forceinline__ void probe_wait(uint32_t bar, uint32_t parity, int kind) {
+#ifdef GATE_WGMMA_AVAILABLE
+  if (kind == 0) {
+    gate::gpu::mbarrier_wait_uniform(bar, parity);
+    return;
+  }
+  for (;;) {
+    uint32_t done;
+    if (kind == 1) {
+      asm volatile(
+          "{\n.reg .pred p;\nmbarrier.test_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
+          : "=r"(done)
+          : "r"(bar), "r"(parity)
+          : "memory");
+    } else {
+      asm volatile(
+          "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2, %3;\nselp.u32 %0, 1, 0, p;\n}\n"
+          : "=r"(done)
+          : "r"(bar), "r"(parity), "r"(20u)
+          : "memory");
+    }
+    if (__all_sync(0xFFFFFFFFu, done != 0)) return;
+  }
+#endif
+}
+
 // wpack: per warpgroup (n-tile × 2 + half), per thread, 16 A fragments (8 k16 steps × tw) of 4 registers.
 __global__ void __launch_bounds__(384, 1)
     swap16_probe(const __grid_constant__ CUtensorMap x_map, const uint4* __restrict__ wpack, uint16_t* __restrict__ y,
@@ -96,12 +126,26 @@ __global__ void __launch_bounds__(384, 1)
   auto empty = [&](int s) { return base + uint32_t(bars + (kStages + s) * 8); };
   auto staged = [&](int b) { return base + uint32_t(bars + (2 * kStages + b) * 8); };
   auto freed = [&](int b) { return base + uint32_t(bars + (2 * kStages + kBufs + b) * 8); };
+  auto arrive_buffer = [&](uint32_t bar) {  // per lane, or (mode 2048) per warp
+    if ((mode & 2048) != 0) {
+      __syncwarp();
+      if (lane == 0) mbarrier_arrive(bar);
+    } else {
+      mbarrier_arrive(bar);
+    }
+  };
+  const int wait_kind = (mode & 4096) != 0 ? 1 : (mode & 8192) != 0 ? 2 : 0;  // + 4096 test_wait, + 8192 a 20 ns hint
   const int stage0 = stream * kStages * kStageBytes;
   const int staging0 = kStagingOffset + stream * kBufs * kStagingBytes;
   if (tid < kStreams * kBarsPerStream) {
     const int r = tid % kBarsPerStream;
     const uint32_t at = base + uint32_t(kBarOffset + tid * 8);
-    mbarrier_init(at, r < kStages ? 1 : r < 2 * kStages ? 8 / kStreams : r < 2 * kStages + kBufs ? 256 / kStreams : 64 / kStreams);
+    // + 2048: the staged and free barriers take one arrival per warp (lane 0 after __syncwarp) instead of per lane.
+    const int per = (mode & 2048) != 0 ? 32 : 1;
+    mbarrier_init(at, r < kStages ? 1
+                      : r < 2 * kStages ? 8 / kStreams
+                      : r < 2 * kStages + kBufs ? 256 / kStreams / per
+                                                : 64 / kStreams / per);
   }
   mbarrier_init_fence();
   __syncthreads();
@@ -111,10 +155,10 @@ __global__ void __launch_bounds__(384, 1)
     if (warp < kStreams && (mode & 32) == 0) {  // the window loads: unit u of item i into stage g mod kStages
       int g = 0;
       for (int i = first; i < items; i += kBlocksPerTile) {
-        const int img = i / kQH, qh = i % kQH;
+        const int img = (mode & 512) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 512: every window from image 0 (L2)
         for (int u = 0; u < kUnits; ++u, ++g) {
           const int s = g % kStages;
-          if (g >= kStages) mbarrier_wait_uniform(empty(s), uint32_t((g / kStages - 1) & 1));
+          if (g >= kStages) probe_wait(empty(s), uint32_t((g / kStages - 1) & 1), wait_kind);
           if (mode & 256) {
             // Without the proxy fence (MEMBAR.ALL.CTA + FENCE.VIEW.ASYNC.S in SASS) that tma_load_3d_if issues before
             // each copy: here the stages are read only by wgmma (the async proxy), as in v5 (bench/NOTES.md §9b).
@@ -135,10 +179,10 @@ __global__ void __launch_bounds__(384, 1)
     } else if (kStreams == 1 ? warp == 1 || warp == 2 : warp >= 2) {  // the storers: 16 runs each (v4 16-bit's copy)
       int n = 0;
       for (int i = first; i < items; i += kBlocksPerTile, ++n) {
-        const int img = i / kQH, qh = i % kQH, b = n % kBufs;
-        mbarrier_wait_uniform(staged(b), uint32_t((n / kBufs) & 1));
+        const int img = (mode & 1024) != 0 ? 0 : i / kQH, qh = i % kQH, b = n % kBufs;  // + 1024: y of image 0 only
+        probe_wait(staged(b), uint32_t((n / kBufs) & 1), wait_kind);
         if (mode & 64) {  // bound: no stores (the buffer handed back at once)
-          mbarrier_arrive(freed(b));
+          arrive_buffer(freed(b));
           continue;
         }
         const int64_t plane = int64_t(kWout) * kWout;
@@ -184,7 +228,7 @@ __global__ void __launch_bounds__(384, 1)
         if (mode & 128) {
           asm volatile("mbarrier.arrive.relaxed.cta.shared::cta.b64 _, [%0];\n" ::"r"(freed(b)) : "memory");
         } else {
-          mbarrier_arrive(freed(b));
+          arrive_buffer(freed(b));
         }
       }
     }
@@ -209,7 +253,7 @@ __global__ void __launch_bounds__(384, 1)
 #pragma unroll
     for (int u = 0; u < kUnits; ++u, ++g) {
       const int s = g % kStages;
-      if ((mode & 32) == 0) mbarrier_wait_uniform(full(s), uint32_t((g / kStages) & 1));
+      if ((mode & 32) == 0) probe_wait(full(s), uint32_t((g / kStages) & 1), wait_kind);
       if (mode & 2) {  // bound: no wgmma (the barriers, loads and epilogue alone)
         if (lane == 0) mbarrier_arrive(empty(s));
         continue;
@@ -232,8 +276,8 @@ __global__ void __launch_bounds__(384, 1)
     if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty((g - 1) % kStages));
     if (mode & 1) {  // bound: no epilogue (the staging barriers only)
       const int b = n % kBufs;
-      if (n >= kBufs) mbarrier_wait_uniform(freed(b), uint32_t((n / kBufs - 1) & 1));
-      mbarrier_arrive(staged(b));
+      if (n >= kBufs) probe_wait(freed(b), uint32_t((n / kBufs - 1) & 1), wait_kind);
+      arrive_buffer(staged(b));
       continue;
     }
     // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
@@ -272,7 +316,7 @@ __global__ void __launch_bounds__(384, 1)
     }
     // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
     const int b = n % kBufs;
-    if (n >= kBufs) mbarrier_wait_uniform(freed(b), uint32_t((n / kBufs - 1) & 1));
+    if (n >= kBufs) probe_wait(freed(b), uint32_t((n / kBufs - 1) & 1), wait_kind);
     const int img = i / kQH, qh = i % kQH;
     const uintptr_t run0 = reinterpret_cast<uintptr_t>(y + ((int64_t(img) * kCout + tile * 32) * kWout + 2 * qh) * kWout);
     const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
@@ -288,7 +332,7 @@ __global__ void __launch_bounds__(384, 1)
       p[1] = hi;
     }
     if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
-    mbarrier_arrive(staged(b));
+    arrive_buffer(staged(b));
   }
 #endif
 }
@@ -327,7 +371,7 @@ int main(int argc, char** argv) {
   // + 32: no window loads (the consumers do not wait for them); + 64: no stores; + 128: the storers' arrival relaxed;
   // + 256: the window loads without the proxy fence before each.
   std::printf("%d window stages, %d stream(s)\n", kStages, kStreams);
-  for (const int mode : {0, 1, 2, 3, 35, 67, 99, 256, 128}) {
+  for (const int mode : {0, 1, 2, 3, 35, 67, 99}) {
     for (const float add : {0.5f, -0.5f}) {
       if (mode != 0 && add < 0.0f) continue;
       const float ms =
