@@ -19,6 +19,7 @@
 // + 256 the window loads without the proxy fence; + 512 every window from image 0 (x from L2, no DRAM reads), + 1024
 // y of image 0 only (its 4.3 MB stay in L2: no DRAM writes); + 2048 one arrival per warp on the staging barriers;
 // + 4096 waits by test_wait (never suspending), + 8192 by try_wait with a 20 ns suspend-time hint.
+// GATE_SWAP16_BUFS: staging buffers per stream (default 2).
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.319–0.358 ms against v4 f16's 0.332–0.345 in the same calls, shared
 // or independent streams alike: not faster. Its loads, barriers and stores alone take 0.28–0.29 ms.
 #include <cuda_fp16.h>
@@ -55,7 +56,10 @@ constexpr int kStreams = 1;
 #endif
 constexpr int kStreamRuns = 32 / kStreams;  // channels (runs) of a stream's item
 constexpr int kRunBytes = 2 * kWout * 2, kRunPitch = kRunBytes + 8, kStagingBytes = kStreamRuns * kRunPitch;
-constexpr int kBufs = 2;
+#ifndef GATE_SWAP16_BUFS
+#define GATE_SWAP16_BUFS 2  // staging buffers per stream (a build-time knob for the probe)
+#endif
+constexpr int kBufs = GATE_SWAP16_BUFS;
 // Shared memory: per stream its stages (1 KB-aligned), staging buffers, then barriers (per stream: full, empty per
 // stage; staged, free per buffer).
 constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
@@ -371,7 +375,8 @@ int main(int argc, char** argv) {
   // + 32: no window loads (the consumers do not wait for them); + 64: no stores; + 128: the storers' arrival relaxed;
   // + 256: the window loads without the proxy fence before each.
   std::printf("%d window stages, %d stream(s)\n", kStages, kStreams);
-  for (const int mode : {0, 1, 2, 3, 35, 67, 99}) {
+  std::printf("%d staging buffers\n", kBufs);
+  for (const int mode : {0, 3, 99}) {
     for (const float add : {0.5f, -0.5f}) {
       if (mode != 0 && add < 0.0f) continue;
       const float ms =
