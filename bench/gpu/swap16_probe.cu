@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <type_traits>
 #include <vector>
 
 #include "bench/gpu/median_ms.cuh"
@@ -112,9 +113,11 @@ __device__ __forceinline__ void probe_wait(uint32_t bar, uint32_t parity, int ki
 }
 
 // wpack: per warpgroup (n-tile × 2 + half), per thread, 16 A fragments (8 k16 steps × tw) of 4 registers.
+// mode: a template argument, so that the parts it leaves out cost no tests in the loops.
+template <int mode>
 __global__ void __launch_bounds__(384, 1)
     swap16_probe(const __grid_constant__ CUtensorMap x_map, const uint4* __restrict__ wpack, uint16_t* __restrict__ y,
-                 float add_value, float multiply_value, int mode) {
+                 float add_value, float multiply_value) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -157,12 +160,12 @@ __global__ void __launch_bounds__(384, 1)
   if (wg == 2) {
     setmaxnreg_dec<24>();
     if (warp < kStreams && (mode & 32) == 0) {  // the window loads: unit u of item i into stage g mod kStages
-      int g = 0;
+      int g = 0, s = 0;  // units issued, and the next one's stage
+      uint32_t round = 0;  // stage rounds completed mod 2
       for (int i = first; i < items; i += kBlocksPerTile) {
         const int img = (mode & 512) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 512: every window from image 0 (L2)
         for (int u = 0; u < kUnits; ++u, ++g) {
-          const int s = g % kStages;
-          if (g >= kStages) probe_wait(empty(s), uint32_t((g / kStages - 1) & 1), wait_kind);
+          if (g >= kStages) probe_wait(empty(s), round ^ 1u, wait_kind);
           if (mode & 256) {
             // Without the proxy fence (MEMBAR.ALL.CTA + FENCE.VIEW.ASYNC.S in SASS) that tma_load_3d_if issues before
             // each copy: here the stages are read only by wgmma (the async proxy), as in v5 (bench/NOTES.md §9b).
@@ -178,15 +181,25 @@ __global__ void __launch_bounds__(384, 1)
             tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
                            full(s), kStageBytes);
           }
+          if (++s == kStages) {
+            s = 0;
+            round ^= 1u;
+          }
         }
       }
     } else if (kStreams == 1 ? warp == 1 || warp == 2 : warp >= 2) {  // the storers: 16 runs each (v4 16-bit's copy)
-      int n = 0;
-      for (int i = first; i < items; i += kBlocksPerTile, ++n) {
-        const int img = (mode & 1024) != 0 ? 0 : i / kQH, qh = i % kQH, b = n % kBufs;  // + 1024: y of image 0 only
-        probe_wait(staged(b), uint32_t((n / kBufs) & 1), wait_kind);
+      int b = 0;           // the next item's staging buffer
+      uint32_t bround = 0;  // buffer rounds completed mod 2
+      for (int i = first; i < items; i += kBlocksPerTile) {
+        const int img = (mode & 1024) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 1024: y of image 0 only
+        probe_wait(staged(b), bround, wait_kind);
+        const int this_b = b;
+        if (++b == kBufs) {
+          b = 0;
+          bround ^= 1u;
+        }
         if (mode & 64) {  // bound: no stores (the buffer handed back at once)
-          arrive_buffer(freed(b));
+          arrive_buffer(freed(this_b));
           continue;
         }
         const int64_t plane = int64_t(kWout) * kWout;
@@ -197,7 +210,7 @@ __global__ void __launch_bounds__(384, 1)
         const int sh_odd = int(reinterpret_cast<uintptr_t>(run0 + plane_bytes) & 8);
         const int h = kStreams == 1 ? warp - 1 : stream;  // its runs: channels 16h .. 16h + 15 of the block's 32
         const int run_in_buffer = kStreams == 1 ? 16 * h : 0;
-        const unsigned char* src = smem + staging0 + b * kStagingBytes + run_in_buffer * kRunPitch + 16 * lane;
+        const unsigned char* src = smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + 16 * lane;
         unsigned char* dst = run0 + 16 * h * plane_bytes + 16 * lane;
         // mode 4: the run's edge pieces (lanes 0 and 31, and the 8-byte piece), which share sectors with the q-rows
         // beside it, by plain stores (L2's normal policy) instead of evict-first; mode 8: every piece.
@@ -222,7 +235,7 @@ __global__ void __launch_bounds__(384, 1)
         if (lane < 16 && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
           const int rc = 16 * h + lane;
           const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
-          const uint2 v = *reinterpret_cast<const uint2*>(smem + staging0 + b * kStagingBytes +
+          const uint2 v = *reinterpret_cast<const uint2*>(smem + staging0 + this_b * kStagingBytes +
                                                           (rc - 16 * h + run_in_buffer) * kRunPitch + sh_l + piece);
           if ((mode & 12) != 0) *reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece) = v;
           else __stcs(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece), v);
@@ -230,9 +243,9 @@ __global__ void __launch_bounds__(384, 1)
         // mode 128: a relaxed arrival (its staging reads are complete: their values are the stores' operands), where
         // the default release arrival may wait for the item's global stores to be performed.
         if (mode & 128) {
-          asm volatile("mbarrier.arrive.relaxed.cta.shared::cta.b64 _, [%0];\n" ::"r"(freed(b)) : "memory");
+          asm volatile("mbarrier.arrive.relaxed.cta.shared::cta.b64 _, [%0];\n" ::"r"(freed(this_b)) : "memory");
         } else {
-          arrive_buffer(freed(b));
+          arrive_buffer(freed(this_b));
         }
       }
     }
@@ -252,38 +265,45 @@ __global__ void __launch_bounds__(384, 1)
   // Rows: warp w's 16 rows are channel 16·wg + 8·(w mod 2) + g, output row parity w / 2, px 0 (row g) and 1 (g + 8).
   const int gl = lane >> 2, cl = lane & 3, ch = 16 * wg + 8 * (warp & 1) + gl, py = warp >> 1;
   float acc[32], acc1[32];
-  int g = 0, n = 0;
+  int s = 0, prev = 0, n = 0, b = 0;  // the unit's stage, the unit before's, items done, the item's staging buffer
+  uint32_t round = 0, bround = 0;     // stage and buffer rounds completed mod 2
   for (int i = first; i < items; i += kBlocksPerTile, ++n) {
 #pragma unroll
-    for (int u = 0; u < kUnits; ++u, ++g) {
-      const int s = g % kStages;
-      if ((mode & 32) == 0) probe_wait(full(s), uint32_t((g / kStages) & 1), wait_kind);
-      if (mode & 2) {  // bound: no wgmma (the barriers, loads and epilogue alone)
-        if (lane == 0) mbarrier_arrive(empty(s));
-        continue;
+    for (int u = 0; u < kUnits; ++u) {
+      if ((mode & 32) == 0) probe_wait(full(s), round, wait_kind);
+      const int cur = s;
+      if (++s == kStages) {
+        s = 0;
+        round ^= 1u;
       }
-      wgmma_fence();
+      if constexpr ((mode & 2) != 0) {  // bound: no wgmma (the barriers, loads and epilogue alone)
+        if (lane == 0) mbarrier_arrive(empty(cur));
+      } else {
+        wgmma_fence();
 #pragma unroll
-      for (int k = 0; k < 2; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
-        const uint64_t b = wgmma_desc_k_major(base + uint32_t(stage0 + s * kStageBytes + k * 2048), 8192, 1024) |
-                           (uint64_t(1) << 62);
-        wgmma_m64n64k16_f16_mn(acc, a[(2 * u + k) * 2], b, u > 0 || k > 0 ? 1 : 0);
-        wgmma_m64n64k16_f16_mn(acc1, a[(2 * u + k) * 2 + 1], b, u > 0 || k > 0 ? 1 : 0);
+        for (int k = 0; k < 2; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
+          const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + cur * kStageBytes + k * 2048), 8192, 1024) |
+                              (uint64_t(1) << 62);
+          wgmma_m64n64k16_f16_mn(acc, a[(2 * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
+          wgmma_m64n64k16_f16_mn(acc1, a[(2 * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
+        }
+        wgmma_commit();
+        wgmma_wait<1>();
+        if (u > 0 && lane == 0) mbarrier_arrive(empty(prev));  // the unit before has read its stage
+        prev = cur;
       }
-      wgmma_commit();
-      wgmma_wait<1>();
-      if (u > 0 && lane == 0) mbarrier_arrive(empty((g - 1) % kStages));  // the unit before has read its stage
     }
     wgmma_wait<0>();
     wgmma_pin(acc);
     wgmma_pin(acc1);
-    if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty((g - 1) % kStages));
-    if (mode & 1) {  // bound: no epilogue (the staging barriers only)
-      const int b = n % kBufs;
-      if (n >= kBufs) probe_wait(freed(b), uint32_t((n / kBufs - 1) & 1), wait_kind);
-      arrive_buffer(staged(b));
-      continue;
+    if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty(prev));
+    const int this_b = b;
+    if (n >= kBufs) probe_wait(freed(this_b), bround ^ 1u, wait_kind);
+    if (++b == kBufs) {
+      b = 0;
+      bround ^= 1u;
     }
+    if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
     // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
     float w_col[2];
 #pragma unroll
@@ -319,14 +339,13 @@ __global__ void __launch_bounds__(384, 1)
       w_col[1] *= multiply_value;
     }
     // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
-    const int b = n % kBufs;
-    if (n >= kBufs) probe_wait(freed(b), uint32_t((n / kBufs - 1) & 1), wait_kind);
     const int img = i / kQH, qh = i % kQH;
     const uintptr_t run0 = reinterpret_cast<uintptr_t>(y + ((int64_t(img) * kCout + tile * 32) * kWout + 2 * qh) * kWout);
     const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
     const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
     const int run_in_buffer = kStreams == 1 ? ch : ch - 16 * wg;
-    unsigned char* row = smem + staging0 + b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
+    unsigned char* row =
+        smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
 #pragma unroll
     for (int j = 0; j < 8; ++j) {
       const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
@@ -336,7 +355,8 @@ __global__ void __launch_bounds__(384, 1)
       p[1] = hi;
     }
     if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
-    arrive_buffer(staged(b));
+    }
+    arrive_buffer(staged(this_b));
   }
 #endif
 }
@@ -369,24 +389,37 @@ int main(int argc, char** argv) {
   const uint32_t box[3] = {64, 2, 16};
   const CUtensorMap map =
       gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
-  CHECK_CUDA(cudaFuncSetAttribute(swap16_probe, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
   // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
   // + 4: the runs' edge pieces by plain stores, + 8: every piece (the rest evict-first); + 16: only whole sectors;
   // + 32: no window loads (the consumers do not wait for them); + 64: no stores; + 128: the storers' arrival relaxed;
   // + 256: the window loads without the proxy fence before each.
   std::printf("%d window stages, %d stream(s)\n", kStages, kStreams);
   std::printf("%d staging buffers\n", kBufs);
-  for (const int mode : {0, 3, 99}) {
+  auto run = [&](auto mode_c) {
+    constexpr int kMode = decltype(mode_c)::value;
+    CHECK_CUDA(cudaFuncSetAttribute(swap16_probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
     for (const float add : {0.5f, -0.5f}) {
-      if (mode != 0 && add < 0.0f) continue;
+      if (kMode != 0 && add < 0.0f) continue;
       const float ms =
-          median_ms([&] { swap16_probe<<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f, mode); }, 3, reps);
+          median_ms([&] { swap16_probe<kMode><<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f); }, 3, reps);
       CHECK_CUDA(cudaGetLastError());
       CHECK_CUDA(cudaDeviceSynchronize());
       std::printf("swap16 probe (f16, seed workload, random weights), mode %d, add %+.1f: %.3f ms (median of %d)\n",
-                  mode, add, ms, reps);
+                  kMode, add, ms, reps);
     }
-  }
+  };
+  // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
+  // + 32 no window loads, + 64 no stores (the other bits: the kernel's header).
+  run(std::integral_constant<int, 0>{});
+  run(std::integral_constant<int, 1>{});
+  run(std::integral_constant<int, 2>{});
+  run(std::integral_constant<int, 3>{});
+  run(std::integral_constant<int, 35>{});
+  run(std::integral_constant<int, 67>{});
+  run(std::integral_constant<int, 99>{});
+  run(std::integral_constant<int, 35 + 1024>{});      // stores only, y of image 0 (L2)
+  run(std::integral_constant<int, 3 + 512 + 1024>{});  // loads and stores, no DRAM traffic
+  run(std::integral_constant<int, 35 + 8>{});          // stores only, plain stores
   CHECK_CUDA(cudaFree(x));
   CHECK_CUDA(cudaFree(y));
   CHECK_CUDA(cudaFree(w));
