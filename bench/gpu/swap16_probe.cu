@@ -20,8 +20,9 @@
 // y of image 0 only (its 4.3 MB stay in L2: no DRAM writes); + 2048 one arrival per warp on the staging barriers;
 // + 4096 waits by test_wait (never suspending), + 8192 by try_wait with a 20 ns suspend-time hint.
 // GATE_SWAP16_BUFS: staging buffers per stream (default 2).
-// Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.319–0.358 ms against v4 f16's 0.332–0.345 in the same calls, shared
-// or independent streams alike: not faster. Its loads, barriers and stores alone take 0.28–0.29 ms.
+// Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.318–0.326 ms against v4 f16's 0.332–0.335 in the same calls,
+// shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
+// (0.17 with y resident in L2): the storers' copy loop is the 16-bit bound, not the compute.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
