@@ -62,6 +62,15 @@ constexpr int kRunBytes = 2 * kWout * 2, kRunPitch = kRunBytes + 8, kStagingByte
 #define GATE_SWAP16_BUFS 2  // staging buffers per stream (a build-time knob for the probe)
 #endif
 constexpr int kBufs = GATE_SWAP16_BUFS;
+// The producer warpgroup's registers (setmaxnreg; the computing warpgroups take the rest, which this design leaves
+// room for) and the storers' copy loop unrolling (loads in flight): build-time knobs.
+#ifndef GATE_SWAP16_PRODUCER_REGS
+#define GATE_SWAP16_PRODUCER_REGS 24
+#endif
+#ifndef GATE_SWAP16_STORER_UNROLL
+#define GATE_SWAP16_STORER_UNROLL 2
+#endif
+constexpr int kProducerRegs = GATE_SWAP16_PRODUCER_REGS, kStorerUnroll = GATE_SWAP16_STORER_UNROLL;
 // Shared memory: per stream its stages (1 KB-aligned), staging buffers, then barriers (per stream: full, empty per
 // stage; staged, free per buffer).
 constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
@@ -159,7 +168,7 @@ __global__ void __launch_bounds__(384, 1)
   __syncthreads();
   const int items = kN * kQH;
   if (wg == 2) {
-    setmaxnreg_dec<24>();
+    setmaxnreg_dec<kProducerRegs>();
     if (warp < kStreams && (mode & 32) == 0) {  // the window loads: unit u of item i into stage g mod kStages
       int g = 0, s = 0;  // units issued, and the next one's stage
       uint32_t round = 0;  // stage rounds completed mod 2
@@ -228,7 +237,7 @@ __global__ void __launch_bounds__(384, 1)
           if (plain) *reinterpret_cast<uint4*>(to) = v;
           else __stcs(reinterpret_cast<uint4*>(to), v);
         };
-#pragma unroll 2
+#pragma unroll kStorerUnroll
         for (int ch = 0; ch < 16; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
           put16(dst + sh_even, src + 2 * sh_even, dst - 16 * lane);
           put16(dst + plane_bytes + sh_odd, src + kRunPitch + 2 * sh_odd, dst - 16 * lane + plane_bytes);
@@ -252,7 +261,7 @@ __global__ void __launch_bounds__(384, 1)
     }
     return;
   }
-  setmaxnreg_inc<240>();
+  setmaxnreg_inc<(64512 - 128 * kProducerRegs) / 256 / 8 * 8>();
   // The warpgroup's weights: 16 fragments of 4 registers, for the whole kernel.
   uint32_t a[16][4];
   {
