@@ -22,7 +22,8 @@
 // GATE_SWAP16_BUFS: staging buffers per stream (default 2).
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.318–0.326 ms against v4 f16's 0.332–0.335 in the same calls,
 // shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
-// (0.17 with y resident in L2): the storers' copy loop is the 16-bit bound, not the compute.
+// (0.17 with y resident in L2) whatever the storers' unrolling, registers or number: the data path, bound by the
+// memory system, is the 16-bit bound, not the compute.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -71,6 +72,12 @@ constexpr int kBufs = GATE_SWAP16_BUFS;
 #define GATE_SWAP16_STORER_UNROLL 2
 #endif
 constexpr int kProducerRegs = GATE_SWAP16_PRODUCER_REGS, kStorerUnroll = GATE_SWAP16_STORER_UNROLL;
+// Storer warps (GATE_SWAP16_STORERS): 2 (default), or 4 (shared streams, with mode 32 only: a bound).
+#ifndef GATE_SWAP16_STORERS
+#define GATE_SWAP16_STORERS 2
+#endif
+constexpr int kStorers = GATE_SWAP16_STORERS, kRunsPerStorer = 32 / kStorers;
+static_assert(kStorers == 2 || kStreams == 1, "four storers: shared streams only");
 // Shared memory: per stream its stages (1 KB-aligned), staging buffers, then barriers (per stream: full, empty per
 // stage; staged, free per buffer).
 constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
@@ -162,7 +169,7 @@ __global__ void __launch_bounds__(384, 1)
     mbarrier_init(at, r < kStages ? 1
                       : r < 2 * kStages ? 8 / kStreams
                       : r < 2 * kStages + kBufs ? 256 / kStreams / per
-                                                : 64 / kStreams / per);
+                                                : 32 * kStorers / kStreams / per);
   }
   mbarrier_init_fence();
   __syncthreads();
@@ -197,7 +204,9 @@ __global__ void __launch_bounds__(384, 1)
           }
         }
       }
-    } else if (kStreams == 1 ? warp == 1 || warp == 2 : warp >= 2) {  // the storers: 16 runs each (v4 16-bit's copy)
+    } else if (kStorers == 4 ? (mode & 32) != 0 : kStreams == 1 ? warp == 1 || warp == 2 : warp >= 2) {
+      // The storers: kRunsPerStorer runs each (v4 16-bit's copy); with 4 (a bound, shared streams, no window loads)
+      // every producer warp stores.
       int b = 0;           // the next item's staging buffer
       uint32_t bround = 0;  // buffer rounds completed mod 2
       for (int i = first; i < items; i += kBlocksPerTile) {
@@ -218,10 +227,11 @@ __global__ void __launch_bounds__(384, 1)
         const int64_t plane_bytes = plane * 2;
         const int sh_even = int(reinterpret_cast<uintptr_t>(run0) & 8);
         const int sh_odd = int(reinterpret_cast<uintptr_t>(run0 + plane_bytes) & 8);
-        const int h = kStreams == 1 ? warp - 1 : stream;  // its runs: channels 16h .. 16h + 15 of the block's 32
-        const int run_in_buffer = kStreams == 1 ? 16 * h : 0;
+        // its runs: channels kRunsPerStorer·h .. of the block's 32
+        const int h = kStorers == 4 ? warp : kStreams == 1 ? warp - 1 : stream;
+        const int run_in_buffer = kStreams == 1 ? kRunsPerStorer * h : 0;
         const unsigned char* src = smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + 16 * lane;
-        unsigned char* dst = run0 + 16 * h * plane_bytes + 16 * lane;
+        unsigned char* dst = run0 + kRunsPerStorer * h * plane_bytes + 16 * lane;
         // mode 4: the run's edge pieces (lanes 0 and 31, and the 8-byte piece), which share sectors with the q-rows
         // beside it, by plain stores (L2's normal policy) instead of evict-first; mode 8: every piece.
         const bool plain = (mode & 8) != 0 || ((mode & 4) != 0 && (lane == 0 || lane == 31));
@@ -238,15 +248,15 @@ __global__ void __launch_bounds__(384, 1)
           else __stcs(reinterpret_cast<uint4*>(to), v);
         };
 #pragma unroll kStorerUnroll
-        for (int ch = 0; ch < 16; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
+        for (int ch = 0; ch < kRunsPerStorer; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
           put16(dst + sh_even, src + 2 * sh_even, dst - 16 * lane);
           put16(dst + plane_bytes + sh_odd, src + kRunPitch + 2 * sh_odd, dst - 16 * lane + plane_bytes);
         }
-        if (lane < 16 && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
-          const int rc = 16 * h + lane;
+        if (lane < kRunsPerStorer && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave
+          const int rc = kRunsPerStorer * h + lane;
           const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
           const uint2 v = *reinterpret_cast<const uint2*>(smem + staging0 + this_b * kStagingBytes +
-                                                          (rc - 16 * h + run_in_buffer) * kRunPitch + sh_l + piece);
+                                                          (rc - kRunsPerStorer * h + run_in_buffer) * kRunPitch + sh_l + piece);
           if ((mode & 12) != 0) *reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece) = v;
           else __stcs(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece), v);
         }
@@ -407,6 +417,7 @@ int main(int argc, char** argv) {
   std::printf("%d staging buffers\n", kBufs);
   auto run = [&](auto mode_c) {
     constexpr int kMode = decltype(mode_c)::value;
+    if (kStorers == 4 && (kMode & 32) == 0) return;  // four storers leave no loader warp
     CHECK_CUDA(cudaFuncSetAttribute(swap16_probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
     for (const float add : {0.5f, -0.5f}) {
       if (kMode != 0 && add < 0.0f) continue;
