@@ -302,6 +302,16 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
       //               these rows start 4 (16-bit) or 8 (float32) bytes off a 16-byte boundary, which TMA stores do
       //               not allow.
       if (!kStaged || !G.staged || warp - kWG >= kWG) return;
+      // q-column W of the item (v4_w_to_side), row or run items: lane L's share (kG groups), its epilogue, staged where
+      // its row or run is (stage_w, at byte `shift` of the buffer), before any lane copies those bytes.
+      auto stage_w_by_storer = [&](auto groups_c, int buf, int shift, V4ParityShift sh) {
+        constexpr int kG = decltype(groups_c)::value;
+        float w[2 * kG];
+        v4_w_from_side<kG>(w, w_side_at(buf), lane);
+        v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
+        Flavor::stage_w(w, smem_v4 + staging_at(buf) + shift, lane >> 3, lane & 7, sh);
+        __syncwarp();
+      };
       int n_staged = 0;
       for_each_item(nothing_between, [&](int item, int) {
         const V4Item it = v4_item(G, item);
@@ -354,13 +364,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             // stored each row's last 8 bytes from lane 0 after the row: the storer, busy 97% of its time, held
             // the computing warps ~8% of theirs at the staging buffer; ncu, bench/NOTES.md §16).
             static_assert(kElem == 4 && kRowBytes == 16 * 32 && kPitch >= kRowBytes + 8 + 8, "a staged whole row");
-            {  // q-column W of the item (v4_w_to_side): lane L's pair, its epilogue, into its row (stage_w)
-              float w[2];
-              v4_w_from_side<1>(w, w_side_at(buf), lane);
-              v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
-              Flavor::stage_w(w, smem_v4 + staging_at(buf) + row_shift, lane >> 3, lane & 7, {});
-              __syncwarp();  // the lanes' row bytes written before any lane copies them
-            }
+            stage_w_by_storer(std::integral_constant<int, 1>{}, buf, row_shift, V4ParityShift{});  // into its row
             const int64_t plane_bytes = plane * kElem;
             const unsigned char* src = from + 2 * row_shift + 16 * lane;
             unsigned char* dst = reinterpret_cast<unsigned char*>(y_rows) + row_shift + 16 * lane;
@@ -381,13 +385,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
             const int64_t plane_bytes = plane * kElem;
             unsigned char* run0 = reinterpret_cast<unsigned char*>(y_rows);
             const V4ParityShift sh = v4_run_shift(reinterpret_cast<uintptr_t>(run0), plane_bytes);
-            {  // q-column W of the item (v4_w_to_side): lane L's share, its epilogue, into its run (stage_w)
-              float w[4];
-              v4_w_from_side<2>(w, w_side_at(buf), lane);
-              v4_epilogue_w<Flavor::kFastGelu>(w, storer_bias_add(v4_channel(lane & 7, lane >> 3)), g.multiply_value);
-              Flavor::stage_w(w, smem_v4 + staging_at(buf), lane >> 3, lane & 7, sh);
-              __syncwarp();  // the lanes' run bytes written before any lane copies them
-            }
+            stage_w_by_storer(std::integral_constant<int, 2>{}, buf, 0, sh);  // into its run
             const unsigned char* src = from + 16 * lane;
             unsigned char* dst = run0 + 16 * lane;
 #pragma unroll 2
