@@ -27,9 +27,9 @@
 // words 674 and 522, with 4 words 809 and 612 (the noise runs in the issuing warps: it lengthens their chain as well
 // as loading shared memory); B in the 128-byte swizzle the same as in the 32-byte one.
 // Then the same unit beside side warps of their own (the third warpgroup's warps 0 .. side − 1) that load and
-// store 16-byte words flat out, four of each in flight, with the bytes a cycle they move. Answer (H200 and H100 alike to
-// the cycle, 2026-11-27, bench/NOTES.md §25a): alone, 1 / 2 / 4 side warps move 62 / 123 / 127 bytes a cycle (shared memory's ~128); beside
-// one computing warpgroup (312 cycles a unit, 77 bytes a cycle of its own) they take the unit to 324 / 349 / 473
+// store 16-byte words flat out, four of each in flight, with the bytes a cycle they move. Answer (H200 and H100 alike
+// to the cycle, 2026-11-27, bench/NOTES.md §25a): alone, 1 / 2 / 4 side warps move 62 / 123 / 127 bytes a cycle
+// (shared memory's ~128); beside one computing warpgroup (312 cycles a unit, 77 bytes a cycle of its own) they take the unit to 324 / 349 / 473
 // cycles while moving 25 / 42 / 68; beside two (518 cycles, 93 bytes a cycle) to 592 / 618 / 711 while moving 14 /
 // 27 / 46. So two warpgroups' units alone use ~93 of the ~100–120 bytes a cycle this mix gets, and every byte of
 // other traffic comes out of their wgmma: the unit loop is bound by shared memory, not by latency.
@@ -214,9 +214,10 @@ constexpr int kNoiseWgBytes = 128 * 16 * 8;
 constexpr int kUnitSmemBytes = kUnitBBytes + 2 * kWinWgBytes + 2 * kNoiseWgBytes;
 // kSw128: B in the 128-byte swizzle (8-row atoms of 128-byte rows: the unit's four k-steps side by side in one row, a
 // k-step 32 bytes further) instead of v4's 32-byte one: the same bytes, read in wider rows.
-// side > 0: `side` warps of an extra warpgroup (after the wgs computing ones) move 16-byte shared-memory words (a store
-// and a load each) flat out until the computing warpgroups are done: traffic from warps of their own, as the kernel's
-// storer, TMA and the other warpgroup's staging are, rather than in the issuing warps' chain (noise).
+// side > 0: `side` warps of an extra warpgroup (after the wgs computing ones) load and store 16-byte shared-memory
+// words flat out until the computing warpgroups are done: traffic from warps of their own, as the kernel's storer, TMA
+// and the other warpgroup's staging are, rather than in the issuing warps' chain (noise). side < 0: −side warps of
+// shuffles instead. With wgs 0 the side warps run `units` rounds alone: their own rate.
 template <bool kSw128>
 __global__ void __launch_bounds__(384, 1) unit_probe(int units, int noise, int wgs, int side, float* sink,
                                                      long long* cycles) {
@@ -229,44 +230,49 @@ __global__ void __launch_bounds__(384, 1) unit_probe(int units, int noise, int w
   const uint32_t base = probe_fill_smem(smem, kUnitSmemBytes);
   // Always three warpgroups (launch bounds 384: 168 registers a thread); the computing ones take 232, the
   // others give theirs back, so that the 2 × 64 accumulators fit without serialising the wgmma (ptxas C7512).
-  if (wg >= wgs) {  // the side warps, on computing warpgroup 0's scratch area (its own noise is 0 in this mode)
+  if (wg >= wgs) {  // the side warps, on the computing warpgroups' noise areas (their own noise is 0 in this mode)
     setmaxnreg_dec<40>();
     __syncthreads();  // the computing warps' start barrier: every thread of the block takes part
-    if (wg == wgs && side < 0 && warp < -side) {
-      // Shuffles instead (side < 0: −side warps): eight independent chains of __shfl_sync, counted as 128 bytes a
-      // warp-wide shuffle — does SHFL share what wgmma's operand reads and LDS/STS use?
-      uint32_t v[8];
-#pragma unroll
-      for (int k = 0; k < 8; ++k) v[k] = uint32_t(tid * (k + 1));
+    // Rounds of side traffic until the computing warpgroups are done (with none: `units` rounds); side warp 0 reports
+    // the bytes all side warps moved and its cycles (they run alike).
+    auto side_rounds = [&](auto round, long long bytes_per_round) {
       long long rounds = 0;
       const long long t0 = clock64();
       while (wgs > 0 ? *reinterpret_cast<volatile int*>(&done) < wgs : rounds < units) {
-#pragma unroll
-        for (int k = 0; k < 8; ++k) v[k] = __shfl_sync(0xFFFFFFFFu, v[k] + uint32_t(k), (lane + k + 1) & 31);
+        round();
         ++rounds;
       }
       const long long t1 = clock64();
+      if (tid == 128 * wgs) {
+        cycles[2 * gridDim.x + 2 * blockIdx.x] = rounds * bytes_per_round;
+        cycles[2 * gridDim.x + 2 * blockIdx.x + 1] = t1 - t0;
+      }
+    };
+    if (wg == wgs && side < 0 && warp < -side) {
+      // Eight independent chains of __shfl_sync, counted as 128 bytes a warp-wide shuffle: does SHFL share what
+      // wgmma's operand reads and LDS/STS use?
+      uint32_t v[8];
+#pragma unroll
+      for (int k = 0; k < 8; ++k) v[k] = uint32_t(tid * (k + 1));
+      side_rounds([&] {
+#pragma unroll
+        for (int k = 0; k < 8; ++k) v[k] = __shfl_sync(0xFFFFFFFFu, v[k] + uint32_t(k), (lane + k + 1) & 31);
+      }, 8 * 128 * -side);
       uint32_t x = 0;
 #pragma unroll
       for (int k = 0; k < 8; ++k) x ^= v[k];
       sink[blockIdx.x * blockDim.x + tid] = __uint_as_float(x & 0x3FFFFFFFu);
-      if (tid == 128 * wgs) {
-        cycles[2 * gridDim.x + 2 * blockIdx.x] = rounds * 8 * 128 * -side;
-        cycles[2 * gridDim.x + 2 * blockIdx.x + 1] = t1 - t0;
-      }
     }
     if (wg == wgs && warp < side) {
-      // Loads from warpgroup 0's scratch area, stores to warpgroup 1's: eight of each in flight a round, independent
-      // of the last round's (a chain through memory would measure latency, not what shared memory delivers).
+      // Loads from warpgroup 0's noise area, stores to warpgroup 1's: eight of each a round, four in flight at a time
+      // (40 registers a thread), independent of the round before (a chain through memory would measure latency, not
+      // what shared memory delivers): 8 KB a warp and round.
       const uint4* from = reinterpret_cast<const uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes) + 32 * warp + lane;
       uint4* to = reinterpret_cast<uint4*>(smem + kUnitBBytes + 2 * kWinWgBytes + kNoiseWgBytes) + 32 * warp + lane;
       uint4 carry = make_uint4(tid, 0, 0, 0);
-      long long rounds = 0;  // 8 stores and 8 loads of 16 bytes a lane: 8 KB a warp and round
-      const long long t0 = clock64();
-      // With computing warpgroups: until they are done. Without (wgs 0): `units` rounds, the side warps' own rate.
-      while (wgs > 0 ? *reinterpret_cast<volatile int*>(&done) < wgs : rounds < units) {
+      side_rounds([&] {
 #pragma unroll
-        for (int h = 0; h < 8; h += 4) {  // four loads in flight at a time (40 registers a thread)
+        for (int h = 0; h < 8; h += 4) {
           uint4 v[4];
 #pragma unroll
           for (int k = 0; k < 4; ++k) v[k] = from[128 * (h + k)];
@@ -274,14 +280,8 @@ __global__ void __launch_bounds__(384, 1) unit_probe(int units, int noise, int w
           for (int k = 0; k < 4; ++k) to[128 * (h + k)] = make_uint4(v[k].x ^ carry.x, v[k].y, v[k].z, v[k].w);
           carry.x += v[0].y;
         }
-        ++rounds;
-      }
-      const long long t1 = clock64();
+      }, 8192 * side);
       sink[blockIdx.x * blockDim.x + tid] = __uint_as_float(carry.x & 0x3FFFFFFFu);
-      if (tid == 128 * wgs) {  // side warp 0's rate, for all side warps (they run alike)
-        cycles[2 * gridDim.x + 2 * blockIdx.x] = rounds * 8192 * side;
-        cycles[2 * gridDim.x + 2 * blockIdx.x + 1] = t1 - t0;
-      }
     }
     return;
   }
@@ -378,9 +378,10 @@ void run_units(int sms, int units, int wgs, int noise, int side, float* sink, lo
   }
   const int issued = 1 + 2 * ((units - 1) / 2);
   const double per_unit = double(cycles[cycles.size() / 2]) / double(issued);
-  std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words, %d side warps: %7.1f cycles per "
+  std::printf("tf32 unit (4 × m64n128k8, B %s), %d warpgroup(s), %2d noise words, %d side warps%s: %7.1f cycles per "
               "unit and warpgroup  tensor busy %5.1f%%  side %5.1f B/cycle  %.3f ms\n", kSw128 ? "sw128" : "sw32", wgs,
-              noise, side, per_unit, 100.0 * wgs * 256.0 / per_unit, side_bytes_per_cycle, ms);
+              noise, side < 0 ? -side : side, side < 0 ? " of shuffles" : "", per_unit, 100.0 * wgs * 256.0 / per_unit,
+              side_bytes_per_cycle, ms);
 }
 
 template <Mode kMode>
