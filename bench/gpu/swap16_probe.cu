@@ -14,12 +14,14 @@
 // n-tiles × 33 blocks, each block every 33rd (image, q-row) item of its n-tile.
 // Build knobs: GATE_SWAP16_STAGES (window stages, default 6); GATE_SWAP16_INDEPENDENT (each computing warpgroup its
 // own items, stages, staging, loader warp and storer warp, as v4's, instead of both on the same items).
-// Run (GPU machine): ./gpu_swap16_probe [reps]; its modes leave parts out (bounds, y left wrong): + 1 no epilogue, + 2
-// no wgmma, + 32 no window loads, + 64 no stores; + 4 / + 8 / + 16 store variants, + 128 the storers' arrival relaxed,
-// + 256 the window loads without the proxy fence; + 512 every window from image 0 (x from L2, no DRAM reads), + 1024
-// y of image 0 only (its 4.3 MB stay in L2: no DRAM writes); + 2048 one arrival per warp on the staging barriers;
-// + 4096 waits by test_wait (never suspending), + 8192 by try_wait with a 20 ns suspend-time hint.
-// GATE_SWAP16_BUFS: staging buffers per stream (default 2).
+// GATE_SWAP16_BUFS: staging buffers per stream (default 2); GATE_SWAP16_PRODUCER_REGS, GATE_SWAP16_STORER_UNROLL,
+// GATE_SWAP16_STORERS: the storers' registers, unrolling and number.
+// Run (GPU machine): ./gpu_swap16_probe [reps]; main() picks the modes, which leave parts out (bounds, y left wrong):
+// + 1 no epilogue, + 2 no wgmma, + 8 plain stores instead of evict-first, + 32 no window loads, + 64 no stores, + 512
+// every window from image 0 (x from L2, no DRAM reads), + 1024 y of image 0 only (its 4.3 MB stay in L2: no DRAM
+// writes). Variants measured once and dropped (bench/RESULTS.md, builds e34e670 and 765b033): the runs' edge pieces
+// plain, only whole sectors, a relaxed storer arrival, window loads without the proxy fence, one arrival per warp,
+// test_wait or a suspend-time hint — none changed the time.
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.318–0.326 ms against v4 f16's 0.332–0.335 in the same calls,
 // shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
 // (0.17 with y resident in L2) whatever the storers' unrolling, registers or number: the data path, bound by the
@@ -101,34 +103,6 @@ __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uin
 }
 #endif
 
-// Waits for a phase of an mbarrier with a warp-uniform exit: try_wait (gate::gpu::mbarrier_wait_uniform, as v4), or
-// (kind 1) test_wait, which never suspends the thread, or (kind 2) try_wait with a 20 ns suspend-time hint.
-__device__ __forceinline__ void probe_wait(uint32_t bar, uint32_t parity, int kind) {
-#ifdef GATE_WGMMA_AVAILABLE
-  if (kind == 0) {
-    gate::gpu::mbarrier_wait_uniform(bar, parity);
-    return;
-  }
-  for (;;) {
-    uint32_t done;
-    if (kind == 1) {
-      asm volatile(
-          "{\n.reg .pred p;\nmbarrier.test_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
-          : "=r"(done)
-          : "r"(bar), "r"(parity)
-          : "memory");
-    } else {
-      asm volatile(
-          "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2, %3;\nselp.u32 %0, 1, 0, p;\n}\n"
-          : "=r"(done)
-          : "r"(bar), "r"(parity), "r"(20u)
-          : "memory");
-    }
-    if (__all_sync(0xFFFFFFFFu, done != 0)) return;
-  }
-#endif
-}
-
 // wpack: per warpgroup (n-tile × 2 + half), per thread, 16 A fragments (8 k16 steps × tw) of 4 registers.
 // mode: a template argument, so that the parts it leaves out cost no tests in the loops.
 template <int mode>
@@ -140,7 +114,8 @@ __global__ void __launch_bounds__(384, 1)
   extern __shared__ __align__(1024) unsigned char smem_raw[];
   unsigned char* smem = smem_raw + ((1024 - (uint32_t(__cvta_generic_to_shared(smem_raw)) & 1023)) & 1023);
   const uint32_t base = uint32_t(__cvta_generic_to_shared(smem));
-  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0), warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0);
+  const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0);
+  const int warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0);
   const int lane = tid & 31, tile = blockIdx.x / kBlocksPerTile, first = blockIdx.x % kBlocksPerTile;
   // The stream this thread serves: its warpgroup's (computing), or its warp's (producer: loaders 0 .. kStreams − 1,
   // storers 2 ..).
@@ -150,26 +125,20 @@ __global__ void __launch_bounds__(384, 1)
   auto empty = [&](int s) { return base + uint32_t(bars + (kStages + s) * 8); };
   auto staged = [&](int b) { return base + uint32_t(bars + (2 * kStages + b) * 8); };
   auto freed = [&](int b) { return base + uint32_t(bars + (2 * kStages + kBufs + b) * 8); };
-  auto arrive_buffer = [&](uint32_t bar) {  // per lane, or (mode 2048) per warp
-    if ((mode & 2048) != 0) {
-      __syncwarp();
-      if (lane == 0) mbarrier_arrive(bar);
-    } else {
-      mbarrier_arrive(bar);
-    }
+  // Channel 0 of the block's n-tile at q-row qh of image img, where its run (both output rows) starts in y.
+  auto run0_of = [&](int img, int qh) {
+    return y + (int64_t(img) * kCout + tile * 32) * int64_t(kWout) * kWout + 2 * qh * kWout;
   };
-  const int wait_kind = (mode & 4096) != 0 ? 1 : (mode & 8192) != 0 ? 2 : 0;  // + 4096 test_wait, + 8192 a 20 ns hint
   const int stage0 = stream * kStages * kStageBytes;
   const int staging0 = kStagingOffset + stream * kBufs * kStagingBytes;
   if (tid < kStreams * kBarsPerStream) {
     const int r = tid % kBarsPerStream;
     const uint32_t at = base + uint32_t(kBarOffset + tid * 8);
-    // + 2048: the staged and free barriers take one arrival per warp (lane 0 after __syncwarp) instead of per lane.
-    const int per = (mode & 2048) != 0 ? 32 : 1;
+    // full: the TMA's arrival; empty: a warp each; staged: every computing lane; free: every storer lane.
     mbarrier_init(at, r < kStages ? 1
                       : r < 2 * kStages ? 8 / kStreams
-                      : r < 2 * kStages + kBufs ? 256 / kStreams / per
-                                                : 32 * kStorers / kStreams / per);
+                      : r < 2 * kStages + kBufs ? 256 / kStreams
+                                                : 32 * kStorers / kStreams);
   }
   mbarrier_init_fence();
   __syncthreads();
@@ -182,22 +151,9 @@ __global__ void __launch_bounds__(384, 1)
       for (int i = first; i < items; i += kBlocksPerTile) {
         const int img = (mode & 512) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 512: every window from image 0 (L2)
         for (int u = 0; u < kUnits; ++u, ++g) {
-          if (g >= kStages) probe_wait(empty(s), round ^ 1u, wait_kind);
-          if (mode & 256) {
-            // Without the proxy fence (MEMBAR.ALL.CTA + FENCE.VIEW.ASYNC.S in SASS) that tma_load_3d_if issues before
-            // each copy: here the stages are read only by wgmma (the async proxy), as in v5 (bench/NOTES.md §9b).
-            if (lane == 0) {
-              asm volatile(
-                  "mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n"
-                  "cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%2], [%3, {%4, %5, %6}], "
-                  "[%0];\n" ::"r"(full(s)), "r"(kStageBytes), "r"(base + uint32_t(stage0 + s * kStageBytes)),
-                  "l"(reinterpret_cast<uint64_t>(&x_map)), "r"(0), "r"(qh - 1), "r"(img * kCin + 16 * u)
-                  : "memory");
-            }
-          } else {
-            tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
-                           full(s), kStageBytes);
-          }
+          if (g >= kStages) mbarrier_wait_uniform(empty(s), round ^ 1u);
+          tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
+                         full(s), kStageBytes);
           if (++s == kStages) {
             s = 0;
             round ^= 1u;
@@ -211,20 +167,18 @@ __global__ void __launch_bounds__(384, 1)
       uint32_t bround = 0;  // buffer rounds completed mod 2
       for (int i = first; i < items; i += kBlocksPerTile) {
         const int img = (mode & 1024) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 1024: y of image 0 only
-        probe_wait(staged(b), bround, wait_kind);
+        mbarrier_wait_uniform(staged(b), bround);
         const int this_b = b;
         if (++b == kBufs) {
           b = 0;
           bround ^= 1u;
         }
         if (mode & 64) {  // bound: no stores (the buffer handed back at once)
-          arrive_buffer(freed(this_b));
+          mbarrier_arrive(freed(this_b));
           continue;
         }
-        const int64_t plane = int64_t(kWout) * kWout;
-        unsigned char* run0 =
-            reinterpret_cast<unsigned char*>(y + (int64_t(img) * kCout + tile * 32) * plane + 2 * qh * kWout);
-        const int64_t plane_bytes = plane * 2;
+        unsigned char* run0 = reinterpret_cast<unsigned char*>(run0_of(img, qh));
+        const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
         const int sh_even = int(reinterpret_cast<uintptr_t>(run0) & 8);
         const int sh_odd = int(reinterpret_cast<uintptr_t>(run0 + plane_bytes) & 8);
         // its runs: channels kRunsPerStorer·h .. of the block's 32
@@ -232,41 +186,25 @@ __global__ void __launch_bounds__(384, 1)
         const int run_in_buffer = kStreams == 1 ? kRunsPerStorer * h : 0;
         const unsigned char* src = smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + 16 * lane;
         unsigned char* dst = run0 + kRunsPerStorer * h * plane_bytes + 16 * lane;
-        // mode 4: the run's edge pieces (lanes 0 and 31, and the 8-byte piece), which share sectors with the q-rows
-        // beside it, by plain stores (L2's normal policy) instead of evict-first; mode 8: every piece.
-        const bool plain = (mode & 8) != 0 || ((mode & 4) != 0 && (lane == 0 || lane == 31));
-        // mode 16 (a bound, y left wrong): only the pieces whose 32-byte sector lies inside the run, as if every
-        // sector were written whole by one item.
-        auto put16 = [&](unsigned char* to, const unsigned char* from, const unsigned char* run) {
-          if ((mode & 16) != 0) {
-            const uintptr_t sector = reinterpret_cast<uintptr_t>(to) & ~uintptr_t(31);
-            if (sector < reinterpret_cast<uintptr_t>(run) || sector + 32 > reinterpret_cast<uintptr_t>(run) + kRunBytes)
-              return;
-          }
-          const uint4 v = *reinterpret_cast<const uint4*>(from);
-          if (plain) *reinterpret_cast<uint4*>(to) = v;
-          else __stcs(reinterpret_cast<uint4*>(to), v);
+        // Evict-first stores, or (mode 8) plain ones.
+        auto put = [&](auto* to, auto v) {
+          if constexpr ((mode & 8) != 0) *to = v;
+          else __stcs(to, v);
         };
 #pragma unroll kStorerUnroll
         for (int ch = 0; ch < kRunsPerStorer; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
-          put16(dst + sh_even, src + 2 * sh_even, dst - 16 * lane);
-          put16(dst + plane_bytes + sh_odd, src + kRunPitch + 2 * sh_odd, dst - 16 * lane + plane_bytes);
+          put(reinterpret_cast<uint4*>(dst + sh_even), *reinterpret_cast<const uint4*>(src + 2 * sh_even));
+          put(reinterpret_cast<uint4*>(dst + plane_bytes + sh_odd),
+              *reinterpret_cast<const uint4*>(src + kRunPitch + 2 * sh_odd));
         }
-        if (lane < kRunsPerStorer && (mode & 16) == 0) {  // the 8 bytes each run's 16-byte copies leave
+        if (lane < kRunsPerStorer) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
           const int rc = kRunsPerStorer * h + lane;
           const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
-          const uint2 v = *reinterpret_cast<const uint2*>(smem + staging0 + this_b * kStagingBytes +
-                                                          (rc - kRunsPerStorer * h + run_in_buffer) * kRunPitch + sh_l + piece);
-          if ((mode & 12) != 0) *reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece) = v;
-          else __stcs(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece), v);
+          const unsigned char* run_staged = smem + staging0 + this_b * kStagingBytes + (run_in_buffer + lane) * kRunPitch;
+          put(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece),
+              *reinterpret_cast<const uint2*>(run_staged + sh_l + piece));
         }
-        // mode 128: a relaxed arrival (its staging reads are complete: their values are the stores' operands), where
-        // the default release arrival may wait for the item's global stores to be performed.
-        if (mode & 128) {
-          asm volatile("mbarrier.arrive.relaxed.cta.shared::cta.b64 _, [%0];\n" ::"r"(freed(this_b)) : "memory");
-        } else {
-          arrive_buffer(freed(this_b));
-        }
+        mbarrier_arrive(freed(this_b));
       }
     }
     return;
@@ -290,7 +228,7 @@ __global__ void __launch_bounds__(384, 1)
   for (int i = first; i < items; i += kBlocksPerTile, ++n) {
 #pragma unroll
     for (int u = 0; u < kUnits; ++u) {
-      if ((mode & 32) == 0) probe_wait(full(s), round, wait_kind);
+      if ((mode & 32) == 0) mbarrier_wait_uniform(full(s), round);
       const int cur = s;
       if (++s == kStages) {
         s = 0;
@@ -318,65 +256,65 @@ __global__ void __launch_bounds__(384, 1)
     wgmma_pin(acc1);
     if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty(prev));
     const int this_b = b;
-    if (n >= kBufs) probe_wait(freed(this_b), bround ^ 1u, wait_kind);
+    if (n >= kBufs) mbarrier_wait_uniform(freed(this_b), bround ^ 1u);
     if (++b == kBufs) {
       b = 0;
       bround ^= 1u;
     }
     if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
-    // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
-    float w_col[2];
+      // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
+      float w_col[2];
 #pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      w_col[r] = acc1[4 * 7 + 2 * r + 1];
+      for (int r = 0; r < 2; ++r) {
+        w_col[r] = acc1[4 * 7 + 2 * r + 1];
 #pragma unroll
-      for (int j = 7; j >= 0; --j) {
-        const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
-        const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
-        acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
-        acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
+        for (int j = 7; j >= 0; --j) {
+          const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
+          const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
+          acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
+          acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
+        }
       }
-    }
-    // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
-    // × multiply unless the warp's values are all zero.
-    uint32_t bits = 0;
+      // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
+      // × multiply unless the warp's values are all zero.
+      uint32_t bits = 0;
 #pragma unroll
-    for (int e = 0; e < 32; ++e) {
-      acc[e] = clamp_nonpositive(acc[e] + add_value);
-      bits |= __float_as_uint(acc[e]);
-    }
+      for (int e = 0; e < 32; ++e) {
+        acc[e] = clamp_nonpositive(acc[e] + add_value);
+        bits |= __float_as_uint(acc[e]);
+      }
 #pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      w_col[r] = clamp_nonpositive(w_col[r] + add_value);
-      bits |= __float_as_uint(w_col[r]);
-    }
-    if (__any_sync(0xFFFFFFFFu, (bits & 0x7FFFFFFFu) != 0)) {
-      epilogue_gelu_chunks<32, true, 8>(acc, (bits & 0x7FFFFFFFu) != 0);
-      epilogue_gelu_chunks<2, true, 2>(w_col, (bits & 0x7FFFFFFFu) != 0);
+      for (int r = 0; r < 2; ++r) {
+        w_col[r] = clamp_nonpositive(w_col[r] + add_value);
+        bits |= __float_as_uint(w_col[r]);
+      }
+      if (__any_sync(0xFFFFFFFFu, (bits & 0x7FFFFFFFu) != 0)) {
+        epilogue_gelu_chunks<32, true, 8>(acc, (bits & 0x7FFFFFFFu) != 0);
+        epilogue_gelu_chunks<2, true, 2>(w_col, (bits & 0x7FFFFFFFu) != 0);
 #pragma unroll
-      for (int e = 0; e < 32; ++e) acc[e] *= multiply_value;
-      w_col[0] *= multiply_value;
-      w_col[1] *= multiply_value;
-    }
-    // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
-    const int img = i / kQH, qh = i % kQH;
-    const uintptr_t run0 = reinterpret_cast<uintptr_t>(y + ((int64_t(img) * kCout + tile * 32) * kWout + 2 * qh) * kWout);
-    const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
-    const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
-    const int run_in_buffer = kStreams == 1 ? ch : ch - 16 * wg;
-    unsigned char* row =
-        smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
+        for (int e = 0; e < 32; ++e) acc[e] *= multiply_value;
+        w_col[0] *= multiply_value;
+        w_col[1] *= multiply_value;
+      }
+      // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
+      const int img = i / kQH, qh = i % kQH;
+      const uintptr_t run0 = reinterpret_cast<uintptr_t>(run0_of(img, qh));
+      const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
+      const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
+      const int run_in_buffer = kStreams == 1 ? ch : ch - 16 * wg;
+      unsigned char* row =
+          smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
 #pragma unroll
-    for (int j = 0; j < 8; ++j) {
-      const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
-      const uint32_t hi = StorageF16::pack2(acc[4 * j + 1], acc[4 * j + 3]);  // x + 2, + 3 (pixel 2c + 1)
-      uint32_t* p = reinterpret_cast<uint32_t*>(row + 32 * j + 8 * cl);
-      p[0] = lo;
-      p[1] = hi;
+      for (int j = 0; j < 8; ++j) {
+        const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
+        const uint32_t hi = StorageF16::pack2(acc[4 * j + 1], acc[4 * j + 3]);  // x + 2, + 3 (pixel 2c + 1)
+        uint32_t* p = reinterpret_cast<uint32_t*>(row + 32 * j + 8 * cl);
+        p[0] = lo;
+        p[1] = hi;
+      }
+      if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
     }
-    if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
-    }
-    arrive_buffer(staged(this_b));
+    mbarrier_arrive(staged(this_b));
   }
 #endif
 }
@@ -392,11 +330,12 @@ int main(int argc, char** argv) {
   uint32_t state = 12345u;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };
   for (auto& v : hx) v = __half_as_ushort(__float2half(float(next() >> 20) / 4096.0f));
+  // The seed workload's scale (tests/gpu/gpu_case.cpp): weights uniform in ±1/√(Cout·16), x in [0, 1).
+  const float bound = 1.0f / std::sqrt(float(kCout * 16));
+  auto weight = [&] { return __half_as_ushort(__float2half(bound * float(int(next() >> 20) - 2048) / 2048.0f)); };
   for (auto& v : hw) {
-    // The seed workload's scale (tests/gpu/gpu_case.cpp): weights uniform in ±1/√(Cout·16), x in [0, 1).
-    const float bound = 1.0f / std::sqrt(float(kCout * 16));
-    const float lo = bound * float(int(next() >> 20) - 2048) / 2048.0f, hi = bound * float(int(next() >> 20) - 2048) / 2048.0f;
-    v = uint32_t(__half_as_ushort(__float2half(lo))) | uint32_t(__half_as_ushort(__float2half(hi))) << 16;
+    const uint32_t lo = weight();
+    v = lo | uint32_t(weight()) << 16;
   }
   uint16_t *x = nullptr, *y = nullptr;
   uint4* w = nullptr;
@@ -409,12 +348,7 @@ int main(int argc, char** argv) {
   const uint32_t box[3] = {64, 2, 16};
   const CUtensorMap map =
       gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
-  // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
-  // + 4: the runs' edge pieces by plain stores, + 8: every piece (the rest evict-first); + 16: only whole sectors;
-  // + 32: no window loads (the consumers do not wait for them); + 64: no stores; + 128: the storers' arrival relaxed;
-  // + 256: the window loads without the proxy fence before each.
-  std::printf("%d window stages, %d stream(s)\n", kStages, kStreams);
-  std::printf("%d staging buffers\n", kBufs);
+  std::printf("%d window stages, %d stream(s), %d staging buffers\n", kStages, kStreams, kBufs);
   auto run = [&](auto mode_c) {
     constexpr int kMode = decltype(mode_c)::value;
     if (kStorers == 4 && (kMode & 32) == 0) return;  // four storers leave no loader warp
@@ -429,11 +363,11 @@ int main(int argc, char** argv) {
                   kMode, add, ms, reps);
     }
   };
-  // mode: 0 the whole design; 1 without the epilogue; 2 without the wgmma; 3 neither (barriers, loads and stores);
-  // + 32 no window loads, + 64 no stores (the other bits: the kernel's header).
+  // mode (the bits: the file's header): 0 the whole design; 1 without the epilogue; 3 without it and the wgmma
+  // (window loads, barriers and stores); + 32 without the loads; + 64 without the stores. (Mode 2 alone would run the
+  // epilogue's GELU on accumulators no wgmma wrote: not a bound.)
   run(std::integral_constant<int, 0>{});
   run(std::integral_constant<int, 1>{});
-  run(std::integral_constant<int, 2>{});
   run(std::integral_constant<int, 3>{});
   run(std::integral_constant<int, 35>{});
   run(std::integral_constant<int, 67>{});
