@@ -22,7 +22,7 @@
 // same boxes, 16-byte-aligned starts only) is ok at 0.378 ms. A TMA store's box must start on a 16-byte boundary
 // in global memory; the 16-bit rows left by the stores go out through the storer warp's plain stores instead.
 // Build: the gpu_tma_store_probe target (sm_90a device code only; elsewhere it reports "no sm_90a code").
-// Run (GPU machine): ./gpu_tma_store_probe [f32|f32even|f16|f16sw]
+// Run (GPU machine): ./gpu_tma_store_probe [f32|f32even|f16|f16sw|items]   (items: timing only, only when named)
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -113,6 +113,32 @@ __global__ void __launch_bounds__(128) store_rows_f16_swizzled(const __grid_cons
   }
 }
 
+// items (timing only, values unchecked): the TF32 kernel's whole-rows item pattern sent by TMA as the kernel sends it,
+// to ask whether the stores' rate depends on how many items an SM has in flight (bench/NOTES.md §26). Item = (image,
+// q-row, block of 32 planes), planes fastest-varying block first, each block taking every gridDim-th item (the
+// kernel's items in flight cover about two images the same way); an item is its 32 planes' two output rows, 1,040
+// contiguous bytes a plane (16-byte aligned), sent as 2 × 8 boxes [16 planes][32 outputs] (256 of the 260 outputs)
+// from a 16 KB buffer, then the wait for the TMA's reads, as the kernel's storer does before it frees its buffer.
+// `sectors`: each box's start rounded down to a 32-byte sector (the kernel's boxes are whole sectors, §22c).
+constexpr int kItemBoxPlanes = 16, kItemBoxOutputs = 32, kItemBoxes = 2 * 8;
+__global__ void __launch_bounds__(32) store_items_f32(const __grid_constant__ CUtensorMap map, int items, bool sectors) {
+  extern __shared__ __align__(1024) unsigned char buf[];
+  const uint32_t src = uint32_t(__cvta_generic_to_shared(buf));
+  for (int item = blockIdx.x; item < items; item += gridDim.x) {
+    const int pb = item % (128 / 32), qh = item / (128 / 32) % (kSide / 2), img = item / (128 / 32) / (kSide / 2);
+    const int plane0 = img * 128 + pb * 32;
+    if (threadIdx.x < kItemBoxes) {
+      const int half = threadIdx.x / 8, b = threadIdx.x % 8;
+      int x0 = 2 * qh * kSide + b * kItemBoxOutputs;
+      if (sectors) x0 &= ~7;
+      tma_store_3d_if(true, &map, x0, plane0 + half * kItemBoxPlanes, 0, src + (threadIdx.x % 8) * 2048);
+      bulk_commit();  // each issuing lane's own bulk group
+      bulk_wait_read_all();
+    }
+    __syncwarp();
+  }
+}
+
 // Runs one mode: sentinel fill, one checked launch, the comparison, then the timing. expected(i) is y's element i
 // after the stores (the sentinel where they must not write).
 template <class T, class Launch, class Expected>
@@ -199,6 +225,28 @@ int main(int argc, char** argv) {
                   const int plane = int(i / kPlane), row = int(i % kPlane) / kSide, col = int(i % kPlane) % kSide;
                   return __float2half(col < 2 * kSwBox ? pattern(plane, row, col) : -1.0f);
                 });
+    cudaFree(y);
+  }
+  if (only == "items") {
+    float* y = nullptr;
+    cudaMalloc(&y, size_t(n) * sizeof(float));
+    const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
+    const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
+    const uint32_t box[3] = {kItemBoxOutputs, kItemBoxPlanes, 1};
+    const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
+    const int items = 128 * (kSide / 2) * (128 / 32);
+    constexpr int kBuf = 16 * 1024;
+    cudaFuncSetAttribute(store_items_f32, cudaFuncAttributeMaxDynamicSharedMemorySize, kBuf);
+    for (bool sectors : {false, true}) {
+      for (int per_sm : {1, 2, 4, 8, 16}) {
+        const int grid = prop.multiProcessorCount * per_sm;
+        const float ms = median_ms([&] { store_items_f32<<<grid, 32, kBuf>>>(map, items, sectors); });
+        const cudaError_t e = cudaDeviceSynchronize();
+        std::printf("  items %s, %2d blocks/SM: %s %.3f ms  %.0f GB/s\n", sectors ? "sector starts" : "16-byte starts",
+                    per_sm, e == cudaSuccess ? "" : cudaGetErrorString(e), ms,
+                    double(items) * 32 * 256 * 4 / ms / 1e6);
+      }
+    }
     cudaFree(y);
   }
   return 0;

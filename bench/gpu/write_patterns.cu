@@ -36,6 +36,7 @@ struct Pattern {
   bool aligned = false;  // each plane's run of an item starts and ends on 32-byte sector boundaries (absolute
                          // addresses, rounded down; the plane's first and last runs extend to the plane's ends), so
                          // that no sector is split between items
+  int align_bytes = 32;  // with `aligned`: the boundary the runs are rounded to (32: sectors, 128: L2 lines)
 };
 
 __global__ void __launch_bounds__(128) write_items(unsigned char* y, Pattern p, int64_t items) {
@@ -56,8 +57,9 @@ __global__ void __launch_bounds__(128) write_items(unsigned char* y, Pattern p, 
       for (int plane = 0; plane < p.planes; ++plane) {
         unsigned char* plane_base = y + (int64_t(img) * kChannels + pb * p.planes + plane) * kPlaneBytes;
         const uintptr_t b = reinterpret_cast<uintptr_t>(plane_base);
-        const int64_t lo = row0 == 0 ? 0 : int64_t(((b + row0 * kRowBytes) & ~uintptr_t(31)) - b);
-        const int64_t hi = row1 == kSide ? kPlaneBytes : int64_t(((b + row1 * kRowBytes) & ~uintptr_t(31)) - b);
+        const uintptr_t mask = ~uintptr_t(p.align_bytes - 1);
+        const int64_t lo = row0 == 0 ? 0 : int64_t(((b + row0 * kRowBytes) & mask) - b);
+        const int64_t hi = row1 == kSide ? kPlaneBytes : int64_t(((b + row1 * kRowBytes) & mask) - b);
         for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
           __stcs(reinterpret_cast<float4*>(plane_base + o), make_float4(v, v, v, v));
         }
@@ -208,6 +210,12 @@ int main() {
       median_ms([&] { fill<<<prop.multiProcessorCount * 8, 256>>>(reinterpret_cast<float4*>(y), bytes / 16); });
   CHECK(cudaGetLastError());
   std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill", fill_ms, bytes / fill_ms / 1e6);
+  // The same fill from as few threads as the patterns below use (2 × 128 a SM): whether the patterns' rate is their
+  // shape or the stores in flight.
+  const float fill_few_ms =
+      median_ms([&] { fill<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16); });
+  std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill, 2 x 128 threads/SM", fill_few_ms,
+              bytes / fill_few_ms / 1e6);
   const Pattern patterns[] = {
       {"v4 row items, 128 of 130 (32 planes x 2 rows)", 32, 2, 2, true, false},
       {"32 planes x 2 rows (v4 whole rows)", 32, 2, 2, false, false},
@@ -227,6 +235,11 @@ int main() {
       {"64 planes x 2 rows", 64, 2, 2, false, false},
       {"32 planes x 4 rows", 32, 4, 2, false, false},
       {"32 planes x 4 rows, sector-aligned runs", 32, 4, 2, false, false, false, true},
+      {"32 planes x 2 rows, line-aligned runs", 32, 2, 2, false, false, false, true, 128},
+      {"32 planes x 2 rows, 512-byte-aligned runs", 32, 2, 2, false, false, false, true, 512},
+      {"32 planes x 2 rows, sector-aligned, 8 groups/SM", 32, 2, 8, false, false, false, true},
+      {"1 plane x 130 rows, sector-aligned, 8 groups/SM", 1, 130, 8, false, false, false, true},
+      {"32 planes x 4 rows, line-aligned runs", 32, 4, 2, false, false, false, true, 128},
   };
   // One line per pattern: its time, the bandwidth of the bytes it writes, and its time over the fill's.
   auto report = [&](const char* name, double written, auto launch) {
