@@ -186,13 +186,17 @@ int main(int argc, char** argv) {
   std::printf("%s: TMA stores of the seed output's rows\n", prop.name);
   const int64_t n = int64_t(kPlanes) * kPlane;
   const int blocks = prop.multiProcessorCount * 2;
+  // float32 y as [planes][plane] (a 3-D map with a unit outer dimension), boxes [planes][outputs].
+  auto planes_map = [&](float* y, uint32_t box_outputs, uint32_t box_planes) {
+    const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
+    const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
+    const uint32_t box[3] = {box_outputs, box_planes, 1};
+    return gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
+  };
   if (want("f32") || only == "f32even") {
     float* y = nullptr;
     cudaMalloc(&y, size_t(n) * sizeof(float));
-    const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
-    const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
-    const uint32_t box[3] = {kRowOutputs, kBoxPlanes, 1};
-    const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
+    const CUtensorMap map = planes_map(y, kRowOutputs, kBoxPlanes);
     // f32even: the even rows only, whose boxes start 16-byte aligned (the control for f32's odd rows).
     const int row_step = only == "f32even" ? 2 : 1, items = kSide / row_step * (kPlanes / kBoxPlanes);
     run<float>(row_step == 2 ? "f32 even" : "f32 2-D", y, n, -1.0f,
@@ -230,10 +234,7 @@ int main(int argc, char** argv) {
   if (only == "items") {
     float* y = nullptr;
     cudaMalloc(&y, size_t(n) * sizeof(float));
-    const uint64_t dims[3] = {uint64_t(kPlane), uint64_t(kPlanes), 1};
-    const uint64_t strides[2] = {uint64_t(kPlane) * 4, uint64_t(kPlane) * 4 * kPlanes};
-    const uint32_t box[3] = {kItemBoxOutputs, kItemBoxPlanes, 1};
-    const CUtensorMap map = gate::gpu::make_tensor_map_3d(y, CU_TENSOR_MAP_DATA_TYPE_FLOAT32, dims, strides, box);
+    const CUtensorMap map = planes_map(y, kItemBoxOutputs, kItemBoxPlanes);
     const int items = 128 * (kSide / 2) * (128 / 32);
     constexpr int kBuf = 16 * 1024;
     cudaFuncSetAttribute(store_items_f32, cudaFuncAttributeMaxDynamicSharedMemorySize, kBuf);
