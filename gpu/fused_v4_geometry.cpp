@@ -85,6 +85,8 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
       g.pairs_main = g.pairs - int(best);
     }
   }
+  const int round_items = 2 * c.warpgroups * g.ctas_per_tile;
+  g.x_ahead = c.prefetch_x ? std::max(1, (round_items + g.m_tiles / 2) / g.m_tiles) : 0;
   return g;
 }
 

@@ -92,8 +92,9 @@ struct V4Config {
   bool split_tw = false;
   int staging_buffers = 1;  // with staged_stores: buffers per warpgroup, taken in turn (the storer may lag one item)
   bool prefetch_first = false;  // an item's first unit loaded during the item before's last group (fused_v4_wgmma.cuh)
+  bool prefetch_x = false;  // x's images fetched into L2 in one burst a round of items ahead (V4Geometry::x_ahead)
 };
-inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true};
+inline constexpr V4Config kV4ConfigTf32{4, 8, 4, 128, 1, 2, false, true, true, 1, false, true};
 inline constexpr V4Config kV4Config16Bit{2, 16, 3, 128, 1, 2, false, true, true, 2, true};
 inline constexpr V4Config kV4Config3xTf32{4, 16, 3, 64, 2, 2, true, true, true};
 // The fp32 contract's flavour with bfloat16 small products (FlavorV4Tf32Bf16Pairs, same V4Config) from this many input
@@ -186,6 +187,11 @@ struct V4Geometry {
   int pairs_main;     // the regular blocks take an n-tile's pairs [0, pairs_main), the extra blocks the rest
   int extra_ctas;     // extra blocks, after the regular ones: each takes the tail pairs of tiles_per_extra n-tiles,
   int tiles_per_extra;  // one n-tile after the other (see v4_run); the grid is ctas_per_tile × n_tiles + extra_ctas
+  int x_ahead;        // prefetch_x: the warpgroup that starts an image's first row item has x of image + x_ahead
+                      // fetched into L2 in one burst, x_ahead = the images one round of an n-tile's warpgroups covers
+                      // (a pair of items each), at least 1; 0 without prefetch_x. x's first reads from the DRAM
+                      // then come as 1 MB bursts between y's writes instead of one window's rows at a time
+                      // (bench/NOTES.md §26f: TF32 −4% on the H100; 16-bit no faster, so not there)
   FastDivide by_m_tiles, by_group, by_segs;  // item → (image, item of the image) → (group, item of the group) →
                                              // (q-row, segment), no division
 };
@@ -249,6 +255,13 @@ GATE_V4_HD inline V4Run v4_run(const V4Geometry& G, int block, int wg, int run) 
   const int w = G.pairs_main + wg;
   return {(block - regular) * G.tiles_per_extra + run, 2 * w, G.warpgroups,
           v4_pair_items(G, w, G.warpgroups, G.pairs)};
+}
+
+// The image whose x the producer of `it` fetches into L2 (V4Geometry::x_ahead), or −1: image it.img + x_ahead when `it`
+// is its image's first row item in n-tile 0 (every image from x_ahead on once a launch), and that image exists.
+GATE_V4_HD inline int v4_prefetch_image(const V4Geometry& G, const V4Item& it, int n_tile) {
+  if (G.x_ahead == 0 || n_tile != 0 || it.col || it.qh0 != 0 || it.qw0 != 0) return -1;
+  return it.img + G.x_ahead < G.w.N ? it.img + G.x_ahead : -1;
 }
 
 // Item pixel m (0 <= m < 64, the wgmma row): its q-pixel, and whether this item stores it (a real q-pixel that no

@@ -88,7 +88,7 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   GATE_CUDA_CHECK(cudaGetLastError());
   kernel<<<unsigned(g.ctas_per_tile * g.n_tiles + g.extra_ctas), v4_threads(Flavor::kConfig), g.smem_bytes, stream>>>(
       g, x_row_map, x_col_map, y_map, static_cast<const Bits*>(packed), static_cast<const Bits*>(bias),
-      static_cast<Bits*>(y), Flavor::kSplit ? static_cast<const float*>(x) : nullptr, outside_flag);
+      static_cast<Bits*>(y), x, outside_flag);
   GATE_CUDA_CHECK(cudaGetLastError());
   if constexpr (Flavor::kSplit) {
     if (flagged == nullptr) throw GpuError("fused_v4_wgmma: a splitting flavour needs its fallback");

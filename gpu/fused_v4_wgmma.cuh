@@ -10,7 +10,8 @@
 //     64-pixel (image, item) items, row items (64 q-columns of one q-row) and col items (the last q-column) — or, with
 //     split_tw at W = 64 (every flavour), row items of the whole q-row (fused_v4_geometry.hpp); its window
 //     stages are TMA boxes [unit channels][rows][pitch] of x, one box shape per item kind (fused_v4_geometry.hpp), with
-//     the TMA's zero fill at the image edges;
+//     the TMA's zero fill at the image edges; TF32 has each image's x fetched into L2 in one burst a round of items
+//     before its windows need it (V4Geometry::x_ahead);
 //   - warp specialisation: one more warpgroup per block, the producer, holds 24 registers a thread (setmaxnreg) and
 //     gives the rest to the computing warpgroups; its warp w loads warpgroup w's windows through full/empty mbarriers
 //     and, with staged stores, its warp kWG + w sends warpgroup w's staged outputs (staged/free mbarriers). The
@@ -159,7 +160,7 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
                    const __grid_constant__ CUtensorMap x_col_map, const __grid_constant__ CUtensorMap y_map,
                    const typename Flavor::Storage::Bits* __restrict__ wpack,
                    const typename Flavor::Storage::Bits* __restrict__ bias, typename Flavor::Storage::Bits* __restrict__ y,
-                   const float* __restrict__ x_scan, uint32_t* outside_flag) {
+                   const void* __restrict__ x_in, uint32_t* outside_flag) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
   using Bits = typename Storage::Bits;
@@ -419,10 +420,21 @@ __global__ void __launch_bounds__(v4_threads(Flavor::kConfig), 1)
     int slot = 0, issued = 0;
     uint32_t round = 0;
     // A splitting flavour's share of the input scan (V4RangeScan); the others never touch it.
-    V4RangeScan scan(x_scan, Flavor::kSplit ? int64_t(g.N) * g.Cin * g.H * g.W : 0,
+    V4RangeScan scan(static_cast<const float*>(x_in), Flavor::kSplit ? int64_t(g.N) * g.Cin * g.H * g.W : 0,
                      int64_t(blockIdx.x) * kWG + wg, int64_t(gridDim.x) * kWG, lane);
     for_each_item(nothing_between, [&](int item, int) {
       const V4Item it = v4_item(G, item);
+      // x of one image into L2 ahead of its windows (prefetch_x, v4_prefetch_image), each lane a 32nd of it (W·elem,
+      // hence an image, is a multiple of 16 bytes: v4_supports). Compiled only where configured: in 3xTF32's producer,
+      // beside its range scan, the code alone cost spills in its 24 registers.
+      if constexpr (Flavor::kConfig.prefetch_x) {
+        if (const int img = v4_prefetch_image(G, it, co_tile * kSplits + rh_tile); img >= 0) {
+          const int64_t image_bytes = int64_t(g.Cin) * g.H * g.W * kElem, lane_bytes = image_bytes / 32 / 16 * 16;
+          const int64_t bytes = lane == 31 ? image_bytes - 31 * lane_bytes : lane_bytes;
+          const unsigned char* from = static_cast<const unsigned char*>(x_in) + img * image_bytes + lane * lane_bytes;
+          if (bytes > 0) l2_prefetch_bulk(from, uint32_t(bytes));
+        }
+      }
       const V4BoxOrigin origin = v4_box_origin(G, it);
       const CUtensorMap* map = it.col ? &x_col_map : &x_row_map;
       const uint32_t bytes = uint32_t(v4_box(G, it).box_bytes);

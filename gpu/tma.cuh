@@ -105,6 +105,13 @@ __device__ __forceinline__ void bulk_wait_read_all() {
   asm volatile("cp.async.bulk.wait_group.read 0;\n" ::: "memory");
 #endif
 }
+// Asks L2 to fetch `bytes` of global memory from p (both multiples of 16; a hint: nothing waits for it, nothing is
+// written to shared memory). fused_v4_wgmma's producer fetches one image of x ahead of its windows in one burst.
+__device__ __forceinline__ void l2_prefetch_bulk(const void* p, uint32_t bytes) {
+#ifdef GATE_WGMMA_AVAILABLE
+  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(reinterpret_cast<uint64_t>(p)), "r"(bytes) : "memory");
+#endif
+}
 // Register budget of the executing warpgroup (sm_90a; every thread of the warpgroup executes it): a producer
 // warpgroup gives registers back, the computing ones take them (fused_v4_wgmma's producer).
 template <int kRegs>

@@ -182,6 +182,22 @@ __global__ void __launch_bounds__(128) write_qrow_items(unsigned char* y, int mo
   }
 }
 
+// y as gridDim.x contiguous segments, block b writing segment b front to back, 16 bytes a thread per step: as many
+// sequential write streams as blocks (the fill above is one stream across the whole grid).
+__global__ void fill_streams(float4* y, int64_t quads) {
+  const int64_t per = (quads + gridDim.x - 1) / gridDim.x, lo = blockIdx.x * per, hi = lo + per < quads ? lo + per : quads;
+  for (int64_t i = lo + threadIdx.x; i < hi; i += blockDim.x) __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
+}
+
+// y as chunks of `chunk` 16-byte words, block b writing chunks b, b + gridDim.x, ... (each front to back): the blocks
+// working at one time write neighbouring chunks, as the patterns' groups write neighbouring planes.
+__global__ void fill_chunks(float4* y, int64_t quads, int64_t chunk) {
+  for (int64_t c = blockIdx.x; c * chunk < quads; c += gridDim.x) {
+    const int64_t lo = c * chunk, hi = lo + chunk < quads ? lo + chunk : quads;
+    for (int64_t i = lo + threadIdx.x; i < hi; i += blockDim.x) __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
+  }
+}
+
 __global__ void fill(float4* y, int64_t quads) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < quads; i += int64_t(gridDim.x) * blockDim.x) {
     __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
@@ -216,6 +232,23 @@ int main() {
       median_ms([&] { fill<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16); });
   std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill, 2 x 128 threads/SM", fill_few_ms,
               bytes / fill_few_ms / 1e6);
+  for (int per_sm : {1, 2, 8}) {
+    const float ms = median_ms([&] {
+      fill_streams<<<prop.multiProcessorCount * per_sm, 128>>>(reinterpret_cast<float4*>(y), bytes / 16);
+    });
+    char name[64];
+    std::snprintf(name, sizeof name, "%d contiguous streams (%d a SM)", prop.multiProcessorCount * per_sm, per_sm);
+    std::printf("  %-44s %7.3f ms %6.0f GB/s\n", name, ms, bytes / ms / 1e6);
+  }
+  // Chunks of a plane's size (67,600 bytes: 16 bytes past a 128-byte line) against sizes that end on lines and pages.
+  for (int64_t chunk_bytes : {int64_t(4096), int64_t(16384), int64_t(65536), kPlaneBytes, int64_t(67584), int64_t(262144)}) {
+    const float ms = median_ms([&] {
+      fill_chunks<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16, chunk_bytes / 16);
+    });
+    char name[64];
+    std::snprintf(name, sizeof name, "chunks of %lld bytes, 2 blocks a SM", static_cast<long long>(chunk_bytes));
+    std::printf("  %-44s %7.3f ms %6.0f GB/s\n", name, ms, bytes / ms / 1e6);
+  }
   const Pattern patterns[] = {
       {"v4 row items, 128 of 130 (32 planes x 2 rows)", 32, 2, 2, true, false},
       {"32 planes x 2 rows (v4 whole rows)", 32, 2, 2, false, false},

@@ -611,6 +611,41 @@ TEST_CASE("v4's warpgroups take every item exactly once, in pairs of consecutive
       }
 }
 
+// TF32's x prefetch (v4_prefetch_image over the grid's runs): every image from x_ahead on fetched exactly once a
+// launch, by the item that starts the image x_ahead before it, and x_ahead one round of an n-tile's warpgroups (a pair
+// of items each) in images, rounded, at least 1; the seed workload on the H100: 132 items a round, 2 images.
+TEST_CASE("v4's x prefetch fetches each image once, a round of items ahead", "[v4]") {
+  for (const auto& s : {shape(128, 64, 128, 64, 64), shape(3, 32, 64, 9, 16), shape(1, 32, 64, 1, 8),
+                        shape(5, 64, 256, 20, 24)})
+    for (const V4Config& c : kConfigs)
+      for (int resident : {1, 7, 132, 264}) {
+        const V4Geometry g = gate::gpu::make_v4_geometry(s, c, resident);
+        INFO("N " << s.N << ", items " << g.items << ", resident " << resident);
+        if (!c.prefetch_x) {
+          CHECK(g.x_ahead == 0);
+          continue;
+        }
+        const int round_images = (2 * c.warpgroups * g.ctas_per_tile + g.m_tiles / 2) / g.m_tiles;
+        CHECK(g.x_ahead == std::max(1, round_images));
+        std::vector<int> fetched(size_t(s.N), 0);
+        for (int b = 0; b < g.ctas_per_tile * g.n_tiles + g.extra_ctas; ++b)
+          for (int w = 0; w < c.warpgroups; ++w)
+            for (int r = 0; r < gate::gpu::v4_block_runs(g, b); ++r) {
+              const gate::gpu::V4Run run = gate::gpu::v4_run(g, b, w, r);
+              int item = run.first_item;
+              for (int i = 0; i < run.items; ++i, item = gate::gpu::v4_wg_next_item(item, run.n_wg)) {
+                const gate::gpu::V4Item it = gate::gpu::v4_item(g, item);
+                const int img = gate::gpu::v4_prefetch_image(g, it, run.n_tile);
+                if (img < 0) continue;
+                CHECK(img == it.img + g.x_ahead);
+                ++fetched[size_t(img)];
+              }
+            }
+        for (int img = 0; img < s.N; ++img) CHECK(fetched[size_t(img)] == (img >= g.x_ahead ? 1 : 0));
+      }
+  CHECK(gate::gpu::make_v4_geometry(shape(128, 64, 128, 64, 64), gate::gpu::kV4ConfigTf32, 132).x_ahead == 2);
+}
+
 // The grid's runs (v4_run): over every block, warpgroup and run, each n-tile's every item exactly once; the grid no
 // larger than the resident blocks; an extra block's runs on distinct n-tiles; and the work balanced: no warpgroup
 // takes more than one pair (two items) beyond the even share of all warpgroups.
