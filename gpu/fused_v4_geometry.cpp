@@ -90,6 +90,11 @@ V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int residen
   return g;
 }
 
+void v4_fit_x_prefetch(V4Geometry& g, int elem_bytes, int64_t l2_bytes) {
+  const int64_t image_bytes = int64_t(g.w.Cin) * g.w.H * g.w.W * elem_bytes;
+  if (g.x_ahead > 0 && (g.x_ahead + 1) * image_bytes > l2_bytes / 4) g.x_ahead = 0;
+}
+
 bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const char** why_not) {
   auto no = [&](const char* why) {
     if (why_not) *why_not = why;

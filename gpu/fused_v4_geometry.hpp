@@ -189,9 +189,10 @@ struct V4Geometry {
   int tiles_per_extra;  // one n-tile after the other (see v4_run); the grid is ctas_per_tile × n_tiles + extra_ctas
   int x_ahead;        // prefetch_x: the warpgroup that starts an image's first row item has x of image + x_ahead
                       // fetched into L2 in one burst, x_ahead = the images one round of an n-tile's warpgroups covers
-                      // (a pair of items each), at least 1; 0 without prefetch_x. x's first reads from the DRAM
-                      // then come as 1 MB bursts between y's writes instead of one window's rows at a time
-                      // (bench/NOTES.md §26f: TF32 −4% on the H100; 16-bit no faster, so not there)
+                      // (a pair of items each), at least 1; 0 without prefetch_x, or where those images would
+                      // not fit L2 (v4_fit_x_prefetch, at launch). x's first reads from the DRAM then come as 1 MB
+                      // bursts between y's writes instead of one window's rows at a time
+                      // (bench/NOTES.md §26f: TF32 −3% on the H100; 16-bit no faster, so not there)
   FastDivide by_m_tiles, by_group, by_segs;  // item → (image, item of the image) → (group, item of the group) →
                                              // (q-row, segment), no division
 };
@@ -408,5 +409,8 @@ bool v4_supports(const KernelShape& s, const V4Config& c, int smem_optin, const 
 // The grid (ctas_per_tile, extra_ctas: see v4_run) from the number of blocks the device runs at once (multiprocessors
 // × blocks per multiprocessor).
 V4Geometry make_v4_geometry(const KernelShape& s, const V4Config& c, int resident_blocks);  // requires v3_supports(s)
+// The x prefetch kept only where the images it holds at once (the one being read and the x_ahead fetched ahead) fit a
+// quarter of the device's L2: larger ones would evict each other before their windows read them, beside y's writes.
+void v4_fit_x_prefetch(V4Geometry& g, int elem_bytes, int64_t l2_bytes);
 
 }  // namespace gate::gpu

@@ -52,7 +52,8 @@ void launch_v4(const KernelShape& s, const void* x, const void* w, const void* b
   const auto kernel = sizes.whole_rows ? fused_v4_wgmma<Flavor, true> : fused_v4_wgmma<Flavor, false>;
   const int per_sm = resident_per_sm(kernel, v4_threads(Flavor::kConfig), smem);
   if (per_sm < 1) throw GpuError("fused_v4_wgmma: no block fits a multiprocessor (" + std::to_string(smem) + " bytes)");
-  const V4Geometry g = make_v4_geometry(s, Flavor::kConfig, device_multiprocessors() * per_sm);
+  V4Geometry g = make_v4_geometry(s, Flavor::kConfig, device_multiprocessors() * per_sm);
+  v4_fit_x_prefetch(g, kElem, device_l2_bytes());
   // x as a 3-D tensor [N·Cin][H][W]; one map per item kind, whose box is [unit channels][rows][pitch columns] (columns
   // outside [0, W) and rows outside [0, H) are the TMA's zero fill).
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};

@@ -34,12 +34,19 @@ auto per_device(const Key& key, Make&& make) -> std::invoke_result_t<Make&, int>
   return v;
 }
 
-// The current device's multiprocessor count and opt-in shared memory per block.
+// The current device's multiprocessor count, L2 size and opt-in shared memory per block.
 inline int device_multiprocessors() {
   return per_device(0, [](int device) {
     int n = 0;
     GATE_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
     return n;
+  });
+}
+inline int device_l2_bytes() {
+  return per_device(0, [](int device) {
+    int bytes = 0;
+    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrL2CacheSize, device));
+    return bytes;
   });
 }
 inline int device_smem_per_block() {

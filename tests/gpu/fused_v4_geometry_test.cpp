@@ -643,7 +643,20 @@ TEST_CASE("v4's x prefetch fetches each image once, a round of items ahead", "[v
             }
         for (int img = 0; img < s.N; ++img) CHECK(fetched[size_t(img)] == (img >= g.x_ahead ? 1 : 0));
       }
-  CHECK(gate::gpu::make_v4_geometry(shape(128, 64, 128, 64, 64), gate::gpu::kV4ConfigTf32, 132).x_ahead == 2);
+  V4Geometry seed = gate::gpu::make_v4_geometry(shape(128, 64, 128, 64, 64), gate::gpu::kV4ConfigTf32, 132);
+  CHECK(seed.x_ahead == 2);
+  // Kept where 3 images of 1 MB fit a quarter of the H100's 50 MB of L2 (and of 12 MB), dropped where they do not
+  // (11 MB), and for images of 16 MB (1024 × 64) on 50 MB.
+  gate::gpu::v4_fit_x_prefetch(seed, 4, int64_t(50) << 20);
+  CHECK(seed.x_ahead == 2);
+  gate::gpu::v4_fit_x_prefetch(seed, 4, int64_t(12) << 20);
+  CHECK(seed.x_ahead == 2);
+  gate::gpu::v4_fit_x_prefetch(seed, 4, int64_t(11) << 20);
+  CHECK(seed.x_ahead == 0);
+  V4Geometry large = gate::gpu::make_v4_geometry(shape(2, 64, 128, 1024, 64), gate::gpu::kV4ConfigTf32, 132);
+  REQUIRE(large.x_ahead >= 1);
+  gate::gpu::v4_fit_x_prefetch(large, 4, int64_t(50) << 20);
+  CHECK(large.x_ahead == 0);
 }
 
 // The grid's runs (v4_run): over every block, warpgroup and run, each n-tile's every item exactly once; the grid no
