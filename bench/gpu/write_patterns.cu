@@ -182,15 +182,9 @@ __global__ void __launch_bounds__(128) write_qrow_items(unsigned char* y, int mo
   }
 }
 
-// y as gridDim.x contiguous segments, block b writing segment b front to back, 16 bytes a thread per step: as many
-// sequential write streams as blocks (the fill above is one stream across the whole grid).
-__global__ void fill_streams(float4* y, int64_t quads) {
-  const int64_t per = (quads + gridDim.x - 1) / gridDim.x, lo = blockIdx.x * per, hi = lo + per < quads ? lo + per : quads;
-  for (int64_t i = lo + threadIdx.x; i < hi; i += blockDim.x) __stcs(y + i, make_float4(1.f, 1.f, 1.f, 1.f));
-}
-
 // y as chunks of `chunk` 16-byte words, block b writing chunks b, b + gridDim.x, ... (each front to back): the blocks
-// working at one time write neighbouring chunks, as the patterns' groups write neighbouring planes.
+// working at one time write neighbouring chunks, as the patterns' groups write neighbouring planes. With chunk =
+// quads / gridDim.x (rounded up) each block writes one contiguous segment: as many sequential streams as blocks.
 __global__ void fill_chunks(float4* y, int64_t quads, int64_t chunk) {
   for (int64_t c = blockIdx.x; c * chunk < quads; c += gridDim.x) {
     const int64_t lo = c * chunk, hi = lo + chunk < quads ? lo + chunk : quads;
@@ -225,29 +219,31 @@ int main() {
   const float fill_ms =
       median_ms([&] { fill<<<prop.multiProcessorCount * 8, 256>>>(reinterpret_cast<float4*>(y), bytes / 16); });
   CHECK(cudaGetLastError());
-  std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill", fill_ms, bytes / fill_ms / 1e6);
+  // One line: a fill's name, its time and bandwidth.
+  auto fill_row = [&](const char* name, float ms) {
+    std::printf("  %-44s %7.3f ms %6.0f GB/s\n", name, ms, bytes / ms / 1e6);
+  };
+  fill_row("contiguous fill", fill_ms);
   // The same fill from as few threads as the patterns below use (2 × 128 a SM): whether the patterns' rate is their
   // shape or the stores in flight.
-  const float fill_few_ms =
-      median_ms([&] { fill<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16); });
-  std::printf("  %-44s %7.3f ms %6.0f GB/s\n", "contiguous fill, 2 x 128 threads/SM", fill_few_ms,
-              bytes / fill_few_ms / 1e6);
+  fill_row("contiguous fill, 2 x 128 threads/SM",
+           median_ms([&] { fill<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16); }));
+  // y as one contiguous segment a block: many sequential streams against the one of a fill.
   for (int per_sm : {1, 2, 8}) {
-    const float ms = median_ms([&] {
-      fill_streams<<<prop.multiProcessorCount * per_sm, 128>>>(reinterpret_cast<float4*>(y), bytes / 16);
-    });
+    const int blocks = prop.multiProcessorCount * per_sm;
+    const int64_t segment = (bytes / 16 + blocks - 1) / blocks;
     char name[64];
-    std::snprintf(name, sizeof name, "%d contiguous streams (%d a SM)", prop.multiProcessorCount * per_sm, per_sm);
-    std::printf("  %-44s %7.3f ms %6.0f GB/s\n", name, ms, bytes / ms / 1e6);
+    std::snprintf(name, sizeof name, "%d contiguous streams (%d a SM)", blocks, per_sm);
+    fill_row(name, median_ms([&] { fill_chunks<<<blocks, 128>>>(reinterpret_cast<float4*>(y), bytes / 16, segment); }));
   }
   // Chunks of a plane's size (67,600 bytes: 16 bytes past a 128-byte line) against sizes that end on lines and pages.
-  for (int64_t chunk_bytes : {int64_t(4096), int64_t(16384), int64_t(65536), kPlaneBytes, int64_t(67584), int64_t(262144)}) {
-    const float ms = median_ms([&] {
-      fill_chunks<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16, chunk_bytes / 16);
-    });
+  for (int64_t chunk_bytes :
+       {int64_t(4096), int64_t(16384), int64_t(65536), kPlaneBytes, int64_t(67584), int64_t(262144)}) {
     char name[64];
     std::snprintf(name, sizeof name, "chunks of %lld bytes, 2 blocks a SM", static_cast<long long>(chunk_bytes));
-    std::printf("  %-44s %7.3f ms %6.0f GB/s\n", name, ms, bytes / ms / 1e6);
+    fill_row(name, median_ms([&] {
+      fill_chunks<<<prop.multiProcessorCount * 2, 128>>>(reinterpret_cast<float4*>(y), bytes / 16, chunk_bytes / 16);
+    }));
   }
   const Pattern patterns[] = {
       {"v4 row items, 128 of 130 (32 planes x 2 rows)", 32, 2, 2, true, false},
