@@ -7,6 +7,7 @@
 #   EXTRA_FLAGS=-DGATE_FULL_SECTORS bash bench/gpu/build_v4_bounds.sh 0 7 8   (build-ab/bound<MODE>-full-sectors)
 #   EXTRA_FLAGS=-DGATE_ALIGNED_RUNS bash bench/gpu/build_v4_bounds.sh 0 8     (build-ab/bound<MODE>-aligned-runs; 16-bit)
 #   EXTRA_FLAGS=-DGATE_Y_IN_L2 bash bench/gpu/build_v4_bounds.sh 0           (build-ab/bound0-y-in-l2: no output reaches the DRAM)
+#   EXTRA_FLAGS=-DGATE_NO_TMA_STORES bash bench/gpu/build_v4_bounds.sh 0     (build-ab/bound0-no-tma-stores; TF32, staging kept)
 # Then on the GPU machine (carry build-ab/bound* and build-ab/libgomp.so.1), e.g.
 #   CARRY=build-ab bash bench/gpu/ab_on_device.sh -v fused_v4_wgmma_tf32,fused_v4_wgmma_f16 build-ab/bound0 build-ab/bound7
 set -euo pipefail
