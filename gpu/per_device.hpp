@@ -34,28 +34,18 @@ auto per_device(const Key& key, Make&& make) -> std::invoke_result_t<Make&, int>
   return v;
 }
 
-// The current device's multiprocessor count, L2 size and opt-in shared memory per block.
-inline int device_multiprocessors() {
-  return per_device(0, [](int device) {
-    int n = 0;
-    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-    return n;
+// One attribute of the current device (cudaDeviceGetAttribute), kept per device and attribute; and the three the
+// launchers read: the multiprocessor count, the L2 size and the opt-in shared memory per block.
+inline int device_attribute(cudaDeviceAttr attr) {
+  return per_device(int(attr), [attr](int device) {
+    int value = 0;
+    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&value, attr, device));
+    return value;
   });
 }
-inline int device_l2_bytes() {
-  return per_device(0, [](int device) {
-    int bytes = 0;
-    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrL2CacheSize, device));
-    return bytes;
-  });
-}
-inline int device_smem_per_block() {
-  return per_device(0, [](int device) {
-    int bytes = 0;
-    GATE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-    return bytes;
-  });
-}
+inline int device_multiprocessors() { return device_attribute(cudaDevAttrMultiProcessorCount); }
+inline int device_l2_bytes() { return device_attribute(cudaDevAttrL2CacheSize); }
+inline int device_smem_per_block() { return device_attribute(cudaDevAttrMaxSharedMemoryPerBlockOptin); }
 
 // Blocks of `kernel` (threads each, smem bytes of dynamic shared memory) one multiprocessor holds, its dynamic
 // shared-memory limit raised first to all the device offers (not to smem: a later call with a larger smem may find
