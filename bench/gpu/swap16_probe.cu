@@ -19,13 +19,20 @@
 // Run (GPU machine): ./gpu_swap16_probe [reps]; main() picks the modes, which leave parts out (bounds, y left wrong):
 // + 1 no epilogue, + 2 no wgmma, + 8 plain stores instead of evict-first, + 32 no window loads, + 64 no stores, + 512
 // every window from image 0 (x from L2, no DRAM reads), + 1024 y of image 0 only (its 4.3 MB stay in L2: no DRAM
-// writes). Variants measured once and dropped (bench/RESULTS.md, builds e34e670 and 765b033): the runs' edge pieces
+// writes), + 2048 every run stored from its start rounded down to a sector, no 8-byte piece (no sector split between
+// items; y wrong at the runs' ends), + 4096 x fetched into L2 GATE_SWAP16_X_AHEAD images ahead (v4's prefetch_x).
+// + 8192 ping-pong: the warpgroups' wgmma take turns item by item. Variants measured once and dropped (bench/RESULTS.md, builds e34e670 and 765b033): the runs' edge pieces
 // plain, only whole sectors, a relaxed storer arrival, window loads without the proxy fence, one arrival per warp,
 // test_wait or a suspend-time hint — none changed the time.
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.318–0.326 ms against v4 f16's 0.332–0.335 in the same calls,
 // shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
 // (0.17 with y resident in L2) whatever the storers' unrolling, registers or number: the data path, bound by the
 // memory system, is the 16-bit bound, not the compute.
+// Again (H100, 2026-11-27, §29): with 12 stages the design takes 0.302–0.308 ms (v4 f16 0.334 in the same call, −9%);
+// with every run's sectors whole (+ 2048) its stores alone take 0.180 (the fill of y: ~0.176) and its loads and stores
+// 0.240, but the design still 0.29–0.30: its compute side (no stores, 0.28–0.31) is the bound now, 0.12 ms of it the
+// epilogue (without: 0.169). Neither a delayed warpgroup 1, independent streams, ping-pong turns (+ 8192) nor x
+// fetched ahead into L2 (+ 4096) moves it.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -78,6 +85,10 @@ constexpr int kProducerRegs = GATE_SWAP16_PRODUCER_REGS, kStorerUnroll = GATE_SW
 #ifndef GATE_SWAP16_STORERS
 #define GATE_SWAP16_STORERS 2
 #endif
+#ifndef GATE_SWAP16_X_AHEAD
+#define GATE_SWAP16_X_AHEAD 2  // with mode + 4096: images ahead that x is fetched into L2
+#endif
+constexpr int kXAhead = GATE_SWAP16_X_AHEAD;
 constexpr int kStorers = GATE_SWAP16_STORERS, kRunsPerStorer = 32 / kStorers;
 static_assert(kStorers == 2 || kStreams == 1, "four storers: shared streams only");
 // Shared memory: per stream its stages (1 KB-aligned), staging buffers, then barriers (per stream: full, empty per
@@ -86,6 +97,11 @@ constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
 constexpr int kBarOffset = kStagingOffset + kStreams * kBufs * kStagingBytes;
 constexpr int kBarsPerStream = 2 * kStages + 2 * kBufs;
 constexpr int kSmemBytes = kBarOffset + kStreams * kBarsPerStream * 8 + 1024;
+
+// Arrives on named barrier `id` without waiting (bar.sync's partner: the producer side of a hand-over).
+__device__ __forceinline__ void named_barrier_arrive(int id, int threads) {
+  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+}
 
 #ifdef GATE_WGMMA_AVAILABLE
 __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uint32_t (&a)[4], uint64_t b_desc,
@@ -108,7 +124,7 @@ __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uin
 template <int mode>
 __global__ void __launch_bounds__(384, 1)
     swap16_probe(const __grid_constant__ CUtensorMap x_map, const uint4* __restrict__ wpack, uint16_t* __restrict__ y,
-                 float add_value, float multiply_value) {
+                 float add_value, float multiply_value, const uint16_t* __restrict__ x_raw, int wg1_delay_ns) {
 #ifdef GATE_WGMMA_AVAILABLE
   using namespace gate::gpu;
   extern __shared__ __align__(1024) unsigned char smem_raw[];
@@ -150,6 +166,14 @@ __global__ void __launch_bounds__(384, 1)
       uint32_t round = 0;  // stage rounds completed mod 2
       for (int i = first; i < items; i += kBlocksPerTile) {
         const int img = (mode & 512) != 0 ? 0 : i / kQH, qh = i % kQH;  // + 512: every window from image 0 (L2)
+        if constexpr ((mode & 4096) != 0) {  // + 4096: x of image img + kXAhead into L2 in one burst (v4's prefetch_x)
+          if (tile == 0 && qh == 0 && img + kXAhead < kN) {
+            constexpr int kLaneBytes = kCin * kH * kW * 2 / 32;
+            l2_prefetch_bulk(reinterpret_cast<const unsigned char*>(x_raw) + int64_t(img + kXAhead) * kCin * kH * kW * 2 +
+                                 lane * kLaneBytes,
+                             kLaneBytes);
+          }
+        }
         for (int u = 0; u < kUnits; ++u, ++g) {
           if (g >= kStages) mbarrier_wait_uniform(empty(s), round ^ 1u);
           tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
@@ -191,18 +215,29 @@ __global__ void __launch_bounds__(384, 1)
           if constexpr ((mode & 8) != 0) *to = v;
           else __stcs(to, v);
         };
+        if constexpr ((mode & 2048) != 0) {  // bound: 512 bytes of each run from its start rounded down to a sector
+          auto sector_start = [&](unsigned char* d) { return d - ((reinterpret_cast<uintptr_t>(d) - 16 * lane) & 31); };
 #pragma unroll kStorerUnroll
-        for (int ch = 0; ch < kRunsPerStorer; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
-          put(reinterpret_cast<uint4*>(dst + sh_even), *reinterpret_cast<const uint4*>(src + 2 * sh_even));
-          put(reinterpret_cast<uint4*>(dst + plane_bytes + sh_odd),
-              *reinterpret_cast<const uint4*>(src + kRunPitch + 2 * sh_odd));
-        }
-        if (lane < kRunsPerStorer) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
-          const int rc = kRunsPerStorer * h + lane;
-          const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
-          const unsigned char* run_staged = smem + staging0 + this_b * kStagingBytes + (run_in_buffer + lane) * kRunPitch;
-          put(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece),
-              *reinterpret_cast<const uint2*>(run_staged + sh_l + piece));
+          for (int ch = 0; ch < kRunsPerStorer; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
+            put(reinterpret_cast<uint4*>(sector_start(dst)), *reinterpret_cast<const uint4*>(src));
+            put(reinterpret_cast<uint4*>(sector_start(dst + plane_bytes)),
+                *reinterpret_cast<const uint4*>(src + kRunPitch));
+          }
+        } else {
+#pragma unroll kStorerUnroll
+          for (int ch = 0; ch < kRunsPerStorer; ch += 2, src += 2 * kRunPitch, dst += 2 * plane_bytes) {
+            put(reinterpret_cast<uint4*>(dst + sh_even), *reinterpret_cast<const uint4*>(src + 2 * sh_even));
+            put(reinterpret_cast<uint4*>(dst + plane_bytes + sh_odd),
+                *reinterpret_cast<const uint4*>(src + kRunPitch + 2 * sh_odd));
+          }
+          if (lane < kRunsPerStorer) {  // the 8 bytes each run's 16-byte copies leave (its first or last)
+            const int rc = kRunsPerStorer * h + lane;
+            const int sh_l = (rc & 1) != 0 ? sh_odd : sh_even, piece = sh_l != 0 ? 0 : kRunBytes - 8;
+            const unsigned char* run_staged =
+                smem + staging0 + this_b * kStagingBytes + (run_in_buffer + lane) * kRunPitch;
+            put(reinterpret_cast<uint2*>(run0 + rc * plane_bytes + piece),
+                *reinterpret_cast<const uint2*>(run_staged + sh_l + piece));
+          }
         }
         mbarrier_arrive(freed(this_b));
       }
@@ -210,6 +245,8 @@ __global__ void __launch_bounds__(384, 1)
     return;
   }
   setmaxnreg_inc<(64512 - 128 * kProducerRegs) / 256 / 8 * 8>();
+  // Warpgroup 1 starts wg1_delay_ns late, so that its epilogues can fall under warpgroup 0's wgmma and back (§29).
+  if (wg == 1 && wg1_delay_ns > 0) __nanosleep(uint32_t(wg1_delay_ns));
   // The warpgroup's weights: 16 fragments of 4 registers, for the whole kernel.
   uint32_t a[16][4];
   {
@@ -225,7 +262,15 @@ __global__ void __launch_bounds__(384, 1)
   float acc[32], acc1[32];
   int s = 0, prev = 0, n = 0, b = 0;  // the unit's stage, the unit before's, items done, the item's staging buffer
   uint32_t round = 0, bround = 0;     // stage and buffer rounds completed mod 2
+  // + 8192, ping-pong (CUTLASS's sm90 pingpong schedule): the two warpgroups take turns on the tensor pipe, item by
+  // item — warpgroup 1's wgmma of item i after warpgroup 0's, warpgroup 0's of item i + 1 after warpgroup 1's of i — so
+  // that each one's epilogue runs under the other's wgmma instead of beside it (named barriers 1 and 2, 256 threads).
+  constexpr bool kPingPong = (mode & 8192) != 0 && kStreams == 1;
   for (int i = first; i < items; i += kBlocksPerTile, ++n) {
+    if constexpr (kPingPong) {
+      if (wg == 1) named_barrier_sync(1, 256);
+      else if (n > 0) named_barrier_sync(2, 256);
+    }
 #pragma unroll
     for (int u = 0; u < kUnits; ++u) {
       if ((mode & 32) == 0) mbarrier_wait_uniform(full(s), round);
@@ -254,6 +299,10 @@ __global__ void __launch_bounds__(384, 1)
     wgmma_wait<0>();
     wgmma_pin(acc);
     wgmma_pin(acc1);
+    if constexpr (kPingPong) {  // the other warpgroup's turn (none after warpgroup 1's last item: no one waits)
+      if (wg == 0) named_barrier_arrive(1, 256);
+      else if (i + kBlocksPerTile < items) named_barrier_arrive(2, 256);
+    }
     if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty(prev));
     const int this_b = b;
     if (n >= kBufs) mbarrier_wait_uniform(freed(this_b), bround ^ 1u);
@@ -349,6 +398,9 @@ int main(int argc, char** argv) {
   const CUtensorMap map =
       gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
   std::printf("%d window stages, %d stream(s), %d staging buffers\n", kStages, kStreams, kBufs);
+  // argv[2]: warpgroup 1's start delay in ns (default 0)
+  const int wg1_delay = argc > 2 ? std::atoi(argv[2]) : 0;
+  std::printf("warpgroup 1 starts %d ns late\n", wg1_delay);
   auto run = [&](auto mode_c) {
     constexpr int kMode = decltype(mode_c)::value;
     if (kStorers == 4 && (kMode & 32) == 0) return;  // four storers leave no loader warp
@@ -356,7 +408,7 @@ int main(int argc, char** argv) {
     for (const float add : {0.5f, -0.5f}) {
       if (kMode != 0 && add < 0.0f) continue;
       const float ms =
-          median_ms([&] { swap16_probe<kMode><<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f); }, 3, reps);
+          median_ms([&] { swap16_probe<kMode><<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f, x, wg1_delay); }, 3, reps);
       CHECK_CUDA(cudaGetLastError());
       CHECK_CUDA(cudaDeviceSynchronize());
       std::printf("swap16 probe (f16, seed workload, random weights), mode %d, add %+.1f: %.3f ms (median of %d)\n",
@@ -375,6 +427,23 @@ int main(int argc, char** argv) {
   run(std::integral_constant<int, 35 + 1024>{});      // stores only, y of image 0 (L2)
   run(std::integral_constant<int, 3 + 512 + 1024>{});  // loads and stores, no DRAM traffic
   run(std::integral_constant<int, 35 + 8>{});          // stores only, plain stores
+  // + 2048: every run's sectors written whole by one item (§29; a timing bound, y wrong at the runs' ends)
+  run(std::integral_constant<int, 0 + 2048>{});
+  run(std::integral_constant<int, 3 + 2048>{});        // loads and whole-sector stores
+  run(std::integral_constant<int, 35 + 2048>{});       // whole-sector stores only
+  run(std::integral_constant<int, 67 + 512>{});        // loads only, every window from image 0 (L2)
+  run(std::integral_constant<int, 2048 + 512>{});       // whole-sector stores, windows from L2 (no x DRAM reads)
+  run(std::integral_constant<int, 8192>{});             // ping-pong
+  run(std::integral_constant<int, 8192 + 2048>{});      // ping-pong, whole-sector stores
+  run(std::integral_constant<int, 8192 + 64>{});        // ping-pong, no stores
+  run(std::integral_constant<int, 64>{});               // compute side: loads, wgmma, epilogue, staging; no stores
+  run(std::integral_constant<int, 65>{});               // the same without the epilogue
+  run(std::integral_constant<int, 96>{});               // no stores, no loads: wgmma, epilogue, staging
+  run(std::integral_constant<int, 4096>{});             // the design with x fetched ahead into L2
+  run(std::integral_constant<int, 2048 + 4096>{});
+  run(std::integral_constant<int, 3 + 2048 + 4096>{});
+  run(std::integral_constant<int, 3 + 2048 + 512>{});   // whole-sector stores, windows from L2
+  run(std::integral_constant<int, 3 + 2048 + 1024>{});  // loads, whole-sector stores into L2
   CHECK_CUDA(cudaFree(x));
   CHECK_CUDA(cudaFree(y));
   CHECK_CUDA(cudaFree(w));

@@ -37,6 +37,9 @@ struct Pattern {
                          // addresses, rounded down; the plane's first and last runs extend to the plane's ends), so
                          // that no sector is split between items
   int align_bytes = 32;  // with `aligned`: the boundary the runs are rounded to (32: sectors, 128: L2 lines)
+  bool plane_ends = false;  // with `aligned`: the planes' own ends rounded too (a plane's first run starts at the
+                            // sector before it, with the previous plane's last 16 bytes), so that no sector of y is
+                            // split between items at all (bench/NOTES.md §29)
 };
 
 __global__ void __launch_bounds__(128) write_items(unsigned char* y, Pattern p, int64_t items) {
@@ -58,8 +61,11 @@ __global__ void __launch_bounds__(128) write_items(unsigned char* y, Pattern p, 
         unsigned char* plane_base = y + (int64_t(img) * kChannels + pb * p.planes + plane) * kPlaneBytes;
         const uintptr_t b = reinterpret_cast<uintptr_t>(plane_base);
         const uintptr_t mask = ~uintptr_t(p.align_bytes - 1);
-        const int64_t lo = row0 == 0 ? 0 : int64_t(((b + row0 * kRowBytes) & mask) - b);
-        const int64_t hi = row1 == kSide ? kPlaneBytes : int64_t(((b + row1 * kRowBytes) & mask) - b);
+        const int64_t abs_plane = int64_t(img) * kChannels + pb * p.planes + plane;
+        const bool round_start = row0 != 0 || (p.plane_ends && abs_plane != 0);
+        const bool round_end = row1 != kSide || (p.plane_ends && abs_plane != int64_t(kImages) * kChannels - 1);
+        const int64_t lo = round_start ? int64_t(((b + row0 * kRowBytes) & mask) - int64_t(b)) : 0;
+        const int64_t hi = round_end ? int64_t(((b + row1 * kRowBytes) & mask) - int64_t(b)) : kPlaneBytes;
         for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
           __stcs(reinterpret_cast<float4*>(plane_base + o), make_float4(v, v, v, v));
         }
@@ -182,6 +188,58 @@ __global__ void __launch_bounds__(128) write_qrow_items(unsigned char* y, int mo
   }
 }
 
+// Sweeps (bench/NOTES.md §29): a unit is (image, `planes` consecutive planes); block b takes units b, b + gridDim.x, ...
+// and writes each unit's planes `rows` output rows at a time from top to bottom, every run rounded to absolute 32-byte
+// sectors (the planes' own ends too), so that no sector is split between steps or units: the write set of a kernel
+// whose warpgroups each own a channel block of one image for a whole sweep of q-rows (the operand-swap design).
+__global__ void __launch_bounds__(128) write_sweeps(unsigned char* y, int planes, int rows) {
+  const int units = kImages * (kChannels / planes);
+  for (int u = blockIdx.x; u < units; u += gridDim.x) {
+    const int64_t plane0 = int64_t(u) * planes;
+    const float v = float(u);
+    for (int row0 = 0; row0 < kSide; row0 += rows) {
+      const int row1 = row0 + rows < kSide ? row0 + rows : kSide;
+      for (int plane = 0; plane < planes; ++plane) {
+        const int64_t abs_plane = plane0 + plane;
+        unsigned char* plane_base = y + abs_plane * kPlaneBytes;
+        const uintptr_t b = reinterpret_cast<uintptr_t>(plane_base);
+        const bool round_start = row0 != 0 || abs_plane != 0;
+        const bool round_end = row1 != kSide || abs_plane != int64_t(kImages) * kChannels - 1;
+        const int64_t lo = round_start ? int64_t(((b + row0 * kRowBytes) & ~uintptr_t(31)) - b) : 0;
+        const int64_t hi = round_end ? int64_t(((b + row1 * kRowBytes) & ~uintptr_t(31)) - b) : kPlaneBytes;
+        for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
+          __stcs(reinterpret_cast<float4*>(plane_base + o), make_float4(v, v, v, v));
+        }
+      }
+    }
+  }
+}
+
+// Items of `planes` consecutive planes × `rows` output rows of a y whose elements are `elem` bytes (4: float32, 2:
+// the 16-bit flavours' y, 260-byte rows and 33,800-byte planes), in write_items' strided order, every run rounded to
+// absolute 32-byte sectors, the planes' own ends too: no sector is split between items (bench/NOTES.md §29).
+__global__ void __launch_bounds__(128) write_whole_sector_items(unsigned char* y, int planes, int rows, int elem) {
+  const int64_t row_bytes = int64_t(kSide) * elem, plane_bytes = kSide * row_bytes;
+  const int pblocks = kChannels / planes, rblocks = (kSide + rows - 1) / rows;
+  const int64_t items = int64_t(kImages) * pblocks * rblocks, last_plane = int64_t(kImages) * kChannels - 1;
+  for (int64_t item = blockIdx.x; item < items; item += gridDim.x) {
+    const int pb = int(item % pblocks), rb = int(item / pblocks % rblocks), img = int(item / pblocks / rblocks);
+    const int row0 = rb * rows, row1 = row0 + rows < kSide ? row0 + rows : kSide;
+    const float v = float(item);
+    for (int plane = 0; plane < planes; ++plane) {
+      const int64_t abs_plane = int64_t(img) * kChannels + pb * planes + plane;
+      unsigned char* plane_base = y + abs_plane * plane_bytes;
+      const uintptr_t b = reinterpret_cast<uintptr_t>(plane_base);
+      const int64_t lo = row0 != 0 || abs_plane != 0 ? int64_t(((b + row0 * row_bytes) & ~uintptr_t(31)) - b) : 0;
+      const int64_t hi =
+          row1 != kSide || abs_plane != last_plane ? int64_t(((b + row1 * row_bytes) & ~uintptr_t(31)) - b) : plane_bytes;
+      for (int64_t o = lo + threadIdx.x * 16; o < hi; o += blockDim.x * 16) {
+        __stcs(reinterpret_cast<float4*>(plane_base + o), make_float4(v, v, v, v));
+      }
+    }
+  }
+}
+
 // y as chunks of `chunk` 16-byte words, block b writing chunks b, b + gridDim.x, ... (each front to back): the blocks
 // working at one time write neighbouring chunks, as the patterns' groups write neighbouring planes. With chunk =
 // quads / gridDim.x (rounded up) each block writes one contiguous segment: as many sequential streams as blocks.
@@ -269,6 +327,19 @@ int main() {
       {"32 planes x 2 rows, sector-aligned, 8 groups/SM", 32, 2, 8, false, false, false, true},
       {"1 plane x 130 rows, sector-aligned, 8 groups/SM", 1, 130, 8, false, false, false, true},
       {"32 planes x 4 rows, line-aligned runs", 32, 4, 2, false, false, false, true, 128},
+      {"32 planes x 2 rows, no split sector at all", 32, 2, 2, false, false, false, true, 32, true},
+      {"16 planes x 2 rows, no split sector at all", 16, 2, 2, false, false, false, true, 32, true},
+      {"128 planes x 2 rows, no split sector at all", 128, 2, 2, false, false, false, true, 32, true},
+      {"32 planes x 4 rows, no split sector at all", 32, 4, 2, false, false, false, true, 32, true},
+      {"1 plane x 130 rows, no split sector at all", 1, 130, 2, false, false, false, true, 32, true},
+      {"16 planes x 2 rows, blocked, no split sector", 16, 2, 2, false, true, false, true, 32, true},
+      {"32 planes x 8 rows, no split sector at all", 32, 8, 2, false, false, false, true, 32, true},
+      {"32 planes x 16 rows, no split sector at all", 32, 16, 2, false, false, false, true, 32, true},
+      {"8 planes x 8 rows, no split sector at all", 8, 8, 2, false, false, false, true, 32, true},
+      {"8 planes x 26 rows, no split sector at all", 8, 26, 2, false, false, false, true, 32, true},
+      {"4 planes x 26 rows, no split sector at all", 4, 26, 2, false, false, false, true, 32, true},
+      {"2 planes x 130 rows, no split sector at all", 2, 130, 2, false, false, false, true, 32, true},
+      {"8 planes x 130 rows, no split sector at all", 8, 130, 2, false, false, false, true, 32, true},
   };
   // One line per pattern: its time, the bandwidth of the bytes it writes, and its time over the fill's.
   auto report = [&](const char* name, double written, auto launch) {
@@ -295,6 +366,27 @@ int main() {
       char name[96];
       std::snprintf(name, sizeof name, "%s, %d ns", names[mode], delay);
       if (!report(name, double(bytes), [&] { write_qrow_items<<<sms * 2, 128>>>(y, mode, delay); })) return 1;
+    }
+  }
+  // 16-bit y (half the bytes; its fill is the 1-plane row) and float32 alike, by run length.
+  for (const int elem : {2, 4}) {
+    const int shapes[][2] = {{32, 2}, {32, 4}, {32, 8}, {32, 16}, {32, 26}, {16, 16}, {16, 26}, {8, 26}, {1, 130}};
+    for (const auto& sh : shapes) {
+      char name[96];
+      std::snprintf(name, sizeof name, "%d-byte y: %d planes x %d rows, whole sectors", elem, sh[0], sh[1]);
+      if (!report(name, double(bytes) * elem / 4, [&] { write_whole_sector_items<<<sms * 2, 128>>>(y, sh[0], sh[1], elem); })) {
+        return 1;
+      }
+    }
+  }
+  for (const int planes : {32, 16, 8, 4, 1}) {
+    for (const int rows : {2, 4, 8}) {
+      for (const int per_sm : {1, 2}) {
+        if (planes == 1 && rows != 2) continue;
+        char name[96];
+        std::snprintf(name, sizeof name, "sweeps of %d planes x %d rows, %d groups/SM", planes, rows, per_sm);
+        if (!report(name, double(bytes), [&] { write_sweeps<<<sms * per_sm, 128>>>(y, planes, rows); })) return 1;
+      }
     }
   }
   for (bool whole : {false, true}) {
