@@ -28,11 +28,12 @@
 // shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
 // (0.17 with y resident in L2) whatever the storers' unrolling, registers or number: the data path, bound by the
 // memory system, is the 16-bit bound, not the compute.
-// Again (H100, 2026-11-27, §29): with 12 stages the design takes 0.302–0.308 ms (v4 f16 0.334 in the same call, −9%);
-// with every run's sectors whole (+ 2048) its stores alone take 0.180 (the fill of y: ~0.176) and its loads and stores
-// 0.240, but the design still 0.29–0.30: its compute side (no stores, 0.28–0.31) is the bound now, 0.12 ms of it the
-// epilogue (without: 0.169). Neither a delayed warpgroup 1, independent streams, ping-pong turns (+ 8192) nor x
-// fetched ahead into L2 (+ 4096) moves it.
+// Again (H100, 2026-11-27, §29): with 12 stages 0.302–0.308 ms, with 8 KB units (GATE_SWAP16_UNIT_CH=32) 0.296–0.300
+// (v4 f16 0.334 in the session: −11%); with every run's sectors whole (+ 2048) 0.272–0.277, its stores alone then at
+// the fill's rate (0.180). What sets it now is its compute side (no stores: 0.27–0.29; the wgmma alone 0.17): each
+// warpgroup's epilogue between its own wgmma. A delayed warpgroup 1, independent streams, ping-pong turns (+ 8192) and
+// x fetched ahead into L2 (+ 4096) change nothing. (Before §29 modes 1 and 65 left the accumulators unread and ptxas
+// dropped the wgmma: their figures in §25e are the loads and barriers alone.)
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
@@ -57,7 +58,16 @@ namespace {
 
 constexpr int kN = 128, kCin = 64, kH = 64, kW = 64, kCout = 128, kQH = kH + 1, kWout = 2 * kW + 2;
 constexpr int kTiles = kCout / 32, kBlocksPerTile = 33, kBlocks = kTiles * kBlocksPerTile;
-constexpr int kUnits = kCin / 16, kStages = GATE_SWAP16_STAGES, kStageBytes = 16 * 2 * 128;
+#ifndef GATE_SWAP16_UNIT_CH
+#define GATE_SWAP16_UNIT_CH 16  // input channels a window stage holds (16 or 32: a TMA box of 4 or 8 KB; §29)
+#endif
+constexpr int kUnitCh = GATE_SWAP16_UNIT_CH, kUnitSteps = kUnitCh / 8;  // k16 steps a unit
+constexpr int kUnits = kCin / kUnitCh, kStages = GATE_SWAP16_STAGES, kStageBytes = kUnitCh * 2 * 128;
+#ifndef GATE_SWAP16_GROUP_UNITS
+#define GATE_SWAP16_GROUP_UNITS 1  // units per wgmma commit group (1, 2 or 4; a build-time knob, §29)
+#endif
+constexpr int kGroupUnits = GATE_SWAP16_GROUP_UNITS;
+static_assert(kUnits % kGroupUnits == 0, "whole groups per item");
 // Streams: 1 — both computing warpgroups on the same items and stages (16 channels each); 2 (GATE_SWAP16_INDEPENDENT)
 // — each warpgroup its own items, stages, staging buffers, loader warp (producer warp w) and storer warp (2 + w), as
 // v4's warpgroups are.
@@ -176,7 +186,7 @@ __global__ void __launch_bounds__(384, 1)
         }
         for (int u = 0; u < kUnits; ++u, ++g) {
           if (g >= kStages) mbarrier_wait_uniform(empty(s), round ^ 1u);
-          tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + 16 * u,
+          tma_load_3d_if(lane == 0, base + uint32_t(stage0 + s * kStageBytes), &x_map, 0, qh - 1, img * kCin + kUnitCh * u,
                          full(s), kStageBytes);
           if (++s == kStages) {
             s = 0;
@@ -260,7 +270,8 @@ __global__ void __launch_bounds__(384, 1)
   // Rows: warp w's 16 rows are channel 16·wg + 8·(w mod 2) + g, output row parity w / 2, px 0 (row g) and 1 (g + 8).
   const int gl = lane >> 2, cl = lane & 3, ch = 16 * wg + 8 * (warp & 1) + gl, py = warp >> 1;
   float acc[32], acc1[32];
-  int s = 0, prev = 0, n = 0, b = 0;  // the unit's stage, the unit before's, items done, the item's staging buffer
+  int s = 0, n = 0, b = 0;  // the unit's stage, items done, the item's staging buffer
+  int cur_group[kGroupUnits], prev_group[kGroupUnits];  // the stages of this commit group's units and the last one's
   uint32_t round = 0, bround = 0;     // stage and buffer rounds completed mod 2
   // + 8192, ping-pong (CUTLASS's sm90 pingpong schedule): the two warpgroups take turns on the tensor pipe, item by
   // item — warpgroup 1's wgmma of item i after warpgroup 0's, warpgroup 0's of item i + 1 after warpgroup 1's of i — so
@@ -282,18 +293,24 @@ __global__ void __launch_bounds__(384, 1)
       if constexpr ((mode & 2) != 0) {  // bound: no wgmma (the barriers, loads and epilogue alone)
         if (lane == 0) mbarrier_arrive(empty(cur));
       } else {
-        wgmma_fence();
+        cur_group[u % kGroupUnits] = cur;
+        if (u % kGroupUnits == 0) wgmma_fence();
 #pragma unroll
-        for (int k = 0; k < 2; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
+        for (int k = 0; k < kUnitSteps; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
           const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + cur * kStageBytes + k * 2048), 8192, 1024) |
                               (uint64_t(1) << 62);
-          wgmma_m64n64k16_f16_mn(acc, a[(2 * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
-          wgmma_m64n64k16_f16_mn(acc1, a[(2 * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
+          wgmma_m64n64k16_f16_mn(acc, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
+          wgmma_m64n64k16_f16_mn(acc1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
         }
-        wgmma_commit();
-        wgmma_wait<1>();
-        if (u > 0 && lane == 0) mbarrier_arrive(empty(prev));  // the unit before has read its stage
-        prev = cur;
+        if (u % kGroupUnits == kGroupUnits - 1) {  // a commit group of kGroupUnits units
+          wgmma_commit();
+          wgmma_wait<1>();
+#pragma unroll
+          for (int j = 0; j < kGroupUnits; ++j) {
+            if (u >= kGroupUnits && lane == 0) mbarrier_arrive(empty(prev_group[j]));  // the group before has read
+            prev_group[j] = cur_group[j];
+          }
+        }
       }
     }
     wgmma_wait<0>();
@@ -303,12 +320,23 @@ __global__ void __launch_bounds__(384, 1)
       if (wg == 0) named_barrier_arrive(1, 256);
       else if (i + kBlocksPerTile < items) named_barrier_arrive(2, 256);
     }
-    if (lane == 0 && !(mode & 2)) mbarrier_arrive(empty(prev));
+    if (lane == 0 && !(mode & 2)) {
+#pragma unroll
+      for (int j = 0; j < kGroupUnits; ++j) mbarrier_arrive(empty(prev_group[j]));
+    }
     const int this_b = b;
     if (n >= kBufs) mbarrier_wait_uniform(freed(this_b), bround ^ 1u);
     if (++b == kBufs) {
       b = 0;
       bround ^= 1u;
+    }
+    if constexpr ((mode & 1) != 0 && (mode & 2) == 0) {
+      // No epilogue: a store no run takes keeps the accumulators read, else ptxas drops the wgmma as dead (it did,
+      // before §29: modes 1 and 65 ran dummy HGMMA.64x8x16 and timed the loads and barriers alone).
+      float sum = 0.0f;
+#pragma unroll
+      for (int e = 0; e < 32; ++e) sum += acc[e] + acc1[e];
+      if (sum == 123456.0f) y[tid] = 1;
     }
     if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
       // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
@@ -394,7 +422,7 @@ int main(int argc, char** argv) {
   CHECK_CUDA(cudaMemcpy(x, hx.data(), x_elems * 2, cudaMemcpyHostToDevice));
   CHECK_CUDA(cudaMemcpy(w, hw.data(), w_words * 4, cudaMemcpyHostToDevice));
   const uint64_t dims[3] = {kW, kH, uint64_t(kN) * kCin}, strides[2] = {kW * 2, uint64_t(kW) * kH * 2};
-  const uint32_t box[3] = {64, 2, 16};
+  const uint32_t box[3] = {64, 2, kUnitCh};
   const CUtensorMap map =
       gate::gpu::make_tensor_map_3d(x, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
   std::printf("%d window stages, %d stream(s), %d staging buffers\n", kStages, kStreams, kBufs);
@@ -439,6 +467,7 @@ int main(int argc, char** argv) {
   run(std::integral_constant<int, 64>{});               // compute side: loads, wgmma, epilogue, staging; no stores
   run(std::integral_constant<int, 65>{});               // the same without the epilogue
   run(std::integral_constant<int, 96>{});               // no stores, no loads: wgmma, epilogue, staging
+  run(std::integral_constant<int, 97>{});               // wgmma alone (and the barriers)
   run(std::integral_constant<int, 4096>{});             // the design with x fetched ahead into L2
   run(std::integral_constant<int, 2048 + 4096>{});
   run(std::integral_constant<int, 3 + 2048 + 4096>{});
