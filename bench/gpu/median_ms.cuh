@@ -52,3 +52,13 @@ __device__ __forceinline__ uint32_t probe_dense_bits(uint32_t i) {
   i ^= i >> 16;
   return 0x3f000000u | (i & 0x007fffffu);
 }
+
+// Keeps values that a bound mode of a probe never uses from being dropped as dead: ptxas removes wgmma whose
+// accumulators nobody reads (bench/NOTES.md §29c). A store that no run takes (these probes' sums never hit the value).
+template <int kN, class T>
+__device__ __forceinline__ void probe_keep_live(const float (&v)[kN], T* sink) {
+  float sum = 0.0f;
+#pragma unroll
+  for (int e = 0; e < kN; ++e) sum += v[e];
+  if (sum == 123456.0f) *sink = T(1);
+}

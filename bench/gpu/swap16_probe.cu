@@ -277,38 +277,8 @@ __global__ void __launch_bounds__(384, 1)
   // item — warpgroup 1's wgmma of item i after warpgroup 0's, warpgroup 0's of item i + 1 after warpgroup 1's of i — so
   // that each one's epilogue runs under the other's wgmma instead of beside it (named barriers 1 and 2, 256 threads).
   constexpr bool kPingPong = (mode & 8192) != 0 && kStreams == 1;
-#ifdef GATE_SWAP16_DOUBLE_ACC
-  // Two accumulator sets (§29): item i + 1's wgmma are issued into the other set before item i's epilogue, so that a
-  // warpgroup's epilogue runs under its own next item's tensor work. One commit group an item.
-  (void)kPingPong;
-  // An issue past the block's last item multiplies whatever its stage holds (no wait, no stage taken, result unused):
-  // issuing unconditionally keeps ptxas from waiting at a branch's join (C7517, §28a).
-  auto issue = [&](float (&d)[32], float (&d1)[32], int (&st)[kUnits], bool valid) {
-    wgmma_fence();
-#pragma unroll
-    for (int u = 0; u < kUnits; ++u) {
-      if ((mode & 32) == 0 && valid) mbarrier_wait_uniform(full(s), round);
-      st[u] = s;
-      if (valid && ++s == kStages) {
-        s = 0;
-        round ^= 1u;
-      }
-#pragma unroll
-      for (int k = 0; k < kUnitSteps; ++k) {
-        const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + st[u] * kStageBytes + k * 2048), 8192, 1024) |
-                            (uint64_t(1) << 62);
-        wgmma_m64n64k16_f16_mn(d, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
-        wgmma_m64n64k16_f16_mn(d1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
-      }
-    }
-    wgmma_commit();
-  };
-  auto release = [&](const int (&st)[kUnits]) {
-    if (lane == 0) {
-#pragma unroll
-      for (int u = 0; u < kUnits; ++u) mbarrier_arrive(empty(st[u]));
-    }
-  };
+  // An item's end: its accumulators final, the staging buffer's turn, the epilogue into it (v4 16-bit's), the staged
+  // arrival.
   auto finish = [&](float (&acc)[32], float (&acc1)[32], int i) {
     wgmma_pin(acc);
     wgmma_pin(acc1);
@@ -319,12 +289,10 @@ __global__ void __launch_bounds__(384, 1)
       bround ^= 1u;
     }
     if constexpr ((mode & 1) != 0 && (mode & 2) == 0) {
-      // No epilogue: a store no run takes keeps the accumulators read, else ptxas drops the wgmma as dead (it did,
-      // before §29: modes 1 and 65 ran dummy HGMMA.64x8x16 and timed the loads and barriers alone).
-      float sum = 0.0f;
-#pragma unroll
-      for (int e = 0; e < 32; ++e) sum += acc[e] + acc1[e];
-      if (sum == 123456.0f) y[tid] = 1;
+      // No epilogue: the accumulators kept live, else ptxas drops the wgmma as dead (it did before §29: modes 1 and
+      // 65 ran dummy HGMMA.64x8x16 and timed the loads and barriers alone).
+      probe_keep_live(acc, y + tid);
+      probe_keep_live(acc1, y + tid);
     }
     if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
       // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
@@ -382,6 +350,38 @@ __global__ void __launch_bounds__(384, 1)
     mbarrier_arrive(staged(this_b));
     ++n;
   };
+#ifdef GATE_SWAP16_DOUBLE_ACC
+  // Two accumulator sets (§29): item i + 1's wgmma are issued into the other set before item i's epilogue, so that a
+  // warpgroup's epilogue runs under its own next item's tensor work. One commit group an item.
+  (void)kPingPong;
+  // An issue past the block's last item multiplies whatever its stage holds (no wait, no stage taken, result unused):
+  // issuing unconditionally keeps ptxas from waiting at a branch's join (C7517, §28a).
+  auto issue = [&](float (&d)[32], float (&d1)[32], int (&st)[kUnits], bool valid) {
+    wgmma_fence();
+#pragma unroll
+    for (int u = 0; u < kUnits; ++u) {
+      if ((mode & 32) == 0 && valid) mbarrier_wait_uniform(full(s), round);
+      st[u] = s;
+      if (valid && ++s == kStages) {
+        s = 0;
+        round ^= 1u;
+      }
+#pragma unroll
+      for (int k = 0; k < kUnitSteps; ++k) {
+        const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + st[u] * kStageBytes + k * 2048), 8192, 1024) |
+                            (uint64_t(1) << 62);
+        wgmma_m64n64k16_f16_mn(d, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
+        wgmma_m64n64k16_f16_mn(d1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
+      }
+    }
+    wgmma_commit();
+  };
+  auto release = [&](const int (&st)[kUnits]) {
+    if (lane == 0) {
+#pragma unroll
+      for (int u = 0; u < kUnits; ++u) mbarrier_arrive(empty(st[u]));
+    }
+  };
   float acc_b[32], acc1_b[32];
   int st_a[kUnits], st_b[kUnits];
   issue(acc, acc1, st_a, true);  // first < items: every block has items
@@ -401,7 +401,7 @@ __global__ void __launch_bounds__(384, 1)
   }
   wgmma_wait<0>();
 #else
-  for (int i = first; i < items; i += kBlocksPerTile, ++n) {
+  for (int i = first; i < items; i += kBlocksPerTile) {
     if constexpr (kPingPong) {
       if (wg == 1) named_barrier_sync(1, 256);
       else if (n > 0) named_barrier_sync(2, 256);
@@ -438,8 +438,6 @@ __global__ void __launch_bounds__(384, 1)
       }
     }
     wgmma_wait<0>();
-    wgmma_pin(acc);
-    wgmma_pin(acc1);
     if constexpr (kPingPong) {  // the other warpgroup's turn (none after warpgroup 1's last item: no one waits)
       if (wg == 0) named_barrier_arrive(1, 256);
       else if (i + kBlocksPerTile < items) named_barrier_arrive(2, 256);
@@ -448,74 +446,7 @@ __global__ void __launch_bounds__(384, 1)
 #pragma unroll
       for (int j = 0; j < kGroupUnits; ++j) mbarrier_arrive(empty(prev_group[j]));
     }
-    const int this_b = b;
-    if (n >= kBufs) mbarrier_wait_uniform(freed(this_b), bround ^ 1u);
-    if (++b == kBufs) {
-      b = 0;
-      bround ^= 1u;
-    }
-    if constexpr ((mode & 1) != 0 && (mode & 2) == 0) {
-      // No epilogue: a store no run takes keeps the accumulators read, else ptxas drops the wgmma as dead (it did,
-      // before §29: modes 1 and 65 ran dummy HGMMA.64x8x16 and timed the loads and barriers alone).
-      float sum = 0.0f;
-#pragma unroll
-      for (int e = 0; e < 32; ++e) sum += acc[e] + acc1[e];
-      if (sum == 123456.0f) y[tid] = 1;
-    }
-    if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
-      // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
-      float w_col[2];
-#pragma unroll
-      for (int r = 0; r < 2; ++r) {
-        w_col[r] = acc1[4 * 7 + 2 * r + 1];
-#pragma unroll
-        for (int j = 7; j >= 0; --j) {
-          const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
-          const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
-          acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
-          acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
-        }
-      }
-      // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
-      // × multiply unless the warp's values are all zero.
-      uint32_t bits = 0;
-#pragma unroll
-      for (int e = 0; e < 32; ++e) {
-        acc[e] = clamp_nonpositive(acc[e] + add_value);
-        bits |= __float_as_uint(acc[e]);
-      }
-#pragma unroll
-      for (int r = 0; r < 2; ++r) {
-        w_col[r] = clamp_nonpositive(w_col[r] + add_value);
-        bits |= __float_as_uint(w_col[r]);
-      }
-      if (__any_sync(0xFFFFFFFFu, (bits & 0x7FFFFFFFu) != 0)) {
-        epilogue_gelu_chunks<32, true, 8>(acc, (bits & 0x7FFFFFFFu) != 0);
-        epilogue_gelu_chunks<2, true, 2>(w_col, (bits & 0x7FFFFFFFu) != 0);
-#pragma unroll
-        for (int e = 0; e < 32; ++e) acc[e] *= multiply_value;
-        w_col[0] *= multiply_value;
-        w_col[1] *= multiply_value;
-      }
-      // Staging (v4 16-bit's runs): channel ch's run at ch·kRunPitch + its shift, row py at 260·py, output x at 2x.
-      const int img = i / kQH, qh = i % kQH;
-      const uintptr_t run0 = reinterpret_cast<uintptr_t>(run0_of(img, qh));
-      const int64_t plane_bytes = int64_t(kWout) * kWout * 2;
-      const int shift = int((run0 + uintptr_t(ch & 1) * uintptr_t(plane_bytes)) & 8);
-      const int run_in_buffer = kStreams == 1 ? ch : ch - 16 * wg;
-      unsigned char* row =
-          smem + staging0 + this_b * kStagingBytes + run_in_buffer * kRunPitch + shift + py * (kRunBytes / 2);
-#pragma unroll
-      for (int j = 0; j < 8; ++j) {
-        const uint32_t lo = StorageF16::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (pixel 2c: px 0, 1)
-        const uint32_t hi = StorageF16::pack2(acc[4 * j + 1], acc[4 * j + 3]);  // x + 2, + 3 (pixel 2c + 1)
-        uint32_t* p = reinterpret_cast<uint32_t*>(row + 32 * j + 8 * cl);
-        p[0] = lo;
-        p[1] = hi;
-      }
-      if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kW) = StorageF16::pack2(w_col[0], w_col[1]);
-    }
-    mbarrier_arrive(staged(this_b));
+    finish(acc, acc1, i);
   }
 #endif
 #endif
