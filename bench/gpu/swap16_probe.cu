@@ -1,6 +1,7 @@
 // Would v4's 16-bit kernel be faster with its operands swapped (bench/NOTES.md §25e)? A timing probe of that design on
-// the seed workload (float16, N = 128, Cin = 64, 64 × 64, Cout = 128, k = 4, s = 2), with random weights: its outputs
-// are not checked, only its time, against v4 f16's (gpu_bench in the same call).
+// the seed workload (float16, N = 128, Cin = 64, 64 × 64, Cout = 128, k = 4, s = 2), with random weights at the seed's
+// scale: its outputs (mode 0) are checked against a direct loop on the same operands (probe_check.cuh; since §29),
+// then its time is taken, against v4 f16's (gpu_bench in the same call).
 // The design: the weights are wgmma's A, held in registers for the whole kernel (a computing warpgroup's 16 output
 // channels × 4 phases = M 64, × K 256 = 64 registers a thread); x is B, read by descriptor from the window stages as
 // TMA wrote them (MN-major, 128-byte swizzle: each line 64 pixels of one channel and input row), N = the q-row's 64
@@ -45,6 +46,7 @@
 #include <vector>
 
 #include "bench/gpu/median_ms.cuh"
+#include "bench/gpu/probe_check.cuh"
 #include "gpu/epilogue.cuh"
 #include "gpu/storage.cuh"
 #include "gpu/tma.cuh"
@@ -463,12 +465,36 @@ int main(int argc, char** argv) {
   uint32_t state = 12345u;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };
   for (auto& v : hx) v = __half_as_ushort(__float2half(float(next() >> 20) / 4096.0f));
-  // The seed workload's scale (tests/gpu/gpu_case.cpp): weights uniform in ±1/√(Cout·16), x in [0, 1).
+  // The seed workload's scale (tests/gpu/gpu_case.cpp): weights uniform in ±1/√(Cout·16), float16 values, in
+  // PyTorch's [Cin][Cout][4][4] layout (hw_logical, for the check), x in [0, 1).
   const float bound = 1.0f / std::sqrt(float(kCout * 16));
-  auto weight = [&] { return __half_as_ushort(__float2half(bound * float(int(next() >> 20) - 2048) / 2048.0f)); };
-  for (auto& v : hw) {
-    const uint32_t lo = weight();
-    v = lo | uint32_t(weight()) << 16;
+  std::vector<float> hw_logical(size_t(kCin) * kCout * 16);
+  for (auto& v : hw_logical) v = __half2float(__float2half(bound * float(int(next() >> 20) - 2048) / 2048.0f));
+  // A fragments (the mma.sync m16n8k16 layout per warp): warpgroup (tile, wg), thread t (warp wp, g, c), fragment
+  // f = 2·step + tw; register r holds K pair 2c (+ 8 for r ≥ 2) of row g (+ 8 for odd r), the lower K in the low half.
+  // Row g is px 0 and g + 8 px 1 of channel 32·tile + 16·wg + 8·(wp mod 2) + g at py = wp / 2; K index kk of a k16
+  // step is channel 8·step + kk / 2 and box row kk mod 2 (input row q − 1, then q: dy = 1 − kk mod 2); tw = 1 is the
+  // column-shifted taps (kx = px + 2).
+  for (int tile = 0; tile < kTiles; ++tile) {
+    for (int wgi = 0; wgi < 2; ++wgi) {
+      for (int t = 0; t < 128; ++t) {
+        const int wp = t / 32, g = (t % 32) / 4, c = t % 4;
+        const int co = 32 * tile + 16 * wgi + 8 * (wp & 1) + g, pyw = wp >> 1;
+        for (int f = 0; f < 16; ++f) {
+          const int step = f / 2, tw = f % 2;
+          for (int r = 0; r < 4; ++r) {
+            const int px = r & 1;
+            uint32_t word = 0;
+            for (int half = 0; half < 2; ++half) {
+              const int kk = 2 * c + 8 * (r >> 1) + half, ci = 8 * step + kk / 2, dy = 1 - kk % 2;
+              const float v = hw_logical[((size_t(ci) * kCout + co) * 4 + pyw + 2 * dy) * 4 + px + 2 * tw];
+              word |= uint32_t(__half_as_ushort(__float2half(v))) << (16 * half);
+            }
+            hw[((size_t(tile * 2 + wgi) * 128 + t) * 16 + f) * 4 + r] = word;
+          }
+        }
+      }
+    }
   }
   uint16_t *x = nullptr, *y = nullptr;
   uint4* w = nullptr;
@@ -485,6 +511,21 @@ int main(int argc, char** argv) {
   // argv[2]: warpgroup 1's start delay in ns (default 0)
   const int wg1_delay = argc > 2 ? std::atoi(argv[2]) : 0;
   std::printf("warpgroup 1 starts %d ns late\n", wg1_delay);
+  // The check (mode 0, both signs of add_value), against the direct loop on the same float16 operands.
+  float* w_logical = nullptr;
+  CHECK_CUDA(cudaMalloc(&w_logical, hw_logical.size() * 4));
+  CHECK_CUDA(cudaMemcpy(w_logical, hw_logical.data(), hw_logical.size() * 4, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaFuncSetAttribute(swap16_probe<0>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+  int failures = 0;
+  for (const float add : {0.5f, -0.5f}) {
+    CHECK_CUDA(cudaMemset(y, 0xFF, y_elems * 2));  // NaN everywhere: an output never written fails
+    swap16_probe<0><<<kBlocks, 384, kSmemBytes>>>(map, w, y, add, 1.7f, x, 0);
+    CHECK_CUDA(cudaGetLastError());
+    if (!probe_check<false>("swap16", x, w_logical, y, ProbeShape{kN, kCin, kH, kW, kCout}, add, 1.7f, 4e-3f)) {
+      ++failures;
+    }
+  }
+  CHECK_CUDA(cudaFree(w_logical));
   auto run = [&](auto mode_c) {
     constexpr int kMode = decltype(mode_c)::value;
     if (kStorers == 4 && (kMode & 32) == 0) return;  // four storers leave no loader warp
@@ -532,5 +573,5 @@ int main(int argc, char** argv) {
   CHECK_CUDA(cudaFree(x));
   CHECK_CUDA(cudaFree(y));
   CHECK_CUDA(cudaFree(w));
-  return 0;
+  return failures == 0 ? 0 : 1;
 }

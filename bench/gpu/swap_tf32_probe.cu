@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "bench/gpu/median_ms.cuh"
+#include "bench/gpu/probe_check.cuh"
 #include "gpu/epilogue.cuh"
 #include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
@@ -229,42 +230,6 @@ __global__ void __launch_bounds__(384, 1)
 #endif
 }
 
-// The check: y[n][co][oy][ox] by the direct loop on the same operands (x truncated to TF32 as wgmma reads it, the
-// weights as packed), fp32 sums, the same epilogue.
-__global__ void reference(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
-                          float add_value, float multiply_value) {
-  const int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
-  if (i >= int64_t(kN) * kCout * kWout * kWout) return;
-  const int ox = int(i % kWout), oy = int(i / kWout % kWout), co = int(i / kWout / kWout % kCout);
-  const int n = int(i / (int64_t(kWout) * kWout * kCout));
-  float sum = 0.0f;
-  for (int ci = 0; ci < kCin; ++ci) {
-    for (int ky = oy & 1; ky < 4; ky += 2) {
-      const int iy = (oy - ky) / 2;
-      if (iy < 0 || iy >= kH) continue;
-      for (int kx = ox & 1; kx < 4; kx += 2) {
-        const int ix = (ox - kx) / 2;
-        if (ix < 0 || ix >= kW) continue;
-        const float xv = __uint_as_float(__float_as_uint(x[((int64_t(n) * kCin + ci) * kH + iy) * kW + ix]) & ~0x1FFFu);
-        sum = fmaf(xv, w[((ci * kCout + co) * 4 + ky) * 4 + kx], sum);
-      }
-    }
-  }
-  y[i] = gate::gpu::fused_epilogue(sum, add_value, multiply_value);
-}
-
-__global__ void compare(const float* __restrict__ y, const float* __restrict__ ref, int64_t count, float tol,
-                        unsigned int* max_bits, unsigned long long* bad, unsigned long long* first_bad) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < count; i += int64_t(gridDim.x) * blockDim.x) {
-    const float d = fabsf(y[i] - ref[i]);
-    if (!(d <= tol * (1.0f + fabsf(ref[i])))) {
-      atomicAdd(bad, 1ull);
-      atomicMin(first_bad, static_cast<unsigned long long>(i));
-    }
-    if (d == d) atomicMax(max_bits, __float_as_uint(d));
-  }
-}
-
 uint32_t tf32_rna(float v) {
   uint32_t b;
   std::memcpy(&b, &v, 4);
@@ -303,11 +268,10 @@ int main(int argc, char** argv) {
       }
     }
   }
-  float *x = nullptr, *y = nullptr, *ref = nullptr, *w = nullptr;
+  float *x = nullptr, *y = nullptr, *w = nullptr;
   uint4* wpack = nullptr;
   CHECK_CUDA(cudaMalloc(&x, x_elems * 4));
   CHECK_CUDA(cudaMalloc(&y, y_elems * 4));
-  CHECK_CUDA(cudaMalloc(&ref, y_elems * 4));
   CHECK_CUDA(cudaMalloc(&w, w_elems * 4));
   CHECK_CUDA(cudaMalloc(&wpack, hpack.size() * 4));
   CHECK_CUDA(cudaMemcpy(x, hx.data(), x_elems * 4, cudaMemcpyHostToDevice));
@@ -318,45 +282,14 @@ int main(int argc, char** argv) {
   std::printf("%d ring stages, %d producer / %d computing registers, %d blocks\n", kRing, kProducerRegs, kComputeRegs,
               sms);
   // The check, for both signs of add_value (the seed's +0.5 clamps most outputs; −0.5 sends most through GELU).
-  unsigned int* max_bits = nullptr;
-  unsigned long long *bad = nullptr, *first_bad = nullptr;
-  CHECK_CUDA(cudaMalloc(&max_bits, 4));
-  CHECK_CUDA(cudaMalloc(&bad, 16));
-  first_bad = bad + 1;
   CHECK_CUDA(cudaFuncSetAttribute(swap_tf32_probe<0>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
   int failures = 0;
   for (const float add : {0.5f, -0.5f}) {
     CHECK_CUDA(cudaMemset(y, 0xFF, y_elems * 4));  // NaN everywhere: an output never written fails
     swap_tf32_probe<0><<<sms, 384, kSmemBytes>>>(x, wpack, y, add, 2.0f);
     CHECK_CUDA(cudaGetLastError());
-    reference<<<unsigned((y_elems + 255) / 256), 256>>>(x, w, ref, add, 2.0f);
-    CHECK_CUDA(cudaGetLastError());
-    CHECK_CUDA(cudaMemset(max_bits, 0, 4));
-    CHECK_CUDA(cudaMemset(bad, 0, 8));
-    CHECK_CUDA(cudaMemset(first_bad, 0xFF, 8));
-    compare<<<4 * sms, 256>>>(y, ref, int64_t(y_elems), 1e-4f, max_bits, bad, first_bad);
-    CHECK_CUDA(cudaDeviceSynchronize());
-    unsigned int mb = 0;
-    unsigned long long nb = 0, fb = 0;
-    CHECK_CUDA(cudaMemcpy(&mb, max_bits, 4, cudaMemcpyDeviceToHost));
-    CHECK_CUDA(cudaMemcpy(&nb, bad, 8, cudaMemcpyDeviceToHost));
-    CHECK_CUDA(cudaMemcpy(&fb, first_bad, 8, cudaMemcpyDeviceToHost));
-    float md;
-    std::memcpy(&md, &mb, 4);
-    std::printf("check, add %+.1f: %llu of %zu outputs off by more than 1e-4·(1 + |ref|), max |diff| %.3g", add, nb,
-                y_elems, md);
-    if (nb != 0) {
-      float got = 0, want = 0;
-      CHECK_CUDA(cudaMemcpy(&got, y + fb, 4, cudaMemcpyDeviceToHost));
-      CHECK_CUDA(cudaMemcpy(&want, ref + fb, 4, cudaMemcpyDeviceToHost));
-      const long long f = static_cast<long long>(fb);
-      std::printf("; first at n %lld co %lld oy %lld ox %lld: %g, want %g", f / (kCout * kWout * kWout),
-                  f / (kWout * kWout) % kCout, f / kWout % kWout, f % kWout, got, want);
-      ++failures;
-    }
-    std::printf("\n");
+    if (!probe_check<true>("swap tf32", x, w, y, ProbeShape{kN, kCin, kH, kW, kCout}, add, 2.0f, 1e-4f)) ++failures;
   }
-  CHECK_CUDA(cudaFree(ref));
   auto run = [&](auto mode_c, const char* what) {
     constexpr int kMode = decltype(mode_c)::value;
     CHECK_CUDA(cudaFuncSetAttribute(swap_tf32_probe<kMode>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
