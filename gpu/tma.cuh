@@ -131,6 +131,11 @@ __device__ __forceinline__ void setmaxnreg_inc() {
 __device__ __forceinline__ void named_barrier_sync(int id, int threads) {
   asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
 }
+// Arrives on barrier `id` without waiting: the other side of a named_barrier_sync hand-over (the two count together
+// to `threads`). Used by bench/gpu/swap16_probe.cu's ping-pong turns.
+__device__ __forceinline__ void named_barrier_arrive(int id, int threads) {
+  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+}
 // An 8-byte store to shared memory at addr + kOffset (a shared-space address; kOffset an immediate).
 template <int kOffset>
 __device__ __forceinline__ void st_shared_v2(uint32_t addr, float2 v) {
@@ -146,6 +151,11 @@ __device__ __forceinline__ float2 ld_shared_v2(uint32_t addr) {
 template <int kOffset>
 __device__ __forceinline__ void st_shared_u32(uint32_t addr, uint32_t v) {
   asm volatile("st.shared.u32 [%0+%2], %1;\n" ::"r"(addr), "r"(v), "n"(kOffset) : "memory");
+}
+// A 16-byte store to shared memory at addr (a shared-space address, 16-byte aligned).
+__device__ __forceinline__ void st_shared_v4(uint32_t addr, uint4 v) {
+  asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
+               : "memory");
 }
 
 // Host: a rank-3 tensor map over `base` (dims innermost first, byte strides of dims 1 and 2, box sizes), zero fill

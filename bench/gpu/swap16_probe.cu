@@ -21,10 +21,11 @@
 // + 1 no epilogue, + 2 no wgmma, + 8 plain stores instead of evict-first, + 32 no window loads, + 64 no stores, + 512
 // every window from image 0 (x from L2, no DRAM reads), + 1024 y of image 0 only (its 4.3 MB stay in L2: no DRAM
 // writes), + 2048 every run stored from its start rounded down to a sector, no 8-byte piece (no sector split between
-// items; y wrong at the runs' ends), + 4096 x fetched into L2 GATE_SWAP16_X_AHEAD images ahead (v4's prefetch_x).
-// + 8192 ping-pong: the warpgroups' wgmma take turns item by item. Variants measured once and dropped (bench/RESULTS.md, builds e34e670 and 765b033): the runs' edge pieces
-// plain, only whole sectors, a relaxed storer arrival, window loads without the proxy fence, one arrival per warp,
-// test_wait or a suspend-time hint — none changed the time.
+// items; y wrong at the runs' ends), + 4096 x fetched into L2 GATE_SWAP16_X_AHEAD images ahead (v4's prefetch_x),
+// + 8192 ping-pong (the warpgroups' wgmma take turns item by item). Variants measured once and dropped
+// (bench/RESULTS.md, builds e34e670 and 765b033): the runs' edge pieces plain, only whole sectors, a relaxed storer
+// arrival, window loads without the proxy fence, one arrival per warp, test_wait or a suspend-time hint — none changed
+// the time.
 // Answer (H100, 2026-11-27, bench/NOTES.md §25e): 0.318–0.326 ms against v4 f16's 0.332–0.335 in the same calls,
 // shared or independent streams alike (−3 to −4%). Its loads and stores alone take 0.28 ms, the stores alone 0.24–0.28
 // (0.17 with y resident in L2) whatever the storers' unrolling, registers or number: the data path, bound by the
@@ -109,11 +110,6 @@ constexpr int kStagingOffset = kStreams * kStages * kStageBytes;
 constexpr int kBarOffset = kStagingOffset + kStreams * kBufs * kStagingBytes;
 constexpr int kBarsPerStream = 2 * kStages + 2 * kBufs;
 constexpr int kSmemBytes = kBarOffset + kStreams * kBarsPerStream * 8 + 1024;
-
-// Arrives on named barrier `id` without waiting (bar.sync's partner: the producer side of a hand-over).
-__device__ __forceinline__ void named_barrier_arrive(int id, int threads) {
-  asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
-}
 
 #ifdef GATE_WGMMA_AVAILABLE
 __device__ __forceinline__ void wgmma_m64n64k16_f16_mn(float (&d)[32], const uint32_t (&a)[4], uint64_t b_desc,
@@ -279,6 +275,17 @@ __global__ void __launch_bounds__(384, 1)
   // item — warpgroup 1's wgmma of item i after warpgroup 0's, warpgroup 0's of item i + 1 after warpgroup 1's of i — so
   // that each one's epilogue runs under the other's wgmma instead of beside it (named barriers 1 and 2, 256 threads).
   constexpr bool kPingPong = (mode & 8192) != 0 && kStreams == 1;
+  // Unit u of an item from window stage `stage`: its k16 steps (channels 8k .. 8k + 7 of the unit, both rows: lines
+  // 16k ..), the tw = 0 taps into d and the tw = 1 taps into d1; the first step of unit 0 overwrites.
+  auto unit_wgmma = [&](float (&d)[32], float (&d1)[32], int stage, int u) {
+#pragma unroll
+    for (int k = 0; k < kUnitSteps; ++k) {
+      const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + stage * kStageBytes + k * 2048), 8192, 1024) |
+                          (uint64_t(1) << 62);
+      wgmma_m64n64k16_f16_mn(d, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
+      wgmma_m64n64k16_f16_mn(d1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
+    }
+  };
   // An item's end: its accumulators final, the staging buffer's turn, the epilogue into it (v4 16-bit's), the staged
   // arrival.
   auto finish = [&](float (&acc)[32], float (&acc1)[32], int i) {
@@ -311,7 +318,8 @@ __global__ void __launch_bounds__(384, 1)
         }
       }
       // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
-      // × multiply unless the warp's values are all zero.
+      // × multiply unless the warp's values are all zero: v4_gelu_multiply's operations for the positive, finite
+      // multiply_value the probe uses, written out so that acc and q-column W share one vote, as measured.
       uint32_t bits = 0;
 #pragma unroll
       for (int e = 0; e < 32; ++e) {
@@ -368,13 +376,7 @@ __global__ void __launch_bounds__(384, 1)
         s = 0;
         round ^= 1u;
       }
-#pragma unroll
-      for (int k = 0; k < kUnitSteps; ++k) {
-        const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + st[u] * kStageBytes + k * 2048), 8192, 1024) |
-                            (uint64_t(1) << 62);
-        wgmma_m64n64k16_f16_mn(d, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
-        wgmma_m64n64k16_f16_mn(d1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
-      }
+      unit_wgmma(d, d1, st[u], u);
     }
     wgmma_commit();
   };
@@ -421,13 +423,7 @@ __global__ void __launch_bounds__(384, 1)
       } else {
         cur_group[u % kGroupUnits] = cur;
         if (u % kGroupUnits == 0) wgmma_fence();
-#pragma unroll
-        for (int k = 0; k < kUnitSteps; ++k) {  // k16 step: channels 8k .. 8k + 7 of the unit, both rows (lines 16k ..)
-          const uint64_t bd = wgmma_desc_k_major(base + uint32_t(stage0 + cur * kStageBytes + k * 2048), 8192, 1024) |
-                              (uint64_t(1) << 62);
-          wgmma_m64n64k16_f16_mn(acc, a[(kUnitSteps * u + k) * 2], bd, u > 0 || k > 0 ? 1 : 0);
-          wgmma_m64n64k16_f16_mn(acc1, a[(kUnitSteps * u + k) * 2 + 1], bd, u > 0 || k > 0 ? 1 : 0);
-        }
+        unit_wgmma(acc, acc1, cur, u);
         if (u % kGroupUnits == kGroupUnits - 1) {  // a commit group of kGroupUnits units
           wgmma_commit();
           wgmma_wait<1>();

@@ -58,7 +58,7 @@
 namespace {
 
 constexpr int kN = 128, kCin = 64, kH = 64, kW = 64, kCout = 128, kQ = kH + 1, kWout = 2 * kW + 2;
-constexpr int kCols = 72;                                  // wgmma N
+constexpr int kCols = 72, kAcc = kCols / 2;               // wgmma N; accumulators a thread (m64n72)
 constexpr int kSlots = 80, kChunkBytes = kSlots * 16;      // one 4-channel chunk of an input row
 constexpr int kStageBytes = (kCin / 4) * kChunkBytes;      // 20,480
 constexpr int kRing = GATE_SWAPTF32_RING, kZeroStage = kRing;
@@ -69,7 +69,7 @@ constexpr int kProducerRegs = GATE_SWAPTF32_PRODUCER_REGS;
 constexpr int kComputeRegs = (65536 - 128 * kProducerRegs) / 256 / 8 * 8;
 
 #ifdef GATE_WGMMA_AVAILABLE
-__device__ __forceinline__ void wgmma_m64n72k8_tf32(float (&d)[36], const uint32_t (&a)[4], uint64_t b_desc,
+__device__ __forceinline__ void wgmma_m64n72k8_tf32(float (&d)[kAcc], const uint32_t (&a)[4], uint64_t b_desc,
                                                     int accumulate) {
   asm volatile(
       "{\n.reg .pred p;\nsetp.ne.b32 p, %41, 0;\n"
@@ -84,11 +84,6 @@ __device__ __forceinline__ void wgmma_m64n72k8_tf32(float (&d)[36], const uint32
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(b_desc), "r"(accumulate));
 }
 #endif
-
-__device__ __forceinline__ void st_shared_v4(uint32_t addr, uint4 v) {
-  asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w)
-               : "memory");
-}
 
 // wpack: per 16-channel group (8), per thread of its warpgroup (128), 32 A fragments of 4 registers (uint4).
 template <int mode>
@@ -162,10 +157,10 @@ __global__ void __launch_bounds__(384, 1)
       if (q < kH) mbarrier_wait_uniform(full(t % kRing), uint32_t((t / kRing) & 1));
       const uint32_t row0 = q < kH ? stage(t % kRing) : stage(kZeroStage);          // dy = 0: input row q
       const uint32_t row1 = q > 0 ? stage((t - 1) % kRing) : stage(kZeroStage);   // dy = 1: input row q − 1
-      float acc[kCols / 2];  // m64n72: 36 a thread
+      float acc[kAcc];
       if constexpr ((mode & 2) != 0) {
 #pragma unroll
-        for (int e = 0; e < 36; ++e) acc[e] = 0.0f;
+        for (int e = 0; e < kAcc; ++e) acc[e] = 0.0f;
       } else {
         wgmma_fence();
 #pragma unroll
@@ -182,16 +177,19 @@ __global__ void __launch_bounds__(384, 1)
       }
       if (q > 0 && lane == 0) mbarrier_arrive(empty((t - 1) % kRing));  // input row q − 1 is done with
       if constexpr ((mode & 1) == 0) {
+        // v4's epilogue (v4_epilogue_values, no bias): clamp, one vote, GELU in chunks, × multiply unless the warp's
+        // values are all zero — v4_gelu_multiply's operations for the positive, finite multiply_value the probe uses,
+        // written out because this target builds as C++17 and gpu/fused_v4_flavors.cuh needs C++20.
         uint32_t bits = 0;
 #pragma unroll
-        for (int e = 0; e < 36; ++e) {
+        for (int e = 0; e < kAcc; ++e) {
           acc[e] = clamp_nonpositive(acc[e] + add_value);
           bits |= __float_as_uint(acc[e]);
         }
         if (__any_sync(0xFFFFFFFFu, (bits & 0x7FFFFFFFu) != 0)) {
-          epilogue_gelu_chunks<36, false, 4>(acc, (bits & 0x7FFFFFFFu) != 0);
+          epilogue_gelu_chunks<kAcc, false, 4>(acc, (bits & 0x7FFFFFFFu) != 0);
 #pragma unroll
-          for (int e = 0; e < 36; ++e) acc[e] *= multiply_value;
+          for (int e = 0; e < kAcc; ++e) acc[e] *= multiply_value;
         }
       }
       if constexpr ((mode & 4) != 0) {  // no stores; the accumulators (and so the wgmma) kept live
