@@ -11,6 +11,8 @@
 #include "gpu/fused_v3_launchers.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/fused_v4_launchers.hpp"
+#include "gpu/fused_v6_geometry.hpp"
+#include "gpu/fused_v6_launchers.hpp"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/per_device.hpp"
 #include "gpu/phase_geometry.hpp"
@@ -22,7 +24,7 @@ const std::vector<Variant>& all_variants() {
                                       Variant::kV2Ffma,   Variant::kV2MmaF16,  Variant::kV2MmaBf16,
                                       Variant::kV3MmaTf32, Variant::kV3MmaF16, Variant::kV3MmaBf16,
                                       Variant::kV4WgmmaTf32, Variant::kV4Wgmma3xTf32, Variant::kV4WgmmaF16,
-                                      Variant::kV4WgmmaBf16};
+                                      Variant::kV4WgmmaBf16, Variant::kV6SwapF16, Variant::kV6SwapBf16};
   return v;
 }
 
@@ -41,6 +43,8 @@ const char* variant_name(Variant v) {
     case Variant::kV4Wgmma3xTf32: return "fused_v4_wgmma_3xtf32";
     case Variant::kV4WgmmaF16: return "fused_v4_wgmma_f16";
     case Variant::kV4WgmmaBf16: return "fused_v4_wgmma_bf16";
+    case Variant::kV6SwapF16: return "fused_v6_swap_f16";
+    case Variant::kV6SwapBf16: return "fused_v6_swap_bf16";
   }
   return "?";
 }
@@ -82,6 +86,15 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
   };
   if (v == Variant::kV1Direct) return true;  // fp32 fma: meets every contract
   const bool f32 = p.dtype == DType::kFloat32;
+  if (v == Variant::kV6SwapF16 || v == Variant::kV6SwapBf16) {
+    if (v == Variant::kV6SwapF16 && p.dtype != DType::kFloat16) return no("float16 storage only");
+    if (v == Variant::kV6SwapBf16 && p.dtype != DType::kBFloat16) return no("bfloat16 storage only");
+    int smem_optin = 0;
+    if (!sm90_device(&smem_optin)) return no("wgmma needs a compute capability 9.0 GPU (built for sm_90a)");
+    const char* why = nullptr;
+    if (!v6_supports(make_kernel_shape(p), smem_optin, &why)) return no(std::string("fused_v6: ") + why);
+    return true;
+  }
   if (v == Variant::kV4WgmmaTf32 || v == Variant::kV4Wgmma3xTf32 || v == Variant::kV4WgmmaF16 ||
       v == Variant::kV4WgmmaBf16) {
     if ((v == Variant::kV4WgmmaTf32 || v == Variant::kV4Wgmma3xTf32) && !f32) return no("float32 storage only");
@@ -131,7 +144,9 @@ bool variant_supports(const Problem& p, Variant v, std::string* why_not) {
     case Variant::kV4WgmmaTf32:
     case Variant::kV4Wgmma3xTf32:
     case Variant::kV4WgmmaF16:
-    case Variant::kV4WgmmaBf16: break;
+    case Variant::kV4WgmmaBf16:
+    case Variant::kV6SwapF16:
+    case Variant::kV6SwapBf16: break;
   }
   const char* why = nullptr;
   if (!phase_gemm_supports(make_kernel_shape(p), &why)) return no(std::string("phase-GEMM: ") + why);
@@ -179,6 +194,8 @@ void launch_fused(const Problem& p, Variant v, const void* x, const void* weight
     case Variant::kV4Wgmma3xTf32: return launch_v4_wgmma_3xtf32(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaF16: return launch_v4_wgmma_f16(s, x, weight, bias, y, stream);
     case Variant::kV4WgmmaBf16: return launch_v4_wgmma_bf16(s, x, weight, bias, y, stream);
+    case Variant::kV6SwapF16: return launch_v6_swap_f16(s, x, weight, bias, y, stream);
+    case Variant::kV6SwapBf16: return launch_v6_swap_bf16(s, x, weight, bias, y, stream);
   }
   throw GpuError("launch_fused: unhandled variant");
 }

@@ -80,6 +80,15 @@ std::vector<Case> catalogue(bool quick, bool seed_full) {
   // and 3xTF32), small enough for the sanitizers: one image, 4 q-rows, both output row parities, GELU on most outputs.
   add_all_dtypes(c, make("v4_staged_rows", 1, 16, 64, 3, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, -0.5f, 2.0f),
                  -1.0f, 1.0f);
+  // fused_v6_swap (16-bit, W = 64, Cin 32): 5 images × 32 q-rows on one n-tile, more items than a 132-SM card has
+  // blocks, so that blocks take two q-rows in a row and the storer carries run tails between them; GELU on most
+  // outputs, no bias.
+  for (DType d : {DType::kFloat16, DType::kBFloat16}) {
+    Problem p = make("v6_carried_runs", 5, 32, 32, 31, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, false, -0.3f, 1.5f);
+    p.dtype = d;
+    p.name += std::string("_") + gate::to_string(d);
+    c.push_back({p, -1.0f, 1.0f});
+  }
   if (quick) return c;
   // fused_v3: several m- and n-tiles, no bias, negative multiply, a row pitch (WP = 44) not a divisor of the tile.
   add_all_dtypes(c, make("v3_tiles_nobias", 3, 24, 96, 10, 40, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, false, 0.02f, -1.5f),

@@ -33,22 +33,24 @@ Problem base(const char* name, int64_t N, int64_t Cin, int64_t Cout, int64_t H, 
   return p;
 }
 
-// Runs every variant offered for p on the inputs in and requires each to pass; returns how many ran.
-int check_variants(const Problem& p, const gate::gpu_test::Inputs& in) {
+// Runs every variant offered for p on the inputs in and requires each to pass, and (zero_signs) every zero to have the
+// reference's sign; returns how many ran. Where conv sums cross zero (signed inputs, a bias and a small add), a sum
+// within its rounding of 0 may clamp to either zero: such mismatches are reported, not failed (DESIGN.md).
+int check_variants(const Problem& p, const gate::gpu_test::Inputs& in, bool zero_signs = true) {
   const auto expected = gate::gpu_test::make_expected(p, in);
   const auto variants = gate::gpu::kernel_variants(p);
   for (const auto& v : variants) {
     const auto r = gate::gpu_test::run_and_compare(p, in, expected, v);
     INFO(gate::describe(p) << "\n" << gate::gpu_test::summary(v, r));
     CHECK(r.passed());
-    CHECK(r.signed_zero_mismatches == 0);
+    if (zero_signs) CHECK(r.signed_zero_mismatches == 0);
   }
   return int(variants.size());
 }
 
 // The same on inputs drawn from seed (x uniform in [x_lo, x_hi)).
-int check_all_variants(const Problem& p, uint64_t seed, float x_lo = 0.0f, float x_hi = 1.0f) {
-  return check_variants(p, gate::gpu_test::make_inputs(p, seed, x_lo, x_hi));
+int check_all_variants(const Problem& p, uint64_t seed, float x_lo = 0.0f, float x_hi = 1.0f, bool zero_signs = true) {
+  return check_variants(p, gate::gpu_test::make_inputs(p, seed, x_lo, x_hi), zero_signs);
 }
 
 }  // namespace
@@ -387,10 +389,13 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
   // elements on keeps v4's fast paths but flips their shifts (fused_v4_geometry.hpp): TF32's 16 bytes off a 32-byte
   // sector (v4_out_shift), 16-bit's 8 bytes off a 16-byte boundary (v4_run_shift); H odd gives every plane the
   // shift of the first, H even alternates it.
+  // Cin 32 with 48 images: fused_v6_swap too (16-bit), whose blocks then take two or three q-rows each and carry runs'
+  // tails between them; y 4 elements on moves every run's sector offset by 8 bytes.
+  for (const auto [n, cin] : {std::pair{1, 16}, std::pair{48, 32}})
   for (const int h : {5, 6})
   for (auto [d, pr] : {std::pair{DType::kFloat32, Precision::kTf32}, std::pair{DType::kFloat32, Precision::kFp32},
                        std::pair{DType::kFloat16, Precision::kFp32}}) {
-    Problem p = base("offsets", 1, 16, 32, h, 64, 4, 4);
+    Problem p = base("offsets", n, cin, 32, h, 64, 4, 4);
     p.stride = {2, 2};
     p.dtype = d;
     p.precision = pr;
@@ -431,5 +436,53 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
         CHECK(r.passed());
       }
     }
+  }
+}
+
+TEST_CASE("gpu: fused_v6_swap over blocks of several q-rows, image ends, bias, signs and special values", "[gpu]") {
+  // W = 64, Cin 32 and 64 (one and two window units an item), Cout 128: 4 n-tiles, on a 132-SM card 33 blocks each,
+  // whose contiguous ranges of 5 × 36 q-rows take 5 or 6 items and cross an image's end (the storer carries each run's
+  // tail to the next q-row within an image only). Offered exactly for 16-bit storage on sm_90; every variant offered
+  // is checked against the reference.
+  Problem p = base("v6", 5, 32, 128, 35, 64, 4, 4);
+  p.stride = {2, 2};
+  const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
+  for (const int64_t cin : {32, 64}) {
+    p.Cin = cin;
+    for (const DType d : {DType::kFloat16, DType::kBFloat16}) {
+      p.dtype = d;
+      const std::string v6 = d == DType::kFloat16 ? "fused_v6_swap_f16" : "fused_v6_swap_bf16";
+      const auto names = gate::gpu::kernel_variants(p);
+      CHECK((std::find(names.begin(), names.end(), v6) != names.end()) == sm90);
+      for (const bool bias : {true, false}) {
+        p.has_bias = bias;
+        p.add_value = bias ? 0.02f : -0.2f;  // most outputs clamp / most outputs negative: GELU in every warp
+        p.multiply_value = bias ? 2.0f : -1.5f;
+        INFO("Cin " << cin << " dtype " << int(d) << " bias " << bias);
+        // (With the bias and add 0.02, fused_v1_direct's float32 sum and the double reference gave zeros of opposite
+        // signs once in 6 M outputs, H100 2026-11-28: the zeros' signs are not required here.)
+        CHECK(check_all_variants(p, 31, -1.0f, 1.0f, !bias) == int(names.size()));
+      }
+    }
+  }
+}
+
+TEST_CASE("gpu: fused_v6_swap with NaN and infinities in x, every output clamped, multiply by ±m and infinity",
+          "[gpu]") {
+  // 3 images × 8 q-rows on one n-tile (a q-row a block on a 132-SM card): NaN and ±inf through v6's epilogue, one of
+  // them in q-column W's inputs (column 63 of image 1's first row), and the all-zero path (v4_zeros_stay).
+  Problem q = base("v6special", 3, 32, 32, 7, 64, 4, 4);
+  q.stride = {2, 2};
+  q.dtype = DType::kFloat16;
+  auto in = gate::gpu_test::make_inputs(q, 32);
+  in.x.values[5] = std::numeric_limits<float>::quiet_NaN();
+  in.x.values[64 * 7 * 32 + 63] = std::numeric_limits<float>::infinity();
+  in.x.values[in.x.values.size() - 1] = -std::numeric_limits<float>::infinity();
+  CHECK(check_variants(q, in) == int(gate::gpu::kernel_variants(q).size()));
+  q.add_value = 1000.0f;
+  for (const float mul : {2.0f, -1.5f, std::numeric_limits<float>::infinity()}) {
+    q.multiply_value = mul;
+    INFO("all clamped, multiply " << mul);
+    CHECK(check_all_variants(q, 33) == int(gate::gpu::kernel_variants(q).size()));
   }
 }
