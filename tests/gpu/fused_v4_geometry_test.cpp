@@ -12,6 +12,7 @@
 #include "core/problem.hpp"
 #include "gpu/fused_v4_geometry.hpp"
 #include "gpu/kernel_shape.hpp"
+#include "tests/gpu/stride2_k4_shape.hpp"
 
 namespace {
 
@@ -20,14 +21,8 @@ using gate::gpu::V4Geometry;
 
 constexpr V4Config kConfigs[] = {gate::gpu::kV4ConfigTf32, gate::gpu::kV4Config16Bit, gate::gpu::kV4Config3xTf32};
 
-constexpr int kH100SmemOptin = 232448;  // cudaDevAttrMaxSharedMemoryPerBlockOptin on the H100 (227 KB)
-
-gate::gpu::KernelShape shape(int N, int Cin, int Cout, int H, int W) {
-  gate::Problem p;
-  p.N = N, p.Cin = Cin, p.Cout = Cout, p.H = H, p.W = W, p.kH = 4, p.kW = 4;
-  p.stride = {2, 2};
-  return gate::gpu::make_kernel_shape(p);
-}
+using gate::gpu_test::kH100SmemOptin;
+constexpr auto shape = gate::gpu_test::stride2_k4_shape;
 
 // The kernel's fragment addressing, modelled for every item of an image, lane and tap: the element a lane reads for
 // pixel m's tap (th, tw) lies inside its channel's box and is x[qh − th][qw − tw] of that pixel's q-pixel (the box's

@@ -11,6 +11,7 @@
 #include "core/problem.hpp"
 #include "gpu/fused_v6_geometry.hpp"
 #include "gpu/kernel_shape.hpp"
+#include "tests/gpu/stride2_k4_shape.hpp"
 
 namespace {
 
@@ -19,14 +20,8 @@ using gate::gpu::kV6RunBytes;
 using gate::gpu::kV6SlotBytes;
 using gate::gpu::V6Range;
 
-constexpr int kH100SmemOptin = 232448;  // cudaDevAttrMaxSharedMemoryPerBlockOptin on the H100 (227 KB)
-
-gate::gpu::KernelShape shape(int N, int Cin, int Cout, int H, int W) {
-  gate::Problem p;
-  p.N = N, p.Cin = Cin, p.Cout = Cout, p.H = H, p.W = W, p.kH = 4, p.kW = 4;
-  p.stride = {2, 2};
-  return gate::gpu::make_kernel_shape(p);
-}
+using gate::gpu_test::kH100SmemOptin;
+constexpr auto shape = gate::gpu_test::stride2_k4_shape;
 
 // One plane's runs (q-rows 0 .. H of one image, items img·(H + 1) .. of the n-tile), the plane starting `start` bytes
 // into a byte array, as the storer writes them when the items are cut into chunks of chunk_items: each slot holds its
