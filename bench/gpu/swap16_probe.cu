@@ -36,6 +36,8 @@
 // warpgroup's epilogue between its own wgmma. A delayed warpgroup 1, independent streams, ping-pong turns (+ 8192) and
 // x fetched ahead into L2 (+ 4096) change nothing. (Before §29 modes 1 and 65 left the accumulators unread and ptxas
 // dropped the wgmma: their figures in §25e are the loads and barriers alone.)
+// Built into gpu/ as fused_v6_swap (§30): its kernel at the probe's speed, 5–6% under v4's kernel. The "−11%" above
+// set this probe's kernel alone against v4's whole launch as gpu_bench times it (host work and weight pack), §30c.
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
