@@ -34,15 +34,16 @@ gate::Problem from_abi(const gate_problem_v1& a) {
 // 3xTF32 1.78 where v4 applies (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.89, v3 tf32
 // 1.33; v2 f16/bf16 2.05, v2 tf32 2.30; FFMA 4.49 ms and 3xTF32 4.45 ms about even; the same order on the H100 at
 // 18:48); fused_v1_direct runs every valid problem.
-// fused_v6_swap (16-bit, W = 64, Cin 32 or 64) is listed after v4: on the seed it measured even with v4 in float16 and
-// 4% under it in bfloat16, and 0–4% over it on GELU-heavy data (H100, 2026-11-28 02:05 UTC, bench/RESULTS.md): not a
-// clear win, so v4, which takes every problem v6 takes, keeps them here.
+// fused_v6_swap (16-bit, W = 64, Cin 32 or 64) comes before v4 where it applies: on the seed its launch measured 2–7%
+// under v4's (H100, 2026-11-28 02:21 and 02:25 UTC: float16 0.317 / 0.324 ms against 0.342 / 0.329, bfloat16 0.315 /
+// 0.311 against 0.340 / 0.327), though 2–5% over it on GELU-heavy data (add −0.5; bench/RESULTS.md, NOTES §30).
 constexpr gate::gpu::Variant kPreference[] = {
+    gate::gpu::Variant::kV6SwapF16,  gate::gpu::Variant::kV6SwapBf16,
     gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,
     gate::gpu::Variant::kV3MmaF16,   gate::gpu::Variant::kV3MmaBf16,   gate::gpu::Variant::kV3MmaTf32,
     gate::gpu::Variant::kV2MmaF16,   gate::gpu::Variant::kV2MmaBf16,   gate::gpu::Variant::kV2MmaTf32,
     gate::gpu::Variant::kV4Wgmma3xTf32, gate::gpu::Variant::kV2Ffma, gate::gpu::Variant::kV2Mma3xTf32,
-    gate::gpu::Variant::kV6SwapF16,  gate::gpu::Variant::kV6SwapBf16,  gate::gpu::Variant::kV1Direct,
+    gate::gpu::Variant::kV1Direct,
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
-// The launcher shared by fused_v6_swap's two translation units (float16, bfloat16): packs the weights into a
-// stream-ordered scratch buffer (fused_v6_pack_weights), then runs the persistent kernel, one block per SM, x read
-// through a TMA tensor map. x not 16-byte aligned (the TMA) or y not 8-byte aligned (the runs' sector offsets,
-// fused_v6_geometry.hpp) go to `fallback`, v4's launcher of the same flavour.
+// The launcher shared by fused_v6_swap's two translation units (float16, bfloat16): one launch of the persistent
+// kernel, one block per SM, x read through a TMA tensor map, the weights gathered by the kernel itself. x not 16-byte
+// aligned (the TMA), y not 8-byte aligned (the runs' sector offsets, fused_v6_geometry.hpp) or the weight not 8-byte
+// aligned (v6_load_a's loads) go to `fallback`, v4's launcher of the same flavour.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,6 @@
 #include "gpu/fused_v6_swap.cuh"
 #include "gpu/kernel_shape.hpp"
 #include "gpu/per_device.hpp"
-#include "gpu/scratch_pool.hpp"
 
 namespace gate::gpu {
 
@@ -20,7 +19,8 @@ using V6Fallback = void (*)(const KernelShape&, const void*, const void*, const 
 template <class Flavor>
 void launch_v6(const KernelShape& s, const void* x, const void* w, const void* bias, void* y, cudaStream_t stream,
                CUtensorMapDataType tma_type, V6Fallback fallback) {
-  if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % 8 != 0) {
+  if (reinterpret_cast<uintptr_t>(x) % 16 != 0 || reinterpret_cast<uintptr_t>(y) % 8 != 0 ||
+      reinterpret_cast<uintptr_t>(w) % 8 != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
   const auto kernel = s.Cin == kV6UnitCi ? fused_v6_swap<Flavor, 1> : fused_v6_swap<Flavor, 2>;
@@ -34,16 +34,9 @@ void launch_v6(const KernelShape& s, const void* x, const void* w, const void* b
   const uint64_t strides[2] = {uint64_t(s.W) * 2, uint64_t(s.H) * s.W * 2};
   const uint32_t box[3] = {uint32_t(kV6W), 2, uint32_t(kV6UnitCi)};
   const CUtensorMap x_map = make_tensor_map_3d(x, tma_type, dims, strides, box, CU_TENSOR_MAP_SWIZZLE_128B);
-  const int64_t words = int64_t(g.n_tiles) * 256 * s.Cin;  // Cin registers a thread, 256 computing threads a tile
-  void* packed = scratch_alloc_async(size_t(words) * 4, stream);
-  const int pack_blocks = int((words + 255) / 256 < 4096 ? (words + 255) / 256 : 4096);
-  fused_v6_pack_weights<Flavor><<<pack_blocks, 256, 0, stream>>>(g.n_tiles, s.Cin, s.Cout, static_cast<const uint16_t*>(w),
-                                                         static_cast<uint32_t*>(packed));
-  GATE_CUDA_CHECK(cudaGetLastError());
   kernel<<<unsigned(g.n_tiles * g.blocks_per_tile), kV6Threads, kV6SmemBytes, stream>>>(
-      g, x_map, static_cast<const uint4*>(packed), static_cast<const uint16_t*>(bias), static_cast<uint16_t*>(y));
+      g, x_map, static_cast<const uint16_t*>(w), static_cast<const uint16_t*>(bias), static_cast<uint16_t*>(y));
   GATE_CUDA_CHECK(cudaGetLastError());
-  scratch_free_async(packed, stream);
 }
 
 }  // namespace gate::gpu

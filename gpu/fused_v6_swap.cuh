@@ -1,9 +1,9 @@
 // fused_v6_swap: the stride-2 k=4 fast path for float16 and bfloat16 on Hopper (sm_90a), with wgmma's operands the
 // other way round from v4's (bench/NOTES.md §25e, §29c, §30; the design was measured first as bench/gpu/swap16_probe).
 // The weights are A, held in registers for the whole kernel: a computing warpgroup's 16 output channels × 4 phases are
-// M = 64 rows, × K = Cin · 2 input rows, in Cin registers a thread (fused_v6_pack_weights writes them in the fragment
-// layout). x is B, read by descriptor straight from the window stages as the TMA wrote them (MN-major, 128-byte
-// swizzle: a line is the 64 pixels of one input channel and row), N = the q-row's 64 q-columns (W = 64). A k16 step is
+// M = 64 rows, × K = Cin · 2 input rows, in Cin registers a thread (v6_load_a gathers them in the fragment layout).
+// x is B, read by descriptor straight from the window stages as the TMA wrote them (MN-major, 128-byte swizzle: a line
+// is the 64 pixels of one input channel and row), N = the q-row's 64 q-columns (W = 64). A k16 step is
 // 8 channels × the two input rows of the window (q-rows qh − 1 and qh; K index 2c + row, the box's lines in order).
 // The taps with kx = px + 2 (tw = 1) read the same B with their own weights, into a second accumulator set whose
 // column n belongs to q-column n + 1: the epilogue adds it one column on (a shuffle per register pair), and its column
@@ -44,39 +44,39 @@ struct FlavorV6Bf16 {
 // The producer warpgroup's registers (setmaxnreg); the computing warpgroups take the rest.
 inline constexpr int kV6ProducerRegs = 40;
 
-// The A fragments from PyTorch's weight [Cin][Cout][4][4] (16-bit patterns, copied as they are): for computing
-// warpgroup wg of n-tile tile, thread t (warp wp, g = lane / 4, c = lane % 4), fragment f = 2·step + tw, register r —
-// word ((tile·2 + wg)·128 + t)·(Cin / 4)·4 + 4f + r holds K pair 2c (+ 8 for r >= 2) of row g (+ 8 for odd r), the
-// lower K in the low half (the mma.sync m16n8k16 A layout that wgmma takes from registers). Row g is px 0 and row
-// g + 8 px 1 of output channel 32·tile + 16·wg + 8·(wp mod 2) + g at output row parity py = wp / 2; K index kk of
-// step `step` is input channel 8·step + kk / 2 and window row kk mod 2 (q-row qh − 1, then qh: dy = 1 − kk mod 2);
-// the weight is w[ci][co][py + 2·dy][px + 2·tw]. (A template, one instance per flavour's translation unit, so that the
-// two units do not both define it.)
-template <class Flavor>
-__global__ void fused_v6_pack_weights(int n_tiles, int cin, int cout, const uint16_t* __restrict__ w,
-                                      uint32_t* __restrict__ packed) {
-  const int frags = cin / 4;
-  const int64_t words = int64_t(n_tiles) * 256 * frags * 4;
-  for (int64_t idx = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; idx < words; idx += int64_t(gridDim.x) * blockDim.x) {
-    const int r = int(idx & 3), f = int((idx >> 2) % frags);
-    const int64_t thread = (idx >> 2) / frags;
-    const int t = int(thread % 128), tile_wg = int(thread / 128);
-    const int wp = t / 32, g = (t % 32) / 4, c = t % 4;
-    const int co = 16 * tile_wg + 8 * (wp & 1) + g, py = wp >> 1, step = f / 2, tw = f % 2, px = r & 1;
-    uint32_t word = 0;
+// The A fragments come straight from PyTorch's weight [Cin][Cout][4][4] (16-bit patterns, copied as they are), each
+// computing thread gathering its own at the kernel's start (no pack kernel, no workspace: a launch is the main kernel
+// alone). Thread t of a computing warpgroup (warp wp, g = lane / 4, c = lane % 4), fragment f = 2·step + tw, register r
+// holds K pair 2c (+ 8 for r >= 2) of row g (+ 8 for odd r), the lower K in the low half (the mma.sync m16n8k16 A
+// layout that wgmma takes from registers). Row g is px 0 and row g + 8 px 1 of output channel co (the warp's channel
+// g) at output row parity py = wp / 2; K index kk of step `step` is input channel 8·step + kk / 2 and window row
+// kk mod 2 (q-row qh − 1, then qh: dy = 1 − kk mod 2); the weight is w[ci][co][py + 2·dy][px + 2·tw]. So register
+// (f, r) pairs kx = px + 2·tw of rows ky = py + 2 (low half) and py (high) of channel ci = 8·step + c + 4·(r / 2): one
+// 8-byte load takes a row's four kx (w 8-byte aligned: the launcher's condition), 4·Cin/8 loads a thread.
+template <int kFrags>
+__device__ __forceinline__ void v6_load_a(uint32_t (&a)[kFrags][4], const uint16_t* __restrict__ w, int cout, int co,
+                                          int py, int c) {
 #pragma unroll
-    for (int half = 0; half < 2; ++half) {
-      const int kk = 2 * c + 8 * (r >> 1) + half, ci = 8 * step + kk / 2, dy = 1 - kk % 2;
-      word |= uint32_t(w[((int64_t(ci) * cout + co) * 4 + py + 2 * dy) * 4 + px + 2 * tw]) << (16 * half);
+  for (int step = 0; step < kFrags / 2; ++step) {
+#pragma unroll
+    for (int q = 0; q < 2; ++q) {
+      const uint16_t* taps = w + (int64_t(8 * step + c + 4 * q) * cout + co) * 16;  // w[ci][co][0][0]
+      const uint2 lo = *reinterpret_cast<const uint2*>(taps + 4 * (py + 2));  // ky = py + 2: kx 0, 1 | 2, 3
+      const uint2 hi = *reinterpret_cast<const uint2*>(taps + 4 * py);        // ky = py
+#pragma unroll
+      for (int tw = 0; tw < 2; ++tw) {
+        const uint32_t l = tw == 0 ? lo.x : lo.y, h = tw == 0 ? hi.x : hi.y;  // kx = 2tw (low 16 bits), 2tw + 1
+        a[2 * step + tw][2 * q] = (l & 0xFFFFu) | (h << 16);       // px 0
+        a[2 * step + tw][2 * q + 1] = (l >> 16) | (h & 0xFFFF0000u);  // px 1
+      }
     }
-    packed[idx] = word;
   }
 }
 
-// kUnits = Cin / 32. wpack: fused_v6_pack_weights' words; bias: Cout values or nullptr (g.has_bias false).
+// kUnits = Cin / 32. w: PyTorch's weight; bias: Cout values or nullptr (g.has_bias false).
 template <class Flavor, int kUnits>
 __global__ void __launch_bounds__(kV6Threads, 1)
-    fused_v6_swap(const V6Geometry g, const __grid_constant__ CUtensorMap x_map, const uint4* __restrict__ wpack,
+    fused_v6_swap(const V6Geometry g, const __grid_constant__ CUtensorMap x_map, const uint16_t* __restrict__ w,
                   const uint16_t* __restrict__ bias, uint16_t* __restrict__ y) {
 #ifdef GATE_WGMMA_AVAILABLE
   using Storage = typename Flavor::Storage;
@@ -222,18 +222,11 @@ __global__ void __launch_bounds__(kV6Threads, 1)
     return;
   }
   setmaxnreg_inc<(64512 - 128 * kV6ProducerRegs) / 256 / 8 * 8>();
-  // The warpgroup's weights, for the whole kernel.
-  uint32_t a[kFrags][4];
-  {
-    const uint4* w = wpack + (int64_t(tile * 2 + wg) * 128 + (tid & 127)) * kFrags;
-#pragma unroll
-    for (int f = 0; f < kFrags; ++f) {
-      const uint4 v = w[f];
-      a[f][0] = v.x, a[f][1] = v.y, a[f][2] = v.z, a[f][3] = v.w;
-    }
-  }
   // Warp w's 16 rows: channel ch = 16·wg + 8·(w mod 2) + g, output row parity py = w / 2, px 0 (row g), 1 (g + 8).
   const int gl = lane >> 2, cl = lane & 3, ch = 16 * wg + 8 * (warp & 1) + gl, py = warp >> 1;
+  // The warpgroup's weights, for the whole kernel.
+  uint32_t a[kFrags][4];
+  v6_load_a(a, w, g.Cout, tile * kV6CoutPerTile + ch, py, cl);
   // bias + add_value as one float (one rounding, as v4_epilogue_values forms it).
   const float bias_add = (g.has_bias ? Storage::load(bias[tile * kV6CoutPerTile + ch]) : 0.0f) + g.add_value;
   // The low 32 bits of y's address, of an image's n-tile stride (Cout planes) and of channel ch's plane offset

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -402,20 +403,24 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
     const auto in = gate::gpu_test::make_inputs(p, 13);
     const auto expected = gate::gpu_test::make_expected(p, in);
     const size_t elem = size_t(gate::dtype_bytes(d));
-    for (auto [x_off, y_off] :
-         {std::pair{0, 1}, std::pair{0, 2}, std::pair{0, 3}, std::pair{0, 4}, std::pair{1, 0}, std::pair{3, 2}}) {
+    // (x, y, weight) offsets; the weight 1 element on takes fused_v6_swap (8-byte weight loads) to its fallback.
+    for (auto [x_off, y_off, w_off] : {std::tuple{0, 1, 0}, std::tuple{0, 2, 0}, std::tuple{0, 3, 0}, std::tuple{0, 4, 0},
+                                       std::tuple{1, 0, 0}, std::tuple{3, 2, 0}, std::tuple{0, 4, 1}}) {
       for (const auto& name : gate::gpu::kernel_variants(p)) {
         const auto v = gate::gpu::parse_variant(name);
-        // Copies of x and y at the offsets (in elements) inside larger buffers; y is copied back afterwards.
+        // Copies of x, y and the weight at the offsets (in elements) inside larger buffers; y is copied back afterwards.
         const auto launch = [&](const void* x, const void* w, const void* b, void* y, CUstream_st* stream) {
           const size_t x_bytes = size_t(gate::element_count(gate::x_shape(p), "x")) * elem;
           const size_t y_bytes = size_t(gate::element_count(gate::y_shape(p), "y")) * elem;
-          unsigned char *x2 = nullptr, *y2 = nullptr;
+          const size_t w_bytes = size_t(gate::element_count(gate::weight_shape(p), "weight")) * elem;
+          unsigned char *x2 = nullptr, *y2 = nullptr, *w2 = nullptr;
           REQUIRE(cudaMalloc(&x2, x_bytes + 64) == cudaSuccess);
           REQUIRE(cudaMalloc(&y2, y_bytes + 64) == cudaSuccess);
+          REQUIRE(cudaMalloc(&w2, w_bytes + 64) == cudaSuccess);
           REQUIRE(cudaMemcpyAsync(x2 + x_off * elem, x, x_bytes, cudaMemcpyDeviceToDevice, stream) == cudaSuccess);
+          REQUIRE(cudaMemcpyAsync(w2 + w_off * elem, w, w_bytes, cudaMemcpyDeviceToDevice, stream) == cudaSuccess);
           REQUIRE(cudaMemsetAsync(y2, 0xFF, y_bytes + 64, stream) == cudaSuccess);
-          gate::gpu::launch_fused(p, v, x2 + x_off * elem, w, b, y2 + y_off * elem, stream);
+          gate::gpu::launch_fused(p, v, x2 + x_off * elem, w2 + w_off * elem, b, y2 + y_off * elem, stream);
           REQUIRE(cudaMemcpyAsync(y, y2 + y_off * elem, y_bytes, cudaMemcpyDeviceToDevice, stream) == cudaSuccess);
           // Nothing written outside the view: the bytes before it and the 64 after it keep their fill.
           std::vector<unsigned char> all(y_bytes + 64);
@@ -427,11 +432,13 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
           CHECK(touched == 0);
           cudaFree(x2);
           cudaFree(y2);
+          cudaFree(w2);
         };
         const auto y = gate::gpu::run_on_device(p, in.x, in.weight, in.bias_ptr(), launch);
         const gate::verify::CompareInput ci{y.values, expected.y, expected.scale, y.shape};
         const auto r = gate::verify::compare(ci, gate::gpu_test::contract_for(p));
-        INFO(gate::describe(p) << "\nx offset " << x_off << ", y offset " << y_off << " elements\n"
+        INFO(gate::describe(p) << "\nx offset " << x_off << ", y offset " << y_off << ", weight offset " << w_off
+                               << " elements\n"
                                << gate::gpu_test::summary(name, r));
         CHECK(r.passed());
       }
