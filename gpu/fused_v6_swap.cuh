@@ -73,6 +73,23 @@ __device__ __forceinline__ void v6_load_a(uint32_t (&a)[kFrags][4], const uint16
   }
 }
 
+// The tw = 1 sums moved one q-column on: column n of acc1 belongs to q-column n + 1, so q-column n = acc[n] +
+// acc1[n − 1], across lane quads by a shuffle per register pair (lane quad 0 takes lane quad 3's column of the group
+// before; q-column 0 takes none). acc1's column 63, q-column W (lane quad 3: acc1[29], acc1[31]), is the caller's.
+__device__ __forceinline__ void v6_merge_tw1(float (&acc)[32], const float (&acc1)[32], int lane) {
+  const int cl = lane & 3;
+#pragma unroll
+  for (int r = 0; r < 2; ++r) {
+#pragma unroll
+    for (int j = 7; j >= 0; --j) {
+      const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
+      const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
+      acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
+      acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
+    }
+  }
+}
+
 // kUnits = Cin / 32. w: PyTorch's weight; bias: Cout values or nullptr (g.has_bias false).
 template <class Flavor, int kUnits>
 __global__ void __launch_bounds__(kV6Threads, 1)
@@ -269,19 +286,9 @@ __global__ void __launch_bounds__(kV6Threads, 1)
       b = 0;
       bround ^= 1u;
     }
-    // Column n of acc1 is q-column n + 1's: q-column n = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
-    float w_col[2];
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      w_col[r] = cl == 3 ? acc1[4 * 7 + 2 * r + 1] : 0.0f;
-#pragma unroll
-      for (int j = 7; j >= 0; --j) {
-        const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
-        const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
-        acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
-        acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
-      }
-    }
+    // q-column W = acc1[63] (lane quad 3; zeros elsewhere, so that only its lanes vote for it), then the merge.
+    float w_col[2] = {cl == 3 ? acc1[4 * 7 + 1] : 0.0f, cl == 3 ? acc1[4 * 7 + 3] : 0.0f};
+    v6_merge_tw1(acc, acc1, lane);
     // v4's epilogue: + (bias + add) and min(·, 0) on all, one vote, GELU (the fast one: 16-bit outputs) in chunks of 8
     // where some lane holds a non-zero, × multiply unless the warp's values are all ±0 and stay so (v4_gelu_multiply's
     // operations, with acc and q-column W under one vote).

@@ -51,6 +51,7 @@
 #include "bench/gpu/median_ms.cuh"
 #include "bench/gpu/probe_check.cuh"
 #include "gpu/epilogue.cuh"
+#include "gpu/fused_v6_swap.cuh"
 #include "gpu/storage.cuh"
 #include "gpu/tma.cuh"
 #include "gpu/wgmma.cuh"
@@ -306,19 +307,9 @@ __global__ void __launch_bounds__(384, 1)
       probe_keep_live(acc1, y + tid);
     }
     if constexpr ((mode & 1) == 0) {  // (mode 1, a bound: no epilogue, the staging barriers only)
-      // Column n of acc1 is q-column n + 1's: out[n] = acc[n] + acc1[n − 1]; q-column W = acc1[63] (lane quad 3).
-      float w_col[2];
-#pragma unroll
-      for (int r = 0; r < 2; ++r) {
-        w_col[r] = acc1[4 * 7 + 2 * r + 1];
-#pragma unroll
-        for (int j = 7; j >= 0; --j) {
-          const float send = cl == 3 ? (j > 0 ? acc1[4 * (j - 1) + 2 * r + 1] : 0.0f) : acc1[4 * j + 2 * r + 1];
-          const float got = __shfl_sync(0xFFFFFFFFu, send, cl == 0 ? lane + 3 : lane - 1);
-          acc[4 * j + 2 * r + 1] += acc1[4 * j + 2 * r];
-          acc[4 * j + 2 * r] += cl == 0 && j == 0 ? 0.0f : got;
-        }
-      }
+      // Column n of acc1 is q-column n + 1's (gpu/fused_v6_swap.cuh's v6_merge_tw1); q-column W = acc1[63] (lane quad 3).
+      float w_col[2] = {acc1[4 * 7 + 1], acc1[4 * 7 + 3]};
+      v6_merge_tw1(acc, acc1, lane);
       // v4's epilogue (v4_epilogue_values): clamp, one vote, GELU in chunks of 8 where some lane holds a non-zero,
       // × multiply unless the warp's values are all zero: v4_gelu_multiply's operations for the positive, finite
       // multiply_value the probe uses, written out so that acc and q-column W share one vote, as measured.
