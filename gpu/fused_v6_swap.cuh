@@ -108,10 +108,10 @@ __global__ void __launch_bounds__(kV6Threads, 1)
   const int tid = threadIdx.x, wg = __shfl_sync(0xFFFFFFFFu, tid >> 7, 0);
   const int warp = __shfl_sync(0xFFFFFFFFu, (tid >> 5) & 3, 0), lane = tid & 31;
   const int tile = blockIdx.x / g.blocks_per_tile, qrows = g.H + 1;
+  const bool zeros_stay = v4_zeros_stay(g.multiply_value);  // (v4_gelu_multiply's rule, formed once)
   // body(img, qh, carry) for the block's items in order: chunks b, b + blocks_per_tile, ... of the n-tile (b the
   // block's index in it), each in order; the image and q-row kept by increments, not divided out an item (the
   // computing warps' issue slots bound this kernel: bench/NOTES.md §30).
-  const bool zeros_stay = v4_zeros_stay(g.multiply_value);
   auto for_each_item = [&](auto&& body) {
     constexpr int kK = kV6ChunkItems;
     const int step = g.blocks_per_tile * kK, step_img = step / qrows, step_qh = step - step_img * qrows;
