@@ -6,7 +6,7 @@
 #   bash bench/gpu/ab_on_device.sh [-r ROUNDS] [-v variant,variant] BIN...   (libraries from $CARRY, default build-carry)
 set -u
 rounds=3
-variants=fused_v4_wgmma_tf32,fused_v4_wgmma_3xtf32,fused_v4_wgmma_f16,fused_v4_wgmma_bf16
+variants=fused_v4_wgmma_tf32,fused_v4_wgmma_3xtf32,fused_v4_wgmma_f16,fused_v4_wgmma_bf16,fused_v6_swap_f16,fused_v6_swap_bf16
 while getopts "r:v:" opt; do
   case $opt in
     r) rounds=$OPTARG ;;

@@ -6,7 +6,7 @@
 #   (libraries from $CARRY, default build-carry)
 set -u
 export LD_LIBRARY_PATH="$PWD/${CARRY:-build-carry}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-V=${V:-fused_v4_wgmma_tf32,fused_v4_wgmma_3xtf32,fused_v4_wgmma_f16,fused_v4_wgmma_bf16,fused_v2_ffma,fused_v3_mma_tf32,fused_v3_mma_f16}
+V=${V:-fused_v4_wgmma_tf32,fused_v4_wgmma_3xtf32,fused_v4_wgmma_f16,fused_v4_wgmma_bf16,fused_v6_swap_f16,fused_v6_swap_bf16,fused_v2_ffma,fused_v3_mma_tf32,fused_v3_mma_f16}
 for add in ${ADDS:-0.5 -0.5}; do
   for r in $(seq "${ROUNDS:-2}"); do
     for b in "$@"; do
