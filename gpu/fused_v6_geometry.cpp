@@ -21,7 +21,8 @@ bool v6_supports(const KernelShape& s, int smem_optin, const char** why_not) {
     return no("Cin is not 32 or 64 (units of 32 channels; the weights are held in Cin registers a thread)");
   }
   if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
-  if (int64_t(s.N) * (s.H + 1) > INT32_MAX) return no("N·(H + 1) items exceed 32 bits");
+  // The item walk's int counters step past the last item by up to a round of chunks (blocks × kV6ChunkItems).
+  if (int64_t(s.N) * (s.H + 1) > INT32_MAX / 2) return no("N·(H + 1) items exceed 2^30 (32-bit item counters)");
   if (kV6SmemBytes > smem_optin) return no("the window stages and staging exceed the device's shared memory");
   return true;
 }
