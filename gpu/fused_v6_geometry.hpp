@@ -49,7 +49,7 @@ inline constexpr int kV6SmemBytes =
 
 struct V6Geometry {
   int N, Cin, Cout, H;
-  int units;            // Cin / kV6UnitCi
+  int units;            // Cin / kV6UnitCi: the kernel's kUnits (the launcher picks the instance)
   int n_tiles;          // Cout / 32
   int blocks_per_tile;  // the grid is n_tiles × blocks_per_tile
   int items;            // per n-tile: N · (H + 1)

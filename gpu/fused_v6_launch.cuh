@@ -23,11 +23,12 @@ void launch_v6(const KernelShape& s, const void* x, const void* w, const void* b
       reinterpret_cast<uintptr_t>(w) % 8 != 0) {
     return fallback(s, x, w, bias, y, stream);
   }
-  const auto kernel = s.Cin == kV6UnitCi ? fused_v6_swap<Flavor, 1> : fused_v6_swap<Flavor, 2>;
+  const V6Geometry g = make_v6_geometry(s, device_multiprocessors());
+  static_assert(kV6MaxUnits == 2, "an instance per unit count");
+  const auto kernel = g.units == 1 ? fused_v6_swap<Flavor, 1> : fused_v6_swap<Flavor, 2>;
   if (resident_per_sm(kernel, kV6Threads, kV6SmemBytes) < 1) {
     throw GpuError("fused_v6_swap: no block fits a multiprocessor (" + std::to_string(kV6SmemBytes) + " bytes)");
   }
-  const V6Geometry g = make_v6_geometry(s, device_multiprocessors());
   // x as a 3-D tensor [N·Cin][H][W]; a box is 32 channels × 2 rows × 64 columns (rows −1 and H: the TMA's zero fill),
   // in the 128-byte swizzle wgmma's MN-major descriptor reads.
   const uint64_t dims[3] = {uint64_t(s.W), uint64_t(s.H), uint64_t(s.N) * s.Cin};
