@@ -31,7 +31,7 @@ V6Geometry make_v6_geometry(const KernelShape& s, int multiprocessors) {
   const char* why = nullptr;
   if (!v6_supports(s, kV6SmemBytes, &why)) throw GpuError(std::string("fused_v6_swap: unsupported problem: ") + why);
   V6Geometry g{};
-  g.N = s.N, g.Cin = s.Cin, g.Cout = s.Cout, g.H = s.H;
+  g.Cin = s.Cin, g.Cout = s.Cout, g.H = s.H;
   g.units = s.Cin / kV6UnitCi;
   g.n_tiles = s.Cout / kV6CoutPerTile;
   // One block per SM, the SMs shared evenly between the n-tiles (the 4 n-tiles of the seed: 33 blocks each on 132

@@ -48,7 +48,7 @@ inline constexpr int kV6SmemBytes =
     kV6Stages * kV6StageBytes + kV6Bufs * kV6StagingBytes + kV6Barriers * 8 + 1024;  // + alignment
 
 struct V6Geometry {
-  int N, Cin, Cout, H;
+  int Cin, Cout, H;
   int units;            // Cin / kV6UnitCi: the kernel's kUnits (the launcher picks the instance)
   int n_tiles;          // Cout / 32
   int blocks_per_tile;  // the grid is n_tiles × blocks_per_tile

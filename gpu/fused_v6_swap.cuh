@@ -250,6 +250,11 @@ __global__ void __launch_bounds__(kV6Threads, 1)
   // within the n-tile (the tile's own offset included).
   const uint32_t y_lo = uint32_t(reinterpret_cast<uintptr_t>(y)), tile_bytes_lo = uint32_t(g.Cout) * uint32_t(plane_bytes);
   const uint32_t ch_lo = uint32_t(tile * kV6CoutPerTile + ch) * uint32_t(plane_bytes);
+  // Stage 0's B descriptor (MN-major, 128-byte swizzle: mode 1; 1024 bytes between 8-line groups along K). Each
+  // k-step's is it moved on in its low word (wgmma_desc_advance's reasoning): an add a k-step where building it from
+  // the address took five uniform instructions on the way to the wgmma (2% of the kernel's time, bench/NOTES.md §31).
+  const uint64_t bd0 = wgmma_desc_k_major(base, 8192, 1024) | (uint64_t(1) << 62);
+  const uint32_t bd0_lo = uint32_t(bd0), bd0_hi = uint32_t(bd0 >> 32);
   float acc[32], acc1[32];
   int s = 0, n = 0, b = 0;         // the next unit's stage, items done, the next item's staging buffer
   uint32_t round = 0, bround = 0;  // stage and buffer rounds completed mod 2
@@ -264,10 +269,10 @@ __global__ void __launch_bounds__(kV6Threads, 1)
         round ^= 1u;
       }
       wgmma_fence();
+      const uint32_t cur_lo = bd0_lo + uint32_t(cur) * uint32_t(kV6StageBytes / 16);
 #pragma unroll
       for (int k = 0; k < 4; ++k) {  // channels 8k .. 8k + 7 of the unit, both rows: the stage's lines 16k ..
-        const uint64_t bd =
-            wgmma_desc_k_major(base + uint32_t(cur * kV6StageBytes + k * 2048), 8192, 1024) | (uint64_t(1) << 62);
+        const uint64_t bd = (uint64_t(bd0_hi) << 32) | (cur_lo + uint32_t(k * 2048 / 16));
         Flavor::mma(acc, a[2 * (4 * u + k)], bd, u > 0 || k > 0 ? 1 : 0);
         Flavor::mma(acc1, a[2 * (4 * u + k) + 1], bd, u > 0 || k > 0 ? 1 : 0);
       }
