@@ -155,18 +155,28 @@ __device__ __forceinline__ float epilogue_gelu_if_nonzero(float clamped) {
 // (a few warps with a few non-zeros) f16 −6%, TF32 −3%; on data where most values are negative v4 TF32 3.11 → 1.66 ms,
 // f16 1.52 → 0.88; GELU on every value of a warp that holds any non-zero: TF32 on the seed +14%. v3 keeps chunks of 1
 // (its seed time +2–3% with 8).
-// epilogue_gelu_chunks: the chunks alone, for a warp that has voted already (some lane holds a non-zero).
+// epilogue_gelu_chunks: the chunks alone, for a warp that has voted already (some lane holds a non-zero). kN mod kChunk
+// values left over join the last chunk (fused_v6_swap's q-column W beside its 32 values), where their GELU chains
+// interleave with the chunk's instead of running alone.
 template <int kN, bool kFast = false, int kChunk = 8>
 __device__ __forceinline__ void epilogue_gelu_chunks(float (&v)[kN], bool any_nonzero) {
-  static_assert(kN % kChunk == 0, "whole chunks");
+  static_assert(kN >= kChunk, "at least one chunk");
+  constexpr int kRest = kN % kChunk, kWhole = kN - kRest;  // the last kRest values ride with the last chunk
 #pragma unroll
-  for (int c = 0; c < kN; c += kChunk) {
+  for (int c = 0; c < kWhole; c += kChunk) {
+    const bool last = c + kChunk == kWhole;
     bool chunk_nonzero = false;
 #pragma unroll
     for (int j = 0; j < kChunk; ++j) chunk_nonzero |= !(v[c + j] == 0.0f);  // negative or NaN
+#pragma unroll
+    for (int j = kWhole; j < kN; ++j) chunk_nonzero |= last && !(v[j] == 0.0f);
     if (__any_sync(0xFFFFFFFFu, any_nonzero && chunk_nonzero)) {
 #pragma unroll
       for (int j = 0; j < kChunk; ++j) v[c + j] = epilogue_gelu_if_nonzero<kFast>(v[c + j]);
+#pragma unroll
+      for (int j = kWhole; j < kN; ++j) {
+        if (last) v[j] = epilogue_gelu_if_nonzero<kFast>(v[j]);
+      }
     }
   }
 }

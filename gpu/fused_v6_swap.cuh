@@ -296,29 +296,20 @@ __global__ void __launch_bounds__(kV6Threads, 1)
     v6_merge_tw1(acc, acc1, lane);
     // v4's epilogue: + (bias + add) and min(·, 0) on all, one vote, GELU (the fast one: 16-bit outputs) in chunks of 8
     // where some lane holds a non-zero, × multiply unless the warp's values are all ±0 and stay so (v4_gelu_multiply's
-    // operations, with acc and q-column W under one vote).
+    // operations). q-column W's two values are v[32], v[33], under the same vote and in the last chunk.
+    float v[34];
     uint32_t bits = 0;
 #pragma unroll
-    for (int e = 0; e < 32; ++e) {
-      acc[e] = clamp_nonpositive(acc[e] + bias_add);
-      bits |= __float_as_uint(acc[e]);
-    }
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      w_col[r] = clamp_nonpositive(w_col[r] + bias_add);
-      bits |= __float_as_uint(w_col[r]);
+    for (int e = 0; e < 34; ++e) {
+      v[e] = clamp_nonpositive((e < 32 ? acc[e] : w_col[e - 32]) + bias_add);
+      bits |= __float_as_uint(v[e]);
     }
     const bool nonzero = (bits & 0x7FFFFFFFu) != 0;
     const bool gelu = __any_sync(0xFFFFFFFFu, nonzero);
-    if (gelu) {
-      epilogue_gelu_chunks<32, true, 8>(acc, nonzero);
-      epilogue_gelu_chunks<2, true, 2>(w_col, nonzero);
-    }
+    if (gelu) epilogue_gelu_chunks<34, true, 8>(v, nonzero);
     if (gelu || !zeros_stay) {
 #pragma unroll
-      for (int e = 0; e < 32; ++e) acc[e] *= g.multiply_value;
-      w_col[0] *= g.multiply_value;
-      w_col[1] *= g.multiply_value;
+      for (int e = 0; e < 34; ++e) v[e] *= g.multiply_value;
     }
     // Staging: channel ch's run in its slot (v6_slot_offset), row py 260 bytes on, output x at 2x bytes. Only the
     // run's address mod 32 matters here: 32-bit arithmetic (wrapping) gives it.
@@ -326,13 +317,13 @@ __global__ void __launch_bounds__(kV6Threads, 1)
     unsigned char* row = slot_of(this_b, ch) + v6_slot_offset(sector_offset, sector_offset) + py * kHalfRun;
 #pragma unroll
     for (int j = 0; j < 8; ++j) {
-      const uint32_t lo = Storage::pack2(acc[4 * j], acc[4 * j + 2]);      // x = 16j + 4c, + 1 (q-column 8j + 2c)
-      const uint32_t hi = Storage::pack2(acc[4 * j + 1], acc[4 * j + 3]);  // x + 2, + 3 (q-column 8j + 2c + 1)
+      const uint32_t lo = Storage::pack2(v[4 * j], v[4 * j + 2]);      // x = 16j + 4c, + 1 (q-column 8j + 2c)
+      const uint32_t hi = Storage::pack2(v[4 * j + 1], v[4 * j + 3]);  // x + 2, + 3 (q-column 8j + 2c + 1)
       uint32_t* p = reinterpret_cast<uint32_t*>(row + 32 * j + 8 * cl);
       p[0] = lo;
       p[1] = hi;
     }
-    if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kV6W) = Storage::pack2(w_col[0], w_col[1]);
+    if (cl == 3) *reinterpret_cast<uint32_t*>(row + 4 * kV6W) = Storage::pack2(v[32], v[33]);
     mbarrier_arrive(staged(this_b));
     ++n;
   });

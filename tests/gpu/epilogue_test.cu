@@ -200,7 +200,7 @@ TEST_CASE("gpu epilogue: special values follow DESIGN.md", "[gpu]") {
 
 TEST_CASE("gpu epilogue: the warp's chunked GELU gives every value what the per-value epilogue gives", "[gpu]") {
   // Sparse and dense non-zeros, a lone NaN, -inf, signed zeros: each output bit for bit the per-value form's
-  // (clamp of v + -0.0 = v, GELU where non-zero, × 1), for chunks of 1 and 8 and both GELU forms.
+  // (clamp of v + -0.0 = v, GELU where non-zero, × 1), for chunks of 1, 8 and 24 and both GELU forms.
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
   uint32_t state = 12345;
   auto next = [&]() { return (state = state * 1664525u + 1013904223u) >> 8; };
@@ -215,10 +215,13 @@ TEST_CASE("gpu epilogue: the warp's chunked GELU gives every value what the per-
     if (p == 0.05) values[3 * 64 + 7] = -inf;
     const auto ref_accurate = on_device(values, -0.0f, 1.0f, false);
     const auto ref_fast = on_device(values, -0.0f, 1.0f, true);
-    const std::vector<std::vector<float>> got = {warp_gelu_on_device<false, 1>(values), warp_gelu_on_device<false, 8>(values),
-                                                 warp_gelu_on_device<true, 1>(values), warp_gelu_on_device<true, 8>(values)};
+    // Chunks of 24: 64 mod 24 = 16 values join the last chunk (40 values), as fused_v6_swap's q-column W does.
+    const std::vector<std::vector<float>> got = {
+        warp_gelu_on_device<false, 1>(values), warp_gelu_on_device<false, 8>(values),
+        warp_gelu_on_device<false, 24>(values), warp_gelu_on_device<true, 1>(values),
+        warp_gelu_on_device<true, 8>(values),  warp_gelu_on_device<true, 24>(values)};
     for (size_t k = 0; k < got.size(); ++k) {
-      const auto& ref = k < 2 ? ref_accurate : ref_fast;
+      const auto& ref = k < 3 ? ref_accurate : ref_fast;
       int mismatches = 0;
       for (size_t i = 0; i < values.size(); ++i) {
         const bool same = std::isnan(ref[i]) ? std::isnan(got[k][i])
@@ -228,7 +231,7 @@ TEST_CASE("gpu epilogue: the warp's chunked GELU gives every value what the per-
                     << ref[i]);
         }
       }
-      INFO("p = " << p << ", form " << k << " (accurate/fast × chunks 1/8)");
+      INFO("p = " << p << ", form " << k << " (accurate/fast × chunks 1/8/24)");
       CHECK(mismatches == 0);
     }
   }
