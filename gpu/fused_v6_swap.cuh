@@ -291,7 +291,8 @@ __global__ void __launch_bounds__(kV6Threads, 1)
       b = 0;
       bround ^= 1u;
     }
-    // q-column W = acc1[63] (lane quad 3; zeros elsewhere, so that only its lanes vote for it), then the merge.
+    // q-column W = acc1[63] (lane quad 3; zeros elsewhere, which become bias + add's clamp below: those lanes vote with
+    // it but never store it), then the merge.
     float w_col[2] = {cl == 3 ? acc1[4 * 7 + 1] : 0.0f, cl == 3 ? acc1[4 * 7 + 3] : 0.0f};
     v6_merge_tw1(acc, acc1, lane);
     // v4's epilogue: + (bias + add) and min(·, 0) on all, one vote, GELU (the fast one: 16-bit outputs) in chunks of 8
