@@ -34,9 +34,10 @@ gate::Problem from_abi(const gate_problem_v1& a) {
 // 3xTF32 1.78 where v4 applies (compute capability 9.0, stride 2, k 4, no padding); else v3 f16/bf16 0.89, v3 tf32
 // 1.33; v2 f16/bf16 2.05, v2 tf32 2.30; FFMA 4.49 ms and 3xTF32 4.45 ms about even; the same order on the H100 at
 // 18:48); fused_v1_direct runs every valid problem.
-// fused_v6_swap (16-bit, W = 64, Cin 32 or 64) comes before v4 where it applies: on the seed its launch measured 2–7%
-// under v4's (H100, 2026-11-28 02:21 and 02:25 UTC: float16 0.317 / 0.324 ms against 0.342 / 0.329, bfloat16 0.315 /
-// 0.311 against 0.340 / 0.327), though 2–5% over it on GELU-heavy data (add −0.5; bench/RESULTS.md, NOTES §30).
+// fused_v6_swap (16-bit, W = 64, Cin 32, 64, 96 or 128) comes before v4 where it applies (H100, bench/RESULTS.md
+// "twenty-seventh session"): on the seed its launch 0.30–0.32 ms against v4's 0.33, on GELU-heavy data (add −0.5)
+// 0.65–0.66 against 0.67–0.68; the seed with Cin 32 0.27 against 0.32, with Cin 96 0.42–0.46 against 0.46, with
+// Cin 128 0.58–0.59 where v4 does not apply.
 constexpr gate::gpu::Variant kPreference[] = {
     gate::gpu::Variant::kV6SwapF16,  gate::gpu::Variant::kV6SwapBf16,
     gate::gpu::Variant::kV4WgmmaF16, gate::gpu::Variant::kV4WgmmaBf16, gate::gpu::Variant::kV4WgmmaTf32,

@@ -18,7 +18,7 @@ bool v6_supports(const KernelShape& s, int smem_optin, const char** why_not) {
   if (!v3_supports(s, why_not)) return false;
   if (s.W != kV6W) return no("W is not 64 (one wgmma N of q-columns)");
   if (s.Cin % kV6UnitCi != 0 || s.Cin > kV6UnitCi * kV6MaxUnits) {
-    return no("Cin is not 32 or 64 (units of 32 channels; the weights are held in Cin registers a thread)");
+    return no("Cin is not 32, 64, 96 or 128 (units of 32 channels; the weights are held in Cin registers a thread)");
   }
   if (int64_t(s.N) * s.Cin > INT32_MAX) return no("N·Cin exceeds the TMA's 32-bit coordinates");
   // The item walk's int counters step past the last item by up to a round of chunks (blocks × kV6ChunkItems).

@@ -29,7 +29,8 @@ namespace gate::gpu {
 inline constexpr int kV6W = 64;            // the only W: one wgmma N, one 128-byte swizzle atom a window row
 inline constexpr int kV6CoutPerTile = 32;  // output channels of an n-tile (16 per computing warpgroup)
 inline constexpr int kV6UnitCi = 32;       // input channels a window stage holds (an 8 KB TMA box: §29c)
-inline constexpr int kV6MaxUnits = 2;      // Cin <= 64: the weights take Cin registers a computing thread
+inline constexpr int kV6MaxUnits = 4;      // Cin <= 128: the weights take Cin registers a computing thread (with
+                                           // Cin 128, 216 of the 232 setmaxnreg gives; no spills)
 inline constexpr int kV6Stages = 6;        // window stages of the ring
 inline constexpr int kV6Bufs = 2;          // output staging buffers
 inline constexpr int kV6ChunkItems = 4;    // consecutive q-rows a block takes at a time

@@ -24,8 +24,11 @@ void launch_v6(const KernelShape& s, const void* x, const void* w, const void* b
     return fallback(s, x, w, bias, y, stream);
   }
   const V6Geometry g = make_v6_geometry(s, device_multiprocessors());
-  static_assert(kV6MaxUnits == 2, "an instance per unit count");
-  const auto kernel = g.units == 1 ? fused_v6_swap<Flavor, 1> : fused_v6_swap<Flavor, 2>;
+  static_assert(kV6MaxUnits == 4, "an instance per unit count");
+  const auto kernel = g.units == 1   ? fused_v6_swap<Flavor, 1>
+                      : g.units == 2 ? fused_v6_swap<Flavor, 2>
+                      : g.units == 3 ? fused_v6_swap<Flavor, 3>
+                                     : fused_v6_swap<Flavor, 4>;
   if (resident_per_sm(kernel, kV6Threads, kV6SmemBytes) < 1) {
     throw GpuError("fused_v6_swap: no block fits a multiprocessor (" + std::to_string(kV6SmemBytes) + " bytes)");
   }

@@ -32,7 +32,7 @@ enum class Variant {
   kV4WgmmaF16,   // "fused_v4_wgmma_f16": the same, f16 wgmma, fp32 accumulation (float16 only)
   kV4WgmmaBf16,  // "fused_v4_wgmma_bf16": the same, bf16 wgmma, fp32 accumulation (bfloat16 only)
   kV6SwapF16,    // "fused_v6_swap_f16": v4's 16-bit tile with wgmma's operands swapped (weights in registers, x as B),
-                 // W = 64 and Cin 32 or 64 only (float16 only, sm_90 only); v4 f16 as fallback
+                 // W = 64 and Cin 32, 64, 96 or 128 only (float16 only, sm_90 only); v4 f16 as fallback
   kV6SwapBf16,   // "fused_v6_swap_bf16": the same in bfloat16
 };
 

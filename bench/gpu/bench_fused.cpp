@@ -9,7 +9,8 @@
 // peers timed the same way), each line gives the time per launch of 20 launches enqueued back to back (the host work
 // hidden behind the GPU's) and the host time per launch_fused call: their difference from the median is the host path
 // that the GPU waits for (bench/NOTES.md §17).
-//   gpu_bench [--reps 50] [--json FILE] [--variants a,b,...] [--add-value 0.5]
+// --cin C times the seed with C input channels instead of 64 (the kernels' other shapes: fused_v6_swap takes 32 to 128).
+//   gpu_bench [--reps 50] [--json FILE] [--variants a,b,...] [--add-value 0.5] [--cin 64]
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -37,10 +38,10 @@ namespace {
     }                                                                                                     \
   } while (0)
 
-gate::Problem seed_problem(gate::DType dtype, gate::Precision precision, float add_value) {
+gate::Problem seed_problem(gate::DType dtype, gate::Precision precision, float add_value, int cin) {
   gate::Problem p;
   p.name = "seed";
-  p.N = 128, p.Cin = 64, p.Cout = 128, p.H = 64, p.W = 64, p.kH = 4, p.kW = 4;
+  p.N = 128, p.Cin = cin, p.Cout = 128, p.H = 64, p.W = 64, p.kH = 4, p.kW = 4;
   p.stride = {2, 2};
   p.add_value = add_value;
   p.multiply_value = 2.0f;
@@ -119,6 +120,7 @@ std::pair<double, double> back_to_back(F&& f) {
 int main(int argc, char** argv) {
   int reps = 50;
   float add_value = 0.5f;
+  int cin = 64;
   std::string json_path, only;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
@@ -133,8 +135,18 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+    else if (!std::strcmp(argv[i], "--cin") && i + 1 < argc) {
+      char* end = nullptr;
+      const char* text = argv[++i];
+      const long v = std::strtol(text, &end, 10);
+      if (end == text || *end != '\0' || v < 1 || v > 1024) {
+        std::fprintf(stderr, "gpu_bench: --cin: '%s' is not a channel count from 1 to 1024\n", text);
+        return 2;
+      }
+      cin = int(v);
+    }
     else {
-      std::fprintf(stderr, "usage: gpu_bench [--reps N] [--json FILE] [--variants a,b] [--add-value V]\n");
+      std::fprintf(stderr, "usage: gpu_bench [--reps N] [--json FILE] [--variants a,b] [--add-value V] [--cin C]\n");
       return 2;
     }
   }
@@ -145,6 +157,7 @@ int main(int argc, char** argv) {
   }
   const std::string device = gate::gpu::device_description();
   std::printf("device: %s\n", device.c_str());
+  if (cin != 64) std::printf("workload: the seed with Cin = %d\n", cin);
 
   // Ceiling: device-to-device copy of 1 GiB, counting bytes read plus bytes written.
   const size_t copy_bytes = size_t(1) << 30;
@@ -159,13 +172,13 @@ int main(int argc, char** argv) {
   std::printf("device-to-device copy: %.3f ms for 1 GiB → %.0f GB/s (read + write)\n", copy.first, copy_gbps);
 
   // The useful work: 2·N·Cin·H·W·Cout·kH·kW flops (every input pixel meets every tap once).
-  const gate::Problem p32 = seed_problem(gate::DType::kFloat32, gate::Precision::kTf32, add_value);
-  const double flops = 2.0 * 128 * 64 * 64 * 64 * 128 * 16;
+  const gate::Problem p32 = seed_problem(gate::DType::kFloat32, gate::Precision::kTf32, add_value, cin);
+  const double flops = 2.0 * 128 * cin * 64 * 64 * 128 * 16;
   const auto in32 = gate::gpu_test::make_inputs(p32, 1);
   std::vector<Row> rows;
   for (gate::DType dtype : {gate::DType::kFloat32, gate::DType::kFloat16, gate::DType::kBFloat16}) {
     const gate::Problem p =
-        seed_problem(dtype, dtype == gate::DType::kFloat32 ? gate::Precision::kTf32 : gate::Precision::kFp32, add_value);
+        seed_problem(dtype, dtype == gate::DType::kFloat32 ? gate::Precision::kTf32 : gate::Precision::kFp32, add_value, cin);
     const DeviceTensor x = upload(in32.x, dtype), w = upload(in32.weight, dtype), b = upload(in32.bias, dtype);
     DeviceTensor y;
     y.bytes = size_t(gate::element_count(gate::y_shape(p), "y")) * size_t(gate::dtype_bytes(dtype));

@@ -82,12 +82,16 @@ std::vector<Case> catalogue(bool quick, bool seed_full) {
                  -1.0f, 1.0f);
   // fused_v6_swap (16-bit, W = 64, Cin 32): 5 images × 32 q-rows on one n-tile, more items than a 132-SM card has
   // blocks, so that blocks take two q-rows in a row and the storer carries run tails between them; GELU on most
-  // outputs, no bias.
+  // outputs, no bias. Then Cin 128 (four window units an item, the window ring holding an item and a half) with a bias.
   for (DType d : {DType::kFloat16, DType::kBFloat16}) {
     Problem p = make("v6_carried_runs", 5, 32, 32, 31, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, false, -0.3f, 1.5f);
     p.dtype = d;
     p.name += std::string("_") + gate::to_string(d);
     c.push_back({p, -1.0f, 1.0f});
+    Problem q = make("v6_cin128", 3, 128, 32, 15, 64, 4, 4, {2, 2}, {0, 0}, {0, 0}, {1, 1}, 1, true, -0.3f, 1.5f);
+    q.dtype = d;
+    q.name += std::string("_") + gate::to_string(d);
+    c.push_back({q, -1.0f, 1.0f});
   }
   if (quick) return c;
   // fused_v3: several m- and n-tiles, no bias, negative multiply, a row pitch (WP = 44) not a divisor of the tile.

@@ -447,14 +447,14 @@ TEST_CASE("gpu: inputs and outputs that start off a 16-byte boundary (views at a
 }
 
 TEST_CASE("gpu: fused_v6_swap over blocks of several q-rows, image ends, bias, signs and special values", "[gpu]") {
-  // W = 64, Cin 32 and 64 (one and two window units an item), Cout 128: 4 n-tiles, on a 132-SM card 33 blocks each,
+  // W = 64, Cin 32 to 128 (one to four window units an item), Cout 128: 4 n-tiles, on a 132-SM card 33 blocks each,
   // whose contiguous ranges of 5 × 36 q-rows take 5 or 6 items and cross an image's end (the storer carries each run's
   // tail to the next q-row within an image only). Offered exactly for 16-bit storage on sm_90; every variant offered
   // is checked against the reference.
   Problem p = base("v6", 5, 32, 128, 35, 64, 4, 4);
   p.stride = {2, 2};
   const bool sm90 = gate::gpu::device_description().find("sm_90") != std::string::npos;
-  for (const int64_t cin : {32, 64}) {
+  for (const int64_t cin : {32, 64, 96, 128}) {
     p.Cin = cin;
     for (const DType d : {DType::kFloat16, DType::kBFloat16}) {
       p.dtype = d;
@@ -467,8 +467,10 @@ TEST_CASE("gpu: fused_v6_swap over blocks of several q-rows, image ends, bias, s
         p.multiply_value = bias ? 2.0f : -1.5f;
         INFO("Cin " << cin << " dtype " << int(d) << " bias " << bias);
         // (With the bias and add 0.02, fused_v1_direct's float32 sum and the double reference gave zeros of opposite
-        // signs once in 6 M outputs, H100 2026-11-28: the zeros' signs are not required here.)
-        CHECK(check_all_variants(p, 31, -1.0f, 1.0f, !bias) == int(names.size()));
+        // signs once in 6 M outputs, H100 2026-11-28; without it, at Cin 96 fused_v1_direct and at Cin 128 v2, v3 and
+        // v6 alike, once each: a float32 sum whose sign is its rounding's. The comparator reports such zeros and does
+        // not fail them (DESIGN.md), so their signs are required only where every variant has matched them.)
+        CHECK(check_all_variants(p, 31, -1.0f, 1.0f, !bias && cin <= 64) == int(names.size()));
       }
     }
   }

@@ -154,8 +154,8 @@ TEST_CASE("v6 declines what it cannot compute, naming why", "[v6]") {
   };
   const Case cases[] = {
       {shape(2, 64, 128, 8, 32), kH100SmemOptin, "W is not 64"},
-      {shape(2, 48, 128, 8, 64), kH100SmemOptin, "Cin is not 32 or 64"},
-      {shape(2, 128, 128, 8, 64), kH100SmemOptin, "Cin is not 32 or 64"},
+      {shape(2, 48, 128, 8, 64), kH100SmemOptin, "Cin is not 32, 64, 96 or 128"},
+      {shape(2, 160, 128, 8, 64), kH100SmemOptin, "Cin is not 32, 64, 96 or 128"},
       {shape(2, 64, 48, 8, 64), kH100SmemOptin, "Cout not a multiple of 32"},
       {shape(2, 64, 128, 8, 64), 99 * 1024 / 2, "shared memory"},
   };
